@@ -1,0 +1,153 @@
+"""Build the processed datasets from raw reports: read, structure, extract, validate, write."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from . import paths
+from .agencies import load_gazetteer
+from .errors import SzpolicyError
+from .manifest import Entry, read_manifest, verify_hash
+from .read import read_report
+from .schema import TABLES, conform, dtypes, resource, validate
+from .tables import report_tables
+from .writer import write_atomically
+
+FORMATS = ("csv", "parquet")
+
+
+def _source_file(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(paths.ROOT).as_posix()
+    except ValueError:
+        return path.name
+
+
+def resolve_inputs(raw: list[str | Path] | None) -> list[Entry]:
+    """Manifest entries for the given files and folders (a file the manifest lists keeps its id)."""
+    listed = (
+        {e.path.resolve(): e for e in read_manifest(paths.MANIFEST)}
+        if paths.MANIFEST.exists()
+        else {}
+    )
+    if not raw:
+        if not listed:
+            raise SzpolicyError("no raw files given and no manifest found", paths.MANIFEST)
+        return list(listed.values())
+    entries = []
+    for item in map(Path, raw):
+        if item.is_dir():
+            manifest = item / "manifest.csv"
+            if manifest.exists():
+                entries += read_manifest(manifest)
+                continue
+            files = sorted(p for p in item.rglob("*.txt") if p.is_file())
+            if not files:
+                raise SzpolicyError("folder holds no .txt reports", item)
+        elif item.is_file():
+            files = [item]
+        else:
+            raise SzpolicyError("no such file or folder", item)
+        entries += [listed.get(f.resolve(), Entry(f, f.stem, "")) for f in files]
+    seen: dict[str, Path] = {}
+    for e in entries:
+        if e.report_id in seen:
+            raise SzpolicyError(
+                f"report_id {e.report_id!r} also names {seen[e.report_id]}; rename one file", e.path
+            )
+        seen[e.report_id] = e.path
+    return entries
+
+
+def process(entry: Entry) -> dict[str, pd.DataFrame]:
+    """All tables of one report, with its hash checked against the manifest when it has one."""
+    if entry.sha256:
+        try:
+            verify_hash(entry, entry.path.read_bytes())
+        except OSError as err:
+            raise SzpolicyError(f"cannot read: {err.strerror}", entry.path) from None
+    doc = read_report(entry.path, entry.report_id)
+    return report_tables(doc, _source_file(entry.path), entry.title)
+
+
+def collect(entries: list[Entry], jobs: int = 1, progress: bool = False) -> dict[str, pd.DataFrame]:
+    """Process every report (in `jobs` processes) and join, conform and validate the tables."""
+    bar = tqdm(total=len(entries), unit="report", disable=not progress, leave=False)
+    parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES if t != "agencies"}
+    if jobs > 1 and len(entries) > 1:
+        with ProcessPoolExecutor(jobs) as pool:
+            results = pool.map(process, entries, chunksize=max(1, len(entries) // (jobs * 8)))
+            for result in results:
+                for name, df in result.items():
+                    parts[name].append(df)
+                bar.update()
+    else:
+        for entry in entries:
+            for name, df in process(entry).items():
+                parts[name].append(df)
+            bar.update()
+    bar.close()
+    tables = {"agencies": load_gazetteer()}
+    tables.update({name: pd.concat(dfs, ignore_index=True) for name, dfs in parts.items()})
+    return {name: validate(name, conform(name, tables[name])) for name in TABLES}
+
+
+def _write(folder: Path, tables: dict[str, pd.DataFrame], fmt: str) -> None:
+    resources = []
+    for name in TABLES:
+        df = tables[name]
+        if fmt == "csv":
+            rel = f"{name}.csv"
+            df.to_csv(folder / rel, index=False, lineterminator="\n")
+        else:
+            rel = name
+            df.to_parquet(folder / rel, partition_cols=["report_id"] if "report_id" in df else None)
+        resources.append(resource(name, rel))
+    package = {
+        "profile": "tabular-data-package",
+        "name": "szpolicy-processed",
+        "title": "Tidy datasets built by szpolicy from Chinese policy reports",
+        "licenses": [
+            {"name": "other-at", "title": "Report text: third-party terms, see data/raw/SOURCE.md"}
+        ],
+        "text_hans_conversion": "OpenCC hk2s",
+        "resources": resources,
+    }
+    text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+    (folder / "datapackage.json").write_text(text, encoding="utf-8")
+
+
+def build(
+    raw: list[str | Path] | None = None,
+    out: str | Path = paths.PROCESSED,
+    jobs: int = 1,
+    fmt: str = "csv",
+    progress: bool = False,
+) -> dict[str, pd.DataFrame]:
+    """Build every table from the raw reports and write them to `out` atomically."""
+    if fmt not in FORMATS:
+        raise SzpolicyError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    out = Path(out)
+    entries = resolve_inputs(raw)
+    tables = collect(entries, jobs, progress)
+    write_atomically(out, lambda folder: _write(folder, tables, fmt))
+    return tables
+
+
+def load(name: str, folder: str | Path = paths.PROCESSED) -> pd.DataFrame:
+    """A processed table as a typed DataFrame (CSV, or Parquet when built with --format parquet)."""
+    if name not in TABLES:
+        raise SzpolicyError(f"unknown table {name!r}; choose one of {', '.join(TABLES)}")
+    folder = Path(folder)
+    if (folder / f"{name}.csv").exists():
+        df = pd.read_csv(
+            folder / f"{name}.csv", dtype=dtypes(name), keep_default_na=False, na_values=[""]
+        )
+    else:
+        df = pd.read_parquet(folder / name)
+    return conform(name, df)

@@ -1,0 +1,34 @@
+"""The project's error type: a problem in the input that the user can fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SzpolicyError(Exception):
+    """Bad input or usage; the CLI prints it as `file:line:col: message` and exits with status 2."""
+
+    def __init__(
+        self,
+        message: str,
+        path: str | Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        byte: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.column = column
+        self.byte = byte
+
+    def __str__(self) -> str:
+        where = [self.path] if self.path else []
+        if self.line is not None:
+            where.append(str(self.line))
+            if self.column is not None:
+                where.append(str(self.column))
+        prefix = ":".join(where)
+        at_byte = f" (byte {self.byte})" if self.byte is not None else ""
+        return f"{prefix}: {self.message}{at_byte}" if prefix else f"{self.message}{at_byte}"

@@ -1,0 +1,32 @@
+"""Chinese script detection and conversion, both through OpenCC."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import opencc
+
+TO_HANS = "hk2s"  # Hong Kong / Traditional -> Simplified; the codebook names this configuration
+TO_HANT = "s2hk"
+
+
+@cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def to_hans(text: str) -> str:
+    """Simplified rendering of a text (OpenCC hk2s)."""
+    return _converter(TO_HANS).convert(text)
+
+
+def to_hant(text: str) -> str:
+    """Traditional (Hong Kong) rendering of a text (OpenCC s2hk)."""
+    return _converter(TO_HANT).convert(text)
+
+
+def detect_script(text: str) -> str:
+    """`hant` or `hans`: whichever script changes fewer characters when converted to it."""
+    trad = sum(a != b for a, b in zip(text, to_hans(text), strict=False))
+    simp = sum(a != b for a, b in zip(text, to_hant(text), strict=False))
+    return "hant" if trad > simp else "hans"

@@ -1,0 +1,303 @@
+"""Cut a report into lines, sections and sentences; every offset indexes the decoded text."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import cn2an
+import yaml
+
+from .errors import SzpolicyError
+from .read import Document
+
+SENTENCE = re.compile(r"[^。！？!?…]*(?:[。！？!?…]+[」』”’）)】》〉\"']*|$)")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+BLANK = " \t\u3000\u00a0\ufeff"
+CAPTION_MAX_CHARS = 60
+PROSE_MIN_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-blank line: 1-based number and the offsets of its text without edge spaces."""
+
+    no: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Style:
+    """A heading style: its name, level (1 section, 2 sub-section) and line-start regex."""
+
+    name: str
+    level: int
+    regex: re.Pattern
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A line that starts like a heading."""
+
+    style: Style
+    number: int
+    label: str
+    end: int  # offset in the line where the heading's title starts
+
+
+@dataclass
+class Structure:
+    """Sections and sentences of one report, as rows ready for the tables."""
+
+    sections: list[dict] = field(default_factory=list)
+    sentences: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _data(name: str) -> dict:
+    return yaml.safe_load(resources.files("szpolicy.data").joinpath(name).read_text("utf-8"))
+
+
+@cache
+def heading_styles() -> tuple[Style, ...]:
+    """Heading styles from the package's headings.yaml, in priority order."""
+    spec = _data("headings.yaml")
+    return tuple(
+        Style(
+            s["name"],
+            s["level"],
+            re.compile(f"[{BLANK}]*" + s["pattern"].replace("{numeral}", spec["numeral"])),
+        )
+        for s in spec["styles"]
+    )
+
+
+@cache
+def boilerplate_rules() -> tuple[int, tuple[re.Pattern, ...]]:
+    """Clutter patterns from boilerplate.yaml and the longest line they may mark."""
+    spec = _data("boilerplate.yaml")
+    return spec["max_chars"], tuple(re.compile(p, re.I) for p in spec["patterns"])
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-blank lines with offsets of their content (edge spaces, line ends excluded)."""
+    lines, start = [], 0
+    breaks = [m.start() for m in LINE_BREAK.finditer(text)] + [len(text)]
+    for no, stop in enumerate(breaks, start=1):
+        raw = text[start:stop]
+        content = raw.strip(BLANK)
+        if content:
+            lead = len(raw) - len(raw.lstrip(BLANK))
+            lines.append(Line(no, start + lead, start + lead + len(content), content))
+        match = LINE_BREAK.match(text, stop)
+        start = match.end() if match else stop
+    return lines
+
+
+def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Sentence spans at sentence-final punctuation, closing quotes kept, edge spaces dropped."""
+    spans = []
+    for m in SENTENCE.finditer(text):
+        piece = m.group()
+        content = piece.strip(BLANK)
+        if content:
+            lead = len(piece) - len(piece.lstrip(BLANK))
+            spans.append((offset + m.start() + lead, offset + m.start() + lead + len(content)))
+    return spans
+
+
+def is_boilerplate(line: str) -> bool:
+    """Web-page clutter (share buttons, breadcrumbs, print links, footers)."""
+    max_chars, patterns = boilerplate_rules()
+    return len(line) <= max_chars and any(p.search(line) for p in patterns)
+
+
+def match_heading(line: str) -> Heading | None:
+    """The first heading style the line starts with, and its number."""
+    for style in heading_styles():
+        m = style.regex.match(line)
+        if m:
+            label = m.group("num")
+            return Heading(style, int(cn2an.cn2an(label, "smart")), label, m.end())
+    return None
+
+
+def _looks_like_prose(line: str, heading: Heading) -> bool:
+    """A heading-like start that is prose: `三、四十年前…` or a long line ending a sentence."""
+    rest = line[heading.end :]
+    if match_heading(rest[:8] + "、") or re.match(r"[0-9一二三四五六七八九十百千两兩]", rest):
+        return True
+    return len(line) >= PROSE_MIN_CHARS and line[-1] in "。！？!?…"
+
+
+def _numbering_error(heading: Heading, last: Heading | None, seen: dict[int, int]) -> str:
+    """Why a heading's number is impossible here, in the reader's terms."""
+    label = heading.label
+    if last is None:
+        return f"first section is numbered {label}, expected one"
+    if heading.number in seen:
+        return f"section {label} is repeated (first at line {seen[heading.number]})"
+    if heading.number < last.number:
+        return f"section {label} follows {last.label} (out of order)"
+    missing = ", ".join(str(n) for n in range(last.number + 1, heading.number))
+    return f"section {label} follows {last.label} (section {missing} missing)"
+
+
+def _top_style(lines: list[Line]) -> Style | None:
+    """The report's section style: the first level-1 style on a line numbered one, else on a
+    heading-like line (so that a report whose first section is misnumbered gets an error)."""
+    candidates = []
+    for line in lines:
+        h = match_heading(line.text)
+        if h and h.style.level == 1 and not _looks_like_prose(line.text, h):
+            if h.number == 1:
+                return h.style
+            if line.text[-1] not in "。！？!?…":
+                candidates.append(h.style)
+    return candidates[0] if candidates else None
+
+
+def _is_sub_style(style: Style, top: Style) -> bool:
+    order = [s.name for s in heading_styles()]
+    return style.level == 2 or order.index(style.name) > order.index(top.name)
+
+
+def _label_lines(doc: Document, lines: list[Line]) -> list[tuple[Line, str, Heading | None]]:
+    """Give each line a kind (boilerplate, heading, subheading, text) and check the numbering."""
+    top = _top_style(lines)
+    labelled, last, sub, seen = [], None, 0, {}
+    for line in lines:
+        if is_boilerplate(line.text):
+            labelled.append((line, "boilerplate", None))
+            continue
+        h = match_heading(line.text)
+        if h and top and h.style == top:
+            if last is None and h.number == 1 or last and h.number == last.number + 1:
+                kind = "heading"
+            elif last and h.number == 1:
+                kind, seen = "heading", {}
+            elif _looks_like_prose(line.text, h):
+                kind = "text"
+            else:
+                col = line.start - doc.text.rfind("\n", 0, line.start)
+                raise SzpolicyError(_numbering_error(h, last, seen), doc.path, line.no, col)
+            if kind == "heading":
+                last, sub = h, 0
+                seen[h.number] = line.no
+        elif h and top and last and _is_sub_style(h.style, top) and h.number == sub + 1:
+            kind, sub = "subheading", h.number
+        else:
+            kind = "text"
+        labelled.append((line, kind, h if kind in ("heading", "subheading") else None))
+    return labelled
+
+
+def _caption_index(paragraphs: list[Line]) -> int | None:
+    """Index of the section's caption: a short one-sentence last line after longer text."""
+    if len(paragraphs) < 2:
+        return None
+    last = paragraphs[-1]
+    longest = max(len(p.text) for p in paragraphs[:-1])
+    one_sentence = len(split_sentences(last.text)) == 1
+    if one_sentence and len(last.text) <= CAPTION_MAX_CHARS and 2 * len(last.text) <= longest:
+        return len(paragraphs) - 1
+    return None
+
+
+def structure(doc: Document) -> Structure:
+    """Sections and sentences of a report; raises SzpolicyError on impossible numbering."""
+    lines = split_lines(doc.text)
+    labelled = _label_lines(doc, lines)
+    out = Structure()
+    if not any(kind == "heading" for _, kind, _ in labelled):
+        out.warnings.append(f"{doc.path}: no numbered headings; the report is one section")
+        warnings.warn(out.warnings[-1], stacklevel=2)
+    groups: list[dict] = []  # one per section, plus the preamble (section 0)
+    current = {"part": 1, "section_no": 0, "heading": None, "lines": []}
+    groups.append(current)
+    part, prev_no = 1, 0
+    for line, kind, h in labelled:
+        if kind == "heading":
+            if h.number == 1 and prev_no:
+                part += 1
+            prev_no = h.number
+            current = {"part": part, "section_no": h.number, "heading": (line, h), "lines": []}
+            groups.append(current)
+        else:
+            current["lines"].append((line, kind, h))
+    if len(groups) == 1:  # no headings: the whole report is section 1
+        groups[0]["section_no"] = 1
+    for group in groups:
+        _emit(doc, group, out)
+    return out
+
+
+def _emit(doc: Document, group: dict, out: Structure) -> None:
+    """Append a section's rows and its sentences' rows to `out`."""
+    text_lines = [ln for ln, k, _ in group["lines"] if k == "text"]
+    body_lines = [ln for ln, k, _ in group["lines"] if k in ("text", "subheading")]
+    if group["heading"] and not text_lines:
+        line, h = group["heading"]
+        raise SzpolicyError(f"section {h.label} has no body text", doc.path, line.no, 1)
+    preamble = group["section_no"] == 0
+    caption = None if preamble or not group["heading"] else _caption_index(text_lines)
+    caption_line = text_lines[caption] if caption is not None else None
+    sub = 0
+    rows: list[tuple[Line, str, Heading | None]] = []
+    if group["heading"]:
+        rows.append((group["heading"][0], "heading", group["heading"][1]))
+    rows += group["lines"]
+    first_sentence = len(out.sentences)
+    for line, kind, h in rows:
+        if kind == "subheading":
+            sub = h.number
+        if kind == "boilerplate":
+            role = "boilerplate"
+        elif preamble:
+            role = "lede" if line is text_lines[0] and len(text_lines) > 1 else "intro"
+        elif line is caption_line:
+            role = "caption"
+        elif kind in ("heading", "subheading"):
+            role = kind
+        else:
+            role = "body"
+        paragraph_no = out.sentences[-1]["paragraph_no"] + 1 if out.sentences else 1
+        for i, (start, end) in enumerate(split_sentences(line.text, line.start)):
+            out.sentences.append(
+                {
+                    "report_id": doc.report_id,
+                    "part": group["part"],
+                    "section_no": group["section_no"],
+                    "subsection_no": sub,
+                    "paragraph_no": paragraph_no,
+                    "sentence_no": len(out.sentences) + 1,
+                    "role": "body" if role in ("heading", "subheading") and i else role,
+                    "text": doc.text[start:end],
+                    "line_no": line.no,
+                    "char_start": start,
+                    "char_end": end,
+                }
+            )
+    if preamble:
+        return
+    heading_line, h = group["heading"] or (None, None)
+    spans = [(s["char_start"], s["char_end"]) for s in out.sentences[first_sentence:]]
+    out.sections.append(
+        {
+            "report_id": doc.report_id,
+            "part": group["part"],
+            "section_no": group["section_no"],
+            "numbering": heading_line.text[: h.end] if h else "",
+            "heading": out.sentences[first_sentence]["text"][h.end :].strip(BLANK) if h else "",
+            "caption": caption_line.text if caption_line else None,
+            "n_paragraphs": len(body_lines),
+            "n_sentences": len(spans),
+            "char_start": spans[0][0],
+            "char_end": spans[-1][1],
+        }
+    )

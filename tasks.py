@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Set up the pinned environment and run the project's jobs: `python3 tasks.py reproduce|test|lock`.
+
+Only the standard library is used here, so the script runs on a fresh Python 3.11.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+LOCK = ROOT / "requirements.lock"
+STAMP = VENV / ".szpolicy-installed"
+
+
+def _run(*cmd: str | Path) -> None:
+    print("+", " ".join(map(str, cmd)), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT)
+
+
+def setup() -> None:
+    """Create .venv and install the locked dependencies and the project, unless already done."""
+    if sys.version_info[:2] != (3, 11):
+        sys.exit(f"tasks.py: Python 3.11 is required, this is {sys.version.split()[0]}")
+    digest = hashlib.sha256(LOCK.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == digest:
+        return
+    if not (BIN / "python").exists():
+        venv.create(VENV, with_pip=True)
+    _run(BIN / "python", "-m", "pip", "install", "--quiet", "--no-deps", "-r", LOCK)
+    _run(
+        BIN / "python",
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--no-build-isolation",
+        "-e",
+        ".",
+    )
+    _run(BIN / "python", "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3")
+    STAMP.write_text(digest)
+
+
+def lock() -> None:
+    """Rewrite requirements.lock and environment.yml from what .venv holds (after an upgrade)."""
+    frozen = subprocess.run(
+        [
+            BIN / "python",
+            "-m",
+            "pip",
+            "freeze",
+            "--all",
+            "--exclude-editable",
+            "--exclude",
+            "szpolicy",
+            "--exclude",
+            "pip",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    pins = sorted((line for line in frozen.splitlines() if "==" in line), key=str.lower)
+    LOCK.write_text(
+        "# Every dependency, pinned; regenerate with `python3 tasks.py lock`.\n"
+        + "\n".join(pins)
+        + "\n"
+    )
+    env = [
+        "name: szpolicy",
+        "channels:",
+        "  - conda-forge",
+        "dependencies:",
+        "  - python=3.11",
+        "  - pip",
+        "  - pip:",
+    ]
+    env += [f"      - {pin}" for pin in pins] + ["      - -e ."]
+    (ROOT / "environment.yml").write_text(
+        "# Same pins as requirements.lock (written by `python3 tasks.py lock`).\n"
+        + "\n".join(env)
+        + "\n"
+    )
+
+
+def main() -> None:
+    """Dispatch the task named on the command line."""
+    task = sys.argv[1] if len(sys.argv) > 1 else "help"
+    extra = sys.argv[2:]
+    if task == "lock":
+        lock()
+        return
+    if task not in ("reproduce", "test", "setup"):
+        sys.exit(__doc__)
+    setup()
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    if task == "reproduce":
+        cmd = [BIN / "szpolicy", "reproduce", *extra]
+    elif task == "test":
+        cmd = [BIN / "python", "-m", "pytest", *extra]
+    else:
+        return
+    sys.exit(subprocess.run([str(c) for c in cmd], cwd=ROOT, env=env).returncode)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Reading: encodings, script detection, and clear errors for what is not a text report."""
+
+from __future__ import annotations
+
+import pytest
+
+from szpolicy.errors import SzpolicyError
+from szpolicy.read import read_report
+from szpolicy.script import to_hans
+
+from .conftest import SEED
+
+
+def test_seed_is_utf8_traditional(seed):
+    assert seed.encoding == "utf-8"
+    assert seed.script == "hant"
+    assert seed.text == SEED.read_bytes().decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom", "recorded"),
+    [
+        ("utf-8", b"\xef\xbb\xbf", "utf-8-sig"),
+        ("utf-16-le", b"\xff\xfe", "utf-16-le"),
+        ("utf-16-be", b"\xfe\xff", "utf-16-be"),
+        ("gb18030", b"", "gb18030"),
+        ("big5hkscs", b"", "big5hkscs"),
+    ],
+)
+def test_encodings_decode_to_the_same_text(seed, write_report, encoding, bom, recorded):
+    text = seed.text.replace("\n", "\r\n")
+    doc = read_report(write_report(bom + text.encode(encoding)))
+    assert doc.text == text  # BOM removed, CRLF kept
+    assert doc.encoding == recorded
+    assert doc.script == "hant"
+
+
+def test_simplified_gb18030_is_hans(seed, write_report):
+    doc = read_report(write_report(to_hans(seed.text).encode("gb18030")))
+    assert (doc.encoding, doc.script) == ("gb18030", "hans")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty file"),
+        (b" \n\t\r\n\xe3\x80\x80\n", "only whitespace"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "PNG image"),
+        (b"PK\x03\x04rest", "ZIP archive"),
+        (b"%PDF-1.7\n", "PDF document"),
+        ("一、標題\n正文\x00。".encode(), "NUL byte"),
+        ("一、標題\n".encode("utf-16-le"), "UTF-16 without a byte-order mark"),
+        ("一、標題\n正文".encode() + b"\xff\xfe\xfd" + "。".encode(), "invalid UTF-8"),
+        ("一、標題\n".encode() + "正文。".encode("gb18030"), "invalid UTF-8"),
+        ("<html><body><p>一、標題</p></body></html>".encode(), "HTML markup"),
+    ],
+)
+def test_bad_input_names_file_and_place(write_report, data, message):
+    path = write_report(data)
+    with pytest.raises(SzpolicyError) as err:
+        read_report(path)
+    assert message in str(err.value)
+    assert str(path) in str(err.value)
+
+
+def test_damaged_utf8_reports_line_and_byte(write_report):
+    data = "第一行。\n第二行。\n".encode() + b"\xff" + "。".encode()
+    with pytest.raises(SzpolicyError) as err:
+        read_report(write_report(data))
+    assert err.value.line == 3
+    assert err.value.byte == data.index(b"\xff")
+
+
+def test_oversized_file_is_refused(write_report, monkeypatch):
+    monkeypatch.setattr("szpolicy.read.MAX_BYTES", 100)
+    with pytest.raises(SzpolicyError, match="over the 100-byte limit"):
+        read_report(write_report("一、標題\n" + "正文。" * 50))

@@ -1,0 +1,175 @@
+"""Structure: sections, parts, roles and sentences, on the seed and on variants of its kind."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from szpolicy.errors import SzpolicyError
+from szpolicy.read import read_report
+from szpolicy.script import to_hans
+from szpolicy.structure import split_sentences, structure
+
+BODY = "市婦聯開展活動12場，惠及3000人。活動獲得好評！"
+
+
+def report(*sections: str, lede: str = "導語……", intro: str = "引言。", nl: str = "\n") -> str:
+    return nl.join([lede, intro, *sections])
+
+
+def sentences_of(path):
+    doc = read_report(path)
+    return doc, structure(doc)
+
+
+def assert_lossless(doc, st):
+    covered = [0] * len(doc.text)
+    for s in st.sentences:
+        assert doc.text[s["char_start"] : s["char_end"]] == s["text"]
+        for i in range(s["char_start"], s["char_end"]):
+            covered[i] += 1
+    for i, ch in enumerate(doc.text):
+        assert covered[i] == 1 or (covered[i] == 0 and ch.isspace()), (i, ch)
+
+
+def test_seed_sections_and_roles(seed):
+    st = structure(seed)
+    assert [s["section_no"] for s in st.sections] == list(range(1, 16))
+    assert {s["part"] for s in st.sections} == {1}
+    roles = [s["role"] for s in st.sentences]
+    assert roles[0] == "lede" and roles.count("lede") == 1
+    assert roles.count("heading") == 15 and roles.count("caption") == 15
+    assert all(s["caption"] for s in st.sections)
+    assert_lossless(seed, st)
+
+
+def test_closing_quotes_stay_with_their_sentence():
+    text = "他說：「好。」然後走了。（完）"
+    spans = split_sentences(text)
+    assert [text[a:b] for a, b in spans] == ["他說：「好。」", "然後走了。", "（完）"]
+
+
+@pytest.mark.parametrize("nl", ["\n", "\r\n"])
+@pytest.mark.parametrize("indent", ["", "\u3000\u3000", "  "])
+@pytest.mark.parametrize("simplified", [False, True])
+def test_variants_of_the_kind(write_report, nl, indent, simplified):
+    text = report(
+        f"{indent}一、加強立法",
+        BODY,
+        "第二段正文，說明更多的情況與數字，共有五十個項目。",
+        f"{indent}二、推進監督",
+        BODY,
+        "圖為活動現場。",
+        nl=nl,
+    )
+    if simplified:
+        text = to_hans(text)
+    doc, st = sentences_of(write_report(text))
+    assert doc.script == ("hans" if simplified else "hant")
+    assert [(s["section_no"], s["n_paragraphs"]) for s in st.sections] == [(1, 2), (2, 2)]
+    assert st.sections[0]["caption"] is None  # two body paragraphs, no caption line
+    assert st.sections[1]["caption"] == ("图为活动现场。" if simplified else "圖為活動現場。")
+    assert_lossless(doc, st)
+
+
+def test_restart_at_one_starts_an_annex(write_report):
+    doc, st = sentences_of(write_report(report("一、甲", BODY, "二、乙", BODY, "一、附件", BODY)))
+    assert [(s["part"], s["section_no"]) for s in st.sections] == [(1, 1), (1, 2), (2, 1)]
+
+
+@pytest.mark.parametrize(
+    ("headings", "line", "message"),
+    [
+        (["一、甲", "二、乙", "四、丁"], 7, "section 四 follows 二 (section 3 missing)"),
+        (["一、甲", "二、乙", "二、乙"], 7, "section 二 is repeated (first at line 5)"),
+        (["一、甲", "三、丙", "二、乙"], 5, "section 三 follows 一 (section 2 missing)"),
+        (["一、甲", "二、乙", "三、丙", "二、乙"], 9, "section 二 is repeated"),
+        (["二、乙", "三、丙"], 3, "first section is numbered 二"),
+    ],
+)
+def test_impossible_numbering_names_line_and_numbers(write_report, headings, line, message):
+    text = report(*[x for h in headings for x in (h, BODY)])
+    path = write_report(text)
+    with pytest.raises(SzpolicyError) as err:
+        structure(read_report(path))
+    assert message in str(err.value)
+    assert err.value.line == line
+    assert str(err.value).startswith(f"{path}:{line}:")
+
+
+def test_out_of_order_after_a_later_section(write_report):
+    text = report("一、甲", BODY, "二、乙", BODY, "三、丙", BODY, "一、甲", BODY, "三、丙", BODY)
+    with pytest.raises(SzpolicyError, match="section 三 follows 一"):
+        structure(read_report(write_report(text)))
+
+
+def test_section_without_body_is_an_error(write_report):
+    with pytest.raises(SzpolicyError, match="section 二 has no body text") as err:
+        structure(read_report(write_report(report("一、甲", BODY, "二、乙", "三、丙", BODY))))
+    assert err.value.line == 5
+
+
+def test_headings_only_is_an_error(write_report):
+    with pytest.raises(SzpolicyError, match="has no body text"):
+        structure(read_report(write_report("一、甲\n二、乙\n")))
+
+
+def test_prose_that_starts_like_a_heading_is_body(write_report):
+    prose = "三、四十年前，這裡還是一片農田，如今已經高樓林立。"
+    doc, st = sentences_of(write_report(report("一、甲", BODY, prose, "二、乙", BODY)))
+    assert [s["section_no"] for s in st.sections] == [1, 2]
+    assert any(s["text"] == prose and s["role"] == "body" for s in st.sentences)
+
+
+def test_no_headings_is_one_section_with_a_warning(write_report):
+    with pytest.warns(UserWarning, match="no numbered headings"):
+        doc, st = sentences_of(write_report("第一段。\n第二段。\n"))
+    assert [(s["section_no"], s["heading"]) for s in st.sections] == [(1, "")]
+    assert {s["role"] for s in st.sentences} == {"body"}
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("第一部分 總體情況", "第二部分 主要工作"),
+        ("第一章 總則", "第二章 附則"),
+        ("1、總體", "2、工作"),
+        ("1. 總體", "2. 工作"),
+    ],
+)
+def test_other_heading_styles(write_report, first, second):
+    doc, st = sentences_of(write_report(report(first, BODY, second, BODY)))
+    assert [s["section_no"] for s in st.sections] == [1, 2]
+    assert st.sections[1]["heading"] == re.split(r"\s|、|\. ", second, maxsplit=1)[1]
+
+
+def test_parenthesised_subheadings_are_subsections(write_report):
+    text = report("一、甲", "（一）子甲", BODY, "（二）子乙", BODY, "二、乙", "(一)子丙", BODY)
+    doc, st = sentences_of(write_report(text))
+    subs = [
+        (s["section_no"], s["subsection_no"], s["role"])
+        for s in st.sentences
+        if s["role"] == "subheading"
+    ]
+    assert subs == [(1, 1, "subheading"), (1, 2, "subheading"), (2, 1, "subheading")]
+    assert [s["section_no"] for s in st.sections] == [1, 2]
+
+
+@pytest.mark.parametrize("simplified", [False, True])
+def test_web_clutter_is_boilerplate(write_report, simplified):
+    clutter = [
+        "首頁 > 新聞 > 正文",
+        "【字體：大 中 小】",
+        "打印本頁",
+        "分享到：",
+        "來源：深圳新聞網",
+    ]
+    text = "\n".join([*clutter[:2], report("一、甲", BODY, *clutter[2:], "二、乙", BODY)])
+    if simplified:
+        text = to_hans(text)
+    doc, st = sentences_of(write_report(text))
+    boiler = [s["text"] for s in st.sentences if s["role"] == "boilerplate"]
+    assert boiler == [to_hans(c) if simplified else c for c in clutter]
+    assert [s["n_paragraphs"] for s in st.sections] == [1, 1]
+    assert_lossless(doc, st)
