@@ -1,5 +1,7 @@
 """szpolicy: reproducible datasets and analyses from Chinese policy reports."""
 
+from importlib import import_module
+
 from .errors import SzpolicyError
 
 __all__ = ["SzpolicyError", "build", "load"]
@@ -9,7 +11,5 @@ __version__ = "0.1.0"
 def __getattr__(name: str):
     """Import the build lazily, so light uses (reading one file) stay light."""
     if name in ("build", "load"):
-        from . import build as _build
-
-        return getattr(_build, name)
+        return getattr(import_module("szpolicy.build"), name)
     raise AttributeError(name)

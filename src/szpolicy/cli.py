@@ -26,6 +26,34 @@ def _add_raw(args: argparse.Namespace) -> None:
     print(f"szpolicy: added {entry['file']} as {entry['report_id']} (sha256 {entry['sha256']})")
 
 
+def _parameters(pairs: list[list[str]] | None) -> dict:
+    """`-p KEY VALUE` pairs with YAML typing (5 is an int, true a bool), as papermill does."""
+    import yaml
+
+    return {key: yaml.safe_load(value) for key, value in pairs or []}
+
+
+def _run(args: argparse.Namespace) -> None:
+    from .notebooks import run
+
+    out = Path(args.out).resolve()
+    done = run(args.names, _parameters(args.parameter), out, jobs=args.jobs)
+    for path in done:
+        print(f"szpolicy: wrote {path} and {path.with_suffix('.html').name}")
+
+
+def _reproduce(args: argparse.Namespace) -> None:
+    _build(argparse.Namespace(raw=[], out=str(paths.PROCESSED), jobs=args.jobs, format="csv"))
+    _run(argparse.Namespace(names=[], parameter=[], out=str(paths.REPORTS), jobs=args.jobs))
+
+
+def _refresh(args: argparse.Namespace) -> None:
+    from .notebooks import refresh
+
+    for path in refresh(args.names):
+        print(f"szpolicy: refreshed {path}")
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     p = argparse.ArgumentParser(prog="szpolicy", description=__doc__)
@@ -37,6 +65,21 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=1, help="worker processes")
     b.add_argument("--format", choices=("csv", "parquet"), default="csv")
     b.set_defaults(func=_build)
+
+    r = sub.add_parser("run", help="execute notebooks with papermill into reports/ (+ HTML)")
+    r.add_argument("names", nargs="*", help="notebooks by number or name (default: all)")
+    r.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("KEY", "VALUE"))
+    r.add_argument("--out", default=str(paths.REPORTS), help="folder for executed notebooks")
+    r.add_argument("--jobs", type=int, default=1, help="notebooks run at once")
+    r.set_defaults(func=_run)
+
+    rp = sub.add_parser("reproduce", help="build the datasets, then run every notebook")
+    rp.add_argument("--jobs", type=int, default=1)
+    rp.set_defaults(func=_reproduce)
+
+    rf = sub.add_parser("refresh", help="re-execute the committed notebooks in place (defaults)")
+    rf.add_argument("names", nargs="*")
+    rf.set_defaults(func=_refresh)
 
     a = sub.add_parser("add-raw", help="copy a report into data/raw/ and record it in the manifest")
     a.add_argument("file")

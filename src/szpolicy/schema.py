@@ -31,7 +31,7 @@ NULLABLE_DTYPES = {"string": "str", "integer": "Int64", "number": "float64", "bo
 @cache
 def spec(table: str) -> dict:
     """The YAML description of a table: fields, keys and words for the codebook."""
-    path = resources.files("szpolicy.schema").joinpath(f"{table}.yaml")
+    path = resources.files("szpolicy").joinpath("schema", f"{table}.yaml")
     return yaml.safe_load(path.read_text("utf-8"))
 
 

@@ -1,0 +1,259 @@
+"""The agency gazetteer and the mentions of its organisations in a report's sentences."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+
+import pandas as pd
+import yaml
+
+from .script import to_hans
+
+GAZETTEER = "agencies.csv"
+ROLE_RULES = "agency_roles.yaml"
+ALIAS_SEP = "|"
+AGENCY_ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+SENTENCE_COLUMNS = ["report_id", "section_no", "sentence_no", "text", "char_start"]
+MENTION_COLUMNS = [
+    "report_id",
+    "section_no",
+    "sentence_no",
+    "agency_id",
+    "surface",
+    "role",
+    "char_start",
+    "char_end",
+]
+INT_COLUMNS = {"section_no", "sentence_no", "char_start", "char_end"}
+SECTION_KEYS = ["report_id", "part", "section_no"]
+
+
+def _data_file(name: str) -> Traversable:
+    return resources.files("szpolicy").joinpath("data", name)
+
+
+@cache
+def _codebook() -> dict:
+    """The gazetteer's schema (schema/agencies.yaml): one source for the codebook and the checks."""
+    path = resources.files("szpolicy").joinpath("schema", "agencies.yaml")
+    return yaml.safe_load(path.read_text("utf-8"))
+
+
+def _enum(field: str) -> set[str]:
+    """Allowed values of a gazetteer column."""
+    return next(set(f["enum"]) for f in _codebook()["fields"] if f["name"] == field)
+
+
+def alias_list(row: pd.Series) -> list[str]:
+    """The surface forms of one gazetteer row."""
+    return row["aliases"].split(ALIAS_SEP)
+
+
+def _row_problem(row: pd.Series, kinds: set[str], levels: set[str]) -> str | None:
+    """Why one gazetteer row is malformed, or None."""
+    if not AGENCY_ID.fullmatch(row["agency_id"]):
+        return f"agency_id {row['agency_id']!r} is not snake-case ASCII"
+    empty = [c for c in ("name_zh_hant", "name_zh_hans", "name_en", "aliases") if not row[c]]
+    if empty:
+        return f"{row['agency_id']}: empty {', '.join(empty)}"
+    if row["kind"] not in kinds:
+        return f"{row['agency_id']}: kind {row['kind']!r} is not one of {sorted(kinds)}"
+    if row["level"] not in levels:
+        return f"{row['agency_id']}: level {row['level']!r} is not one of {sorted(levels)}"
+    bad = [a for a in alias_list(row) if not a or a != a.strip()]
+    if bad:
+        return f"{row['agency_id']}: empty or space-padded alias {bad[0]!r}"
+    return None
+
+
+def validate_gazetteer(df: pd.DataFrame, source: str = GAZETTEER) -> pd.DataFrame:
+    """Check a gazetteer: exact columns, well-formed rows, unique ids, no alias on two agencies."""
+    expected = [f["name"] for f in _codebook()["fields"]]
+    if list(df.columns) != expected:
+        raise ValueError(f"{source}: columns {list(df.columns)}, expected {expected}")
+    kinds, levels = _enum("kind"), _enum("level")
+    seen_ids: dict[str, int] = {}
+    owner: dict[str, tuple[str, int]] = {}
+    for i, row in df.reset_index(drop=True).iterrows():
+        line = int(i) + 2  # the header is line 1
+        problem = _row_problem(row, kinds, levels)
+        if problem:
+            raise ValueError(f"{source}:{line}: {problem}")
+        if row["agency_id"] in seen_ids:
+            first = seen_ids[row["agency_id"]]
+            raise ValueError(f"{source}:{line}: agency_id {row['agency_id']} repeats line {first}")
+        seen_ids[row["agency_id"]] = line
+        for alias in alias_list(row):
+            key = to_hans(alias)
+            other = owner.setdefault(key, (row["agency_id"], line))
+            if other[0] != row["agency_id"]:
+                raise ValueError(
+                    f"{source}:{line}: alias {alias} of {row['agency_id']} "
+                    f"is also an alias of {other[0]} (line {other[1]})"
+                )
+    return df
+
+
+@cache
+def _packaged_gazetteer() -> pd.DataFrame:
+    path = _data_file(GAZETTEER)
+    with path.open(encoding="utf-8") as f:
+        df = pd.read_csv(f, dtype=str, keep_default_na=False)
+    return validate_gazetteer(df, f"szpolicy/data/{GAZETTEER}")
+
+
+def load_gazetteer() -> pd.DataFrame:
+    """The packaged gazetteer, validated, so every extraction names organisations the same way."""
+    return _packaged_gazetteer().copy()
+
+
+@cache
+def role_rules() -> dict:
+    """The cue words that decide a mention's role and a section's lead (data/agency_roles.yaml)."""
+    return yaml.safe_load(_data_file(ROLE_RULES).read_text("utf-8"))
+
+
+def surface_index(gazetteer: pd.DataFrame) -> dict[str, str]:
+    """Every alias, as written and in Simplified script, mapped to its agency_id."""
+    index = {}
+    for _, row in gazetteer.iterrows():
+        for alias in alias_list(row):
+            index[alias] = row["agency_id"]
+            index[to_hans(alias)] = row["agency_id"]
+    return index
+
+
+def matchable(text: str) -> str:
+    """The Simplified rendering when it keeps every offset, else the text as it is."""
+    hans = to_hans(text)
+    return hans if len(hans) == len(text) else text
+
+
+def _title_insides(text: str) -> list[tuple[int, int]]:
+    """Spans of the inside of every bracketed title (《…》) in a text."""
+    spans = []
+    for pair in role_rules()["title_brackets"]:
+        opening, closing = re.escape(pair[0]), re.escape(pair[1])
+        for m in re.finditer(f"{opening}([^{opening}{closing}]*){closing}", text):
+            spans.append(m.span(1))
+    return spans
+
+
+def _inside_title(start: int, end: int, titles: list[tuple[int, int]]) -> bool:
+    return any(a <= start and end <= b and (a, b) != (start, end) for a, b in titles)
+
+
+def find_surfaces(text: str, index: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, agency_id) matches; longer wins; none inside a longer title."""
+    titles = _title_insides(text)
+    candidates = []
+    for surface, agency_id in index.items():
+        start = text.find(surface)
+        while start >= 0:
+            end = start + len(surface)
+            if not _inside_title(start, end, titles):
+                candidates.append((start, end, agency_id))
+            start = text.find(surface, start + 1)
+    taken = [False] * len(text)
+    chosen = []
+    for start, end, agency_id in sorted(set(candidates), key=lambda c: (c[0] - c[1], c[0])):
+        if not any(taken[start:end]):
+            taken[start:end] = [True] * (end - start)
+            chosen.append((start, end, agency_id))
+    return sorted(chosen)
+
+
+@cache
+def _opener_regex() -> re.Pattern:
+    openers = "|".join(f"(?:{p})" for p in role_rules()["subject_openers"])
+    return re.compile(f"\\s*(?:(?:{openers})\\s*)*")
+
+
+def mention_role(text: str, start: int, previous: tuple[int, str] | None) -> str:
+    """Role of a mention starting at `start`, given the end and role of the sentence's previous one.
+
+    subject: it opens the sentence or a clause, maybe after openers (time words, 由, numbering);
+    partner: a collaboration cue (聯合, 會同, 與, 邀請 …) stands right before it;
+    a mention joined to the previous one by an enumerator (、, 及) takes that one's role;
+    mentioned: anything else.
+    """
+    rules = role_rules()
+    clause_start = max((text.rfind(d, 0, start) for d in rules["clause_delimiters"]), default=-1)
+    if _opener_regex().fullmatch(text, clause_start + 1, start):
+        return "subject"
+    before = text[:start]
+    if any(before.endswith(cue) for cue in rules["partner_cues"]):
+        return "partner"
+    if previous is not None and text[previous[0] : start] in rules["enumerators"]:
+        return previous[1]
+    return "mentioned"
+
+
+def _sentence_mentions(row: pd.Series, index: dict[str, str]) -> list[dict]:
+    """Mention rows of one sentence, offsets into the whole report."""
+    text = matchable(row["text"])
+    rows, previous = [], None
+    for start, end, agency_id in find_surfaces(text, index):
+        role = mention_role(text, start, previous)
+        previous = (end, role)
+        rows.append(
+            {
+                "report_id": row["report_id"],
+                "section_no": row["section_no"],
+                "sentence_no": row["sentence_no"],
+                "agency_id": agency_id,
+                "surface": row["text"][start:end],
+                "role": role,
+                "char_start": row["char_start"] + start,
+                "char_end": row["char_start"] + end,
+            }
+        )
+    return rows
+
+
+def agency_mentions(sentences: pd.DataFrame, gazetteer: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every gazetteer organisation named in the sentences, in either script, with its role.
+
+    Matching runs on the Simplified rendering (OpenCC hk2s keeps offsets; the original text is
+    used when it would not) against every alias in both scripts. Longer matches win and matches
+    never overlap, so 福田區人大常委會 is one mention and 市人大 inside it is none. A name inside a
+    longer 《》 title belongs to the title. Roles follow `mention_role`.
+    """
+    missing = [c for c in SENTENCE_COLUMNS if c not in sentences.columns]
+    if missing:
+        raise ValueError(f"agency_mentions: sentences lack columns {missing}")
+    index = surface_index(load_gazetteer() if gazetteer is None else gazetteer)
+    rows = [m for _, row in sentences.iterrows() for m in _sentence_mentions(row, index)]
+    out = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+    out = out.astype({c: "int64" if c in INT_COLUMNS else "str" for c in MENTION_COLUMNS})
+    return out.sort_values(["report_id", "char_start"], kind="mergesort").reset_index(drop=True)
+
+
+def lead_agencies(sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """The acting organisation of each numbered section, read off the grammar of its text.
+
+    The lead is the subject of the earliest body sentence that has a subject mention (the first
+    one in that sentence); failing that, the heading's subject. A weak lead (agency_roles.yaml:
+    the city as a whole, 我市) counts only when no other agency is a subject in body or heading.
+    The lead is missing when the section names no acting organisation.
+    """
+    body = sentences[sentences["role"].eq("body") & sentences["section_no"].gt(0)]
+    sections = body[SECTION_KEYS].drop_duplicates()
+    where = sentences[["report_id", "sentence_no", "part", "role"]].rename(
+        columns={"role": "sentence_role"}
+    )
+    subjects = mentions[mentions["role"].eq("subject")].merge(
+        where, on=["report_id", "sentence_no"]
+    )
+    subjects = subjects[subjects["sentence_role"].isin(["body", "heading"])].assign(
+        weak=lambda d: d["agency_id"].isin(role_rules()["weak_leads"]),
+        from_heading=lambda d: d["sentence_role"].eq("heading"),
+    )
+    first = subjects.sort_values(["weak", "from_heading", "char_start"], kind="mergesort")
+    first = first.drop_duplicates(SECTION_KEYS)[[*SECTION_KEYS, "agency_id"]]
+    out = sections.merge(first, on=SECTION_KEYS, how="left", validate="one_to_one")
+    out = out.rename(columns={"agency_id": "lead_agency_id"})
+    return out.sort_values(SECTION_KEYS, kind="mergesort").reset_index(drop=True)

@@ -1,0 +1,169 @@
+"""Dates in the report: explicit (2024年12月28日), implied-year (11月30日) and relative (去年)."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+
+from .numerals import hans_aligned, parse_number
+
+YEAR = r"(?:[12][0-9]{3}|[〇零一二三四五六七八九]{4})"
+MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+DAY = r"(?:3[01]|[12][0-9]|0?[1-9]|三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九])"
+NOT_NUMERAL = r"(?<![0-9〇零一二三四五六七八九十百千万亿两几个])"
+EXPLICIT_RE = re.compile(
+    rf"(?P<pre>(?:刚刚)?过去的)?{NOT_NUMERAL}(?P<y>{YEAR})\s*年"
+    rf"(?:(?P<m>{MONTH})\s*月(?:(?P<d>{DAY})\s*[日号])?|(?P<part>度|底|末|初|上半年|下半年))?"
+)
+MONTH_DAY_RE = re.compile(rf"{NOT_NUMERAL}(?P<m>{MONTH})\s*月(?:份)?(?:(?P<d>{DAY})\s*[日号])?")
+# The year a retrospective report reviews: 回望剛剛過去的2024年, 回顧2024年
+REVIEW_RE = re.compile(rf"(?:回望|回顾|过去的|总结)\D{{0,4}}?(?P<y>{YEAR})\s*年")
+PARTS = {"度": (1, 12), "底": (12, 12), "末": (12, 12), "初": (1, 1), "上半年": (1, 6)}
+PARTS["下半年"] = (7, 12)
+COLUMNS = [
+    "report_id",
+    "section_no",
+    "sentence_no",
+    "surface",
+    "date_start",
+    "date_end",
+    "precision",
+    "is_relative",
+    "resolved",
+    "char_start",
+    "char_end",
+]
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    """A date expression in a text: offsets, what it states, and what it leaves to the context."""
+
+    start: int
+    end: int
+    precision: str  # year | month | day
+    year: int | None  # None when the text leaves the year to the report (11月30日, 去年)
+    months: tuple[int, int] | None  # first and last month covered; None when not resolvable
+    day: int | None = None
+    year_offset: int | None = None  # for relative words: years after the report year
+
+    @property
+    def is_relative(self) -> bool:
+        return self.year is None
+
+
+@cache
+def _relative_terms() -> pd.DataFrame:
+    path = resources.files("szpolicy").joinpath("data", "relative_dates.csv")
+    with path.open(encoding="utf-8") as f:
+        terms = pd.read_csv(f, dtype={"term": str}).astype(
+            {"year_offset": "Int64", "month_start": "Int64", "month_end": "Int64"}
+        )
+    return terms.assign(n=terms["term"].str.len()).sort_values("n", ascending=False)
+
+
+def _valid(year: int, month: int, day: int | None) -> bool:
+    return 1 <= month <= 12 and (day is None or 1 <= day <= calendar.monthrange(year, month)[1])
+
+
+def _explicit(m: re.Match) -> DateSpan | None:
+    year = int(parse_number(m["y"]))
+    if m["m"]:
+        month, day = int(parse_number(m["m"])), int(parse_number(m["d"])) if m["d"] else None
+        if not _valid(year, month, day):
+            return None
+        return DateSpan(m.start(), m.end(), "day" if day else "month", year, (month, month), day)
+    first, last = PARTS.get(m["part"] or "度")
+    precision = "year" if (first, last) == (1, 12) else "month"
+    return DateSpan(m.start(), m.end(), precision, year, (first, last))
+
+
+def _month_day(m: re.Match) -> DateSpan | None:
+    month, day = int(parse_number(m["m"])), int(parse_number(m["d"])) if m["d"] else None
+    if not _valid(2000, month, day):  # a leap year, so 2月29日 passes
+        return None
+    return DateSpan(m.start(), m.end(), "day" if day else "month", None, (month, month), day, 0)
+
+
+def find_dates(text: str) -> list[DateSpan]:
+    """Every date expression in a text, in order, none overlapping (either script)."""
+    folded = hans_aligned(text)
+    spans: list[DateSpan] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s.start or start >= s.end for s in spans)
+
+    for regex, read in ((EXPLICIT_RE, _explicit), (MONTH_DAY_RE, _month_day)):
+        for m in regex.finditer(folded):
+            if free(m.start(), m.end()) and (span := read(m)) is not None:
+                spans.append(span)
+    for row in _relative_terms().itertuples():
+        for m in re.finditer(re.escape(row.term), folded):
+            if free(m.start(), m.end()):
+                known = not pd.isna(row.year_offset)
+                months = (int(row.month_start), int(row.month_end)) if known else None
+                offset = int(row.year_offset) if known else None
+                precision = "year" if months in ((1, 12), None) else "month"
+                spans.append(DateSpan(m.start(), m.end(), precision, None, months, None, offset))
+    return sorted(spans, key=lambda s: s.start)
+
+
+def report_year(text: str) -> int | None:
+    """The year a report reviews: the one named after 回望/回顧/過去的, else the most frequent
+    explicit year (ties go to the latest), else None."""
+    folded = hans_aligned(text)
+    if (m := REVIEW_RE.search(folded)) is not None:
+        return int(parse_number(m["y"]))
+    years = Counter(s.year for s in find_dates(text) if s.year is not None)
+    if not years:
+        return None
+    return max(years, key=lambda y: (years[y], y))
+
+
+def _iso_range(span: DateSpan, year: int) -> tuple[str, str]:
+    first, last = span.months
+    if span.day is not None:
+        iso = f"{year:04d}-{first:02d}-{span.day:02d}"
+        return iso, iso
+    last_day = calendar.monthrange(year, last)[1]
+    return f"{year:04d}-{first:02d}-01", f"{year:04d}-{last:02d}-{last_day:02d}"
+
+
+def _row(sentence, span: DateSpan, year_of_report: int | None) -> dict:
+    if span.year is not None:
+        year = span.year
+    elif year_of_report is not None and span.year_offset is not None:
+        year = year_of_report + span.year_offset
+    else:
+        year = None
+    start, end = _iso_range(span, year) if year is not None else ("", "")
+    return {
+        "report_id": sentence.report_id,
+        "section_no": sentence.section_no,
+        "sentence_no": sentence.sentence_no,
+        "surface": sentence.text[span.start : span.end],
+        "date_start": start,
+        "date_end": end,
+        "precision": span.precision,
+        "is_relative": span.is_relative,
+        "resolved": year is not None,
+        "char_start": sentence.char_start + span.start,
+        "char_end": sentence.char_start + span.end,
+    }
+
+
+def extract_dates(sentences: pd.DataFrame, report_year: int | None) -> pd.DataFrame:
+    """One row per date expression, ISO-resolved; relative ones against the report year."""
+    rows = [
+        _row(sentence, span, report_year)
+        for sentence in sentences.itertuples(index=False)
+        for span in find_dates(sentence.text)
+    ]
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    return table.sort_values(["report_id", "char_start"], kind="mergesort").reset_index(drop=True)

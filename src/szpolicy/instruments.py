@@ -1,0 +1,131 @@
+"""Legal and policy instruments cited in a report, their kind read from the title's last word."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+
+from .numerals import hans_aligned
+from .segment import pos_tags
+
+COLUMNS = [
+    "report_id",
+    "section_no",
+    "sentence_no",
+    "title",
+    "kind",
+    "is_short_reference",
+    "is_draft",
+    "char_start",
+    "char_end",
+]
+TITLE_RE = re.compile(r"《([^《》]{1,80})》")
+TRAILING_NOTE_RE = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")  # (草案修改二稿), (試行)
+DRAFT_RE = re.compile(r"草案|征求意见稿|送审稿|讨论稿")
+SHORT_PREFIX = ("本", "该", "此", "上述", "前述")
+CJK = r"[\u4e00-\u9fff]"
+# Unbracketed names: a jurisdiction prefix (深圳經濟特區…條例) or 關於…的<kind>
+JURISDICTION = r"(?:中华人民共和国|" + CJK + r"{2,6}?(?:经济特区|特别行政区|自治区|省|市))"
+ENACTING = r"(?:制定出台|出台|制定|推出|发布|印发|颁布|修订|修改|审议通过|通过)"
+
+
+@cache
+def kinds() -> pd.DataFrame:
+    """instrument_kinds.csv with a folded column for matching, longest kind first."""
+    path = resources.files("szpolicy").joinpath("data", "instrument_kinds.csv")
+    with path.open(encoding="utf-8") as f:
+        table = pd.read_csv(f, dtype=str, keep_default_na=False)
+    table = table.assign(folded=table["kind"].map(hans_aligned), bare=table["bare"] == "true")
+    return table.assign(n=table["kind"].str.len()).sort_values("n", ascending=False)
+
+
+def kind_of(title: str) -> str:
+    """The instrument kind a title ends with (after a trailing note), or '' for other works."""
+    core = TRAILING_NOTE_RE.sub("", hans_aligned(title))
+    return next((k.kind for k in kinds().itertuples() if core.endswith(k.folded)), "")
+
+
+def _kind_alternation(bare_only: bool) -> str:
+    table = kinds()
+    table = table[table["bare"]] if bare_only else table[table["kind"].str.len() > 1]
+    return "|".join(table["folded"])
+
+
+@cache
+def _unbracketed() -> list[re.Pattern]:
+    any_kind, bare = _kind_alternation(False), _kind_alternation(True)
+    return [
+        re.compile(rf"(?P<name>关于{CJK}[^，。；《》「」]{{1,40}}?的(?:{any_kind}))"),
+        re.compile(rf"(?P<name>{JURISDICTION}{CJK}{{1,20}}?(?:{any_kind}))(?!{CJK}*》)"),
+        re.compile(rf"{ENACTING}(?P<name>{CJK}{{2,20}}?(?:{bare}))"),
+    ]
+
+
+def _place_start(folded: str, start: int, end: int) -> int | None:
+    """Where a jurisdiction-led name really starts: at its first place name (制定出台|深圳…條例)."""
+    if folded.startswith("中华人民共和国", start):
+        return start
+    pos = start
+    for word, flag in pos_tags(folded[start:end]):
+        if flag == "ns" or (flag == "nt" and re.fullmatch(JURISDICTION, word)):
+            return pos
+        pos += len(word)
+    return None
+
+
+def _coordinated(folded: str, end: int) -> list[tuple[int, int]]:
+    """證券仲裁規則和專利仲裁規則: further names joined to the one ending at `end`."""
+    follow = re.compile(rf"[和及与、]({CJK}{{2,20}}?(?:{_kind_alternation(True)}))")
+    out = []
+    while (m := follow.match(folded, end)) is not None:
+        out.append(m.span(1))
+        end = m.end()
+    return out
+
+
+def find_instruments(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every instrument title in a text; offsets exclude the 《》."""
+    folded = hans_aligned(text)
+    found = []
+    for m in TITLE_RE.finditer(folded):
+        if kind := kind_of(text[m.start(1) : m.end(1)]):
+            found.append((m.start(1), m.end(1), kind))
+    for i, regex in enumerate(_unbracketed()):
+        for m in regex.finditer(folded):
+            start, end = m.span("name")
+            if i == 1 and (start := _place_start(folded, start, end)) is None:
+                continue
+            for s, e in [(start, end), *(_coordinated(folded, end) if i == 2 else [])]:
+                if all(e <= fs - 1 or s >= fe + 1 for fs, fe, _ in found):
+                    found.append((s, e, kind_of(text[s:e])))
+    return sorted(found)
+
+
+def _is_short(title: str) -> bool:
+    core = hans_aligned(title)
+    bare = core.removeprefix(next((p for p in SHORT_PREFIX if core.startswith(p)), ""))
+    return bool(kind_of(title)) and hans_aligned(kind_of(title)) == bare
+
+
+def extract_instruments(sentences: pd.DataFrame) -> pd.DataFrame:
+    """One row per instrument cited; 《條例》-style back-references are kept and flagged."""
+    rows = [
+        {
+            "report_id": s.report_id,
+            "section_no": s.section_no,
+            "sentence_no": s.sentence_no,
+            "title": s.text[start:end],
+            "kind": kind,
+            "is_short_reference": _is_short(s.text[start:end]),
+            "is_draft": DRAFT_RE.search(hans_aligned(s.text[start:end])) is not None,
+            "char_start": s.char_start + start,
+            "char_end": s.char_start + end,
+        }
+        for s in sentences.itertuples(index=False)
+        for start, end, kind in find_instruments(s.text)
+    ]
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    return table.sort_values(["report_id", "char_start"], kind="mergesort").reset_index(drop=True)

@@ -1,0 +1,52 @@
+"""Checks for notebook parameters: a wrong value stops the notebook with the allowed values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from . import paths
+from .errors import SzpolicyError
+
+SCRIPTS = ("hant", "hans", "en")
+
+
+def check_choice(name: str, value: object, allowed: Iterable[object]) -> None:
+    """Refuse a parameter value outside `allowed`, naming the parameter and the choices."""
+    allowed = list(allowed)
+    if value not in allowed:
+        choices = ", ".join(map(repr, allowed))
+        raise SzpolicyError(f"parameter {name}={value!r} is not allowed; choose one of: {choices}")
+
+
+def check_type(name: str, value: object, kind: type | tuple[type, ...]) -> None:
+    """Refuse a parameter of the wrong type (bool is not accepted where an int is asked for)."""
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        wanted = " or ".join(k.__name__ for k in kinds)
+        raise SzpolicyError(
+            f"parameter {name}={value!r} has type {type(value).__name__}; expected {wanted}"
+        )
+
+
+def resolve_path(name: str, value: str | None, default: Path) -> Path:
+    """A path parameter resolved against the project root (not the kernel's directory)."""
+    if value is None:
+        return default
+    check_type(name, value, str)
+    path = Path(value).expanduser()
+    return (path if path.is_absolute() else paths.ROOT / path).resolve()
+
+
+def check_common(
+    report_id: str | None, script: str, output_dir: str | None, known_reports: Iterable[str]
+) -> tuple[str, Path]:
+    """Check the parameters every notebook shares; returns the report id and output folder."""
+    known = sorted(known_reports)
+    if report_id is None:
+        report_id = known[0]
+    check_choice("report_id", report_id, known)
+    check_choice("script", script, SCRIPTS)
+    out = resolve_path("output_dir", output_dir, paths.REPORTS)
+    out.mkdir(parents=True, exist_ok=True)
+    return report_id, out

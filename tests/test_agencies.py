@@ -1,0 +1,446 @@
+"""Tests of the agency gazetteer, agency mentions and section lead agencies."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import opencc
+import pandas as pd
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from szpolicy import agencies
+from szpolicy.agencies import (
+    agency_mentions,
+    lead_agencies,
+    load_gazetteer,
+    surface_index,
+    validate_gazetteer,
+)
+from szpolicy.read import Document
+
+T2S = opencc.OpenCC("t2s")
+HK2S = opencc.OpenCC("hk2s")
+SENTENCE = re.compile(r"[^。！？]+[。！？]*[」』”’]*")
+HEADING = re.compile(r"[一二三四五六七八九十]+、")
+COLUMNS = [
+    "agency_id",
+    "name_zh_hant",
+    "name_zh_hans",
+    "name_en",
+    "kind",
+    "level",
+    "aliases",
+]
+KINDS = {
+    "legislature",
+    "cppcc",
+    "court",
+    "procuratorate",
+    "government",
+    "arbitration",
+    "mass_organisation",
+    "party",
+    "other",
+}
+
+# The seed's lead organisation per section, as a reader would name it.
+SEED_LEADS = [
+    "city_npc_standing_committee",
+    "city_npc_standing_committee",
+    "city_npc_standing_committee",
+    "city_cppcc",
+    "city_cppcc",
+    "city_intermediate_court",
+    "national_prosecutors_college_gba_branch",
+    "city_municipality",
+    "city_justice_bureau",
+    "city_veterans_affairs_bureau",
+    "sz_court_of_international_arbitration",
+    "city_federation_of_trade_unions",
+    "city_communist_youth_league",
+    "city_womens_federation",
+    "city_federation_of_industry_commerce",
+]
+
+# Every organisation the seed names, with the id it must resolve to.
+SEED_ORGANISATIONS = {
+    "市人大常委會": "city_npc_standing_committee",
+    "全國人大常委會法工委": "npc_legislative_affairs_commission",
+    "全國人大財經委": "npc_financial_economic_committee",
+    "全國人大": "npc",
+    "福田區人大常委會": "sz_futian_npc_standing_committee",
+    "蓮花街道人大工委": "sz_lianhua_subdistrict_npc_working_committee",
+    "市人大": "city_peoples_congress",
+    "廣東省人大": "gd_peoples_congress",
+    "深圳市政協": "city_cppcc",
+    "市政協": "city_cppcc",
+    "區政協": "city_district_cppccs",
+    "市中級人民法院": "city_intermediate_court",
+    "全市法院": "city_courts",
+    "市審計局": "city_audit_bureau",
+    "人民政協報": "cppcc_daily",
+    "中國人大": "china_peoples_congress_magazine",
+    "最高檢": "spp",
+    "中央依法治國委": "central_rule_of_law_commission",
+    "國家檢察官學院粵港澳大灣區分院": "national_prosecutors_college_gba_branch",
+    "大灣區分院": "national_prosecutors_college_gba_branch",
+    "我市": "city_municipality",
+    "市司法局": "city_justice_bureau",
+    "律師事務所": "law_firms",
+    "行業協會": "industry_associations",
+    "相關部門": "relevant_departments",
+    "市退役軍人事務局": "city_veterans_affairs_bureau",
+    "巴士集團": "sz_bus_group",
+    "深圳國際仲裁院": "sz_court_of_international_arbitration",
+    "世界貿易組織(WTO)": "wto",
+    "深圳市政府": "city_municipal_government",
+    "市總工會": "city_federation_of_trade_unions",
+    "團市委": "city_communist_youth_league",
+    "市育新學校": "sz_yuxin_school",
+    "市婦聯": "city_womens_federation",
+    "APEC": "apec",
+    "市工商聯": "city_federation_of_industry_commerce",
+    "全國工商聯": "acfic",
+    "司法部門": "judicial_organs",
+    "司法機關": "judicial_organs",
+    "商會調解委員會": "chamber_mediation_committees",
+    "商會": "chambers_of_commerce",
+    "龍崗區": "sz_longgang_district",
+}
+
+
+def codebook(table: str) -> dict:
+    """The packaged schema of a table."""
+    path = resources.files("szpolicy").joinpath("schema", f"{table}.yaml")
+    return yaml.safe_load(path.read_text("utf-8"))
+
+
+def sentence_rows(text: str, report_id: str = "r") -> pd.DataFrame:
+    """Sentence rows of a report: a lede, an intro, then heading/body/caption lines per section."""
+    rows, start, section, after_heading = [], 0, 0, 0
+    for line_no, line in enumerate(text.split("\n"), start=1):
+        line_start, start = start, start + len(line) + 1
+        if not line.strip():
+            continue
+        if HEADING.match(line):
+            section, after_heading, role = section + 1, 0, "heading"
+        elif section:
+            after_heading += 1
+            role = "body" if after_heading == 1 else "caption"
+        else:
+            role = "lede" if line_no == 1 else "intro"
+        for m in SENTENCE.finditer(line):
+            rows.append(
+                {
+                    "report_id": report_id,
+                    "part": 1,
+                    "section_no": section,
+                    "paragraph_no": line_no,
+                    "sentence_no": len(rows) + 1,
+                    "role": role,
+                    "text": m.group(),
+                    "char_start": line_start + m.start(),
+                    "char_end": line_start + m.end(),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def found(text: str) -> list[tuple[str, str, str]]:
+    """(agency_id, surface, role) of every mention in a one-line text."""
+    m = agency_mentions(sentence_rows(text))
+    return list(zip(m["agency_id"], m["surface"], m["role"], strict=True))
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> pd.DataFrame:
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def seed_tables(seed: Document) -> tuple[str, pd.DataFrame, pd.DataFrame]:
+    """The seed's decoded text, its sentence rows and its mentions."""
+    sentences = sentence_rows(seed.text, "seed")
+    return seed.text, sentences, agency_mentions(sentences)
+
+
+# --- gazetteer -----------------------------------------------------------------------------
+
+
+def test_gazetteer_columns_ids_and_kinds(gazetteer: pd.DataFrame) -> None:
+    assert list(gazetteer.columns) == COLUMNS
+    assert gazetteer["agency_id"].is_unique
+    assert list(gazetteer["agency_id"]) == sorted(gazetteer["agency_id"])
+    assert gazetteer["agency_id"].str.fullmatch(r"[a-z][a-z0-9_]*").all()
+    assert set(gazetteer["kind"]) <= KINDS
+    assert (gazetteer != "").all().all()
+
+
+def test_gazetteer_names_and_aliases_in_both_scripts(gazetteer: pd.DataFrame) -> None:
+    for _, row in gazetteer.iterrows():
+        assert row["name_zh_hans"] == HK2S.convert(row["name_zh_hant"])
+        forms = row["aliases"].split("|")
+        assert len(forms) == len(set(forms)), row["agency_id"]
+        for alias in forms:
+            assert HK2S.convert(alias) in forms, (row["agency_id"], alias)
+
+
+def test_gazetteer_has_no_alias_on_two_agencies(gazetteer: pd.DataFrame) -> None:
+    owners: dict[str, set[str]] = {}
+    for _, row in gazetteer.iterrows():
+        for alias in row["aliases"].split("|"):
+            owners.setdefault(HK2S.convert(alias), set()).add(row["agency_id"])
+    assert all(len(ids) == 1 for ids in owners.values())
+
+
+def test_gazetteer_covers_every_organisation_of_the_seed(
+    gazetteer: pd.DataFrame, seed: Document
+) -> None:
+    index = surface_index(gazetteer)
+    text = seed.text
+    for surface, agency_id in SEED_ORGANISATIONS.items():
+        assert surface in text, surface
+        assert index[surface] == agency_id, surface
+        assert index[T2S.convert(surface)] == agency_id, surface
+
+
+def test_gazetteer_covers_the_generic_city_bodies(gazetteer: pd.DataFrame) -> None:
+    index = surface_index(gazetteer)
+    for surface in ["市人民檢察院", "市公安局", "市殘聯", "市委", "市政府", "共青團市委"]:
+        assert index[surface].startswith("city_"), surface
+
+
+def test_gazetteer_meta_describes_every_column() -> None:
+    meta = yaml.safe_load(
+        resources.files("szpolicy").joinpath("data", "agencies.meta.yaml").read_text("utf-8")
+    )
+    assert meta["version"] == 1
+    assert list(meta["columns"]) == COLUMNS
+
+
+def test_gazetteer_schema_matches_the_csv() -> None:
+    for name in ("agencies", "agency_mentions"):
+        spec = codebook(name)
+        assert spec["name"] == name
+        assert all(f["description"] for f in spec["fields"])
+    agencies_spec = codebook("agencies")
+    assert [f["name"] for f in agencies_spec["fields"]] == COLUMNS
+    kind = next(f for f in agencies_spec["fields"] if f["name"] == "kind")
+    assert set(kind["enum"]) == KINDS
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("agency_id", "city_cppcc", r"agencies\.csv:3: agency_id city_cppcc repeats line 2"),
+        ("agency_id", "Bad-Id", r"agencies\.csv:3: agency_id 'Bad-Id' is not snake-case"),
+        ("kind", "ministry", r"agencies\.csv:3: city_justice_bureau: kind 'ministry'"),
+        ("level", "city", r"agencies\.csv:3: city_justice_bureau: level 'city'"),
+        ("aliases", "市司法局| 司法局", r"agencies\.csv:3: .*space-padded alias"),
+        (
+            "aliases",
+            "市司法局|市政协",
+            r"agencies\.csv:3: alias 市政协 of city_justice_bureau .*city_cppcc",
+        ),
+    ],
+)
+def test_validate_gazetteer_names_file_and_row(
+    gazetteer: pd.DataFrame, column: str, value: str, message: str
+) -> None:
+    rows = gazetteer[gazetteer["agency_id"].isin(["city_cppcc", "city_justice_bureau"])]
+    bad = rows.reset_index(drop=True)
+    bad.loc[1, column] = value
+    with pytest.raises(ValueError, match=message):
+        validate_gazetteer(bad, "agencies.csv")
+
+
+def test_validate_gazetteer_rejects_wrong_columns(gazetteer: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="agencies.csv: columns"):
+        validate_gazetteer(gazetteer.drop(columns="level"), "agencies.csv")
+
+
+# --- matching --------------------------------------------------------------------------------
+
+
+def test_longest_match_wins_and_nothing_overlaps() -> None:
+    assert found("國家檢察官學院粵港澳大灣區分院正式揭牌。") == [
+        ("national_prosecutors_college_gba_branch", "國家檢察官學院粵港澳大灣區分院", "subject")
+    ]
+    assert [a for a, _, _ in found("推動福田區人大常委會成為聯繫點。")] == [
+        "sz_futian_npc_standing_committee"
+    ]
+    assert [s for _, s, _ in found("深圳市人大常委會和市人大代表座談。")] == [
+        "深圳市人大常委會",
+        "市人大",
+    ]
+    assert [a for a, _, _ in found("團市委和市委聯合發文。")] == [
+        "city_communist_youth_league",
+        "city_party_committee",
+    ]
+
+
+def test_name_inside_a_longer_title_is_not_a_mention() -> None:
+    assert found("制定《關於進一步推進市人大代表聯繫點建設的若干意見》。") == []
+    assert found("經驗獲《人民政協報》頭版刊發。") == [("cppcc_daily", "人民政協報", "mentioned")]
+
+
+def test_offsets_index_the_whole_report(
+    seed_tables: tuple[str, pd.DataFrame, pd.DataFrame],
+) -> None:
+    text, sentences, mentions = seed_tables
+    assert list(mentions.columns) == [f["name"] for f in codebook("agency_mentions")["fields"]]
+    assert set(mentions["role"]) == {"subject", "partner", "mentioned"}
+    for _, m in mentions.iterrows():
+        assert text[m["char_start"] : m["char_end"]] == m["surface"]
+    assert mentions["char_start"].is_monotonic_increasing
+    assert (mentions["char_start"].iloc[1:].to_numpy() >= mentions["char_end"].iloc[:-1]).all()
+    spans = sentences[["sentence_no", "char_start", "char_end"]]
+    inside = mentions.merge(spans, on="sentence_no", suffixes=("", "_s"))
+    assert (inside["char_start_s"] <= inside["char_start"]).all()
+    assert (inside["char_end"] <= inside["char_end_s"]).all()
+
+
+def test_simplified_seed_gives_the_same_mentions(
+    seed_tables: tuple[str, pd.DataFrame, pd.DataFrame],
+) -> None:
+    text, _, mentions = seed_tables
+    hans = T2S.convert(text)
+    assert len(hans) == len(text)
+    simplified = agency_mentions(sentence_rows(hans, "seed"))
+    cols = ["sentence_no", "agency_id", "role", "char_start", "char_end"]
+    pd.testing.assert_frame_equal(simplified[cols], mentions[cols])
+    assert simplified["surface"].tolist() == [T2S.convert(s) for s in mentions["surface"]]
+
+
+def test_seed_mentions(seed_tables: tuple[str, pd.DataFrame, pd.DataFrame]) -> None:
+    _, _, mentions = seed_tables
+    assert len(mentions) == 69
+    assert set(SEED_ORGANISATIONS.values()) <= set(mentions["agency_id"])
+    assert mentions["role"].value_counts().to_dict() == {
+        "mentioned": 32,
+        "subject": 31,
+        "partner": 6,
+    }
+
+
+def test_matching_falls_back_to_the_original_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(agencies, "to_hans", lambda text: HK2S.convert(text) + "…")
+    assert agencies.matchable("市婦聯") == "市婦聯"
+    assert found("市婦聯聯合市總工會開展活動。") == [
+        ("city_womens_federation", "市婦聯", "subject"),
+        ("city_federation_of_trade_unions", "市總工會", "partner"),
+    ]
+
+
+def test_empty_and_malformed_input() -> None:
+    empty = agency_mentions(sentence_rows("沒有任何機構的句子。"))
+    assert empty.empty
+    assert list(empty.columns)[-2:] == ["char_start", "char_end"]
+    with pytest.raises(ValueError, match="lack columns"):
+        agency_mentions(pd.DataFrame({"text": ["市婦聯"]}))
+
+
+ALIASES = sorted({a for a in surface_index(load_gazetteer())})
+FILLER = st.text(alphabet="0123456789，。的了", max_size=4)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(FILLER, st.sampled_from(ALIASES)), min_size=1, max_size=6))
+def test_mentions_round_trip_on_any_text(pieces: list[tuple[str, str]]) -> None:
+    text = "".join(f + a for f, a in pieces) + "。"
+    rows = pd.DataFrame(
+        [
+            {
+                "report_id": "r",
+                "section_no": 1,
+                "sentence_no": 1,
+                "text": text,
+                "char_start": 7,
+            }
+        ]
+    )
+    mentions = agency_mentions(rows)
+    index = surface_index(load_gazetteer())
+    ends = 0
+    for _, m in mentions.iterrows():
+        assert text[m["char_start"] - 7 : m["char_end"] - 7] == m["surface"]
+        assert index[m["surface"]] == m["agency_id"]
+        assert m["char_start"] >= ends
+        ends = m["char_end"]
+    assert len(mentions) >= 1
+
+
+# --- roles -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "roles"),
+    [
+        ("市工商聯與司法部門持續深化合作。", ["subject", "partner"]),
+        ("會同市中級人民法院、市審計局出台制度文件。", ["partner", "partner"]),
+        ("会同市中级人民法院、市审计局出台制度文件。", ["partner", "partner"]),
+        ("組織企業家走進司法機關，邀請市中級人民法院負責人參加。", ["mentioned", "partner"]),
+        ("去年市人大常委會制定若干意見。", ["subject"]),
+        ("在組織好全體會議的基礎上，深圳市政協創新協商形式。", ["subject"]),
+        ("在组织好全体会议的基础上，深圳市政协创新协商形式。", ["subject"]),
+        ("相關做法得到全國人大財經委專刊肯定。", ["mentioned"]),
+        ("活動由市司法局主辦。", ["mentioned"]),
+        ("今年由市司法局主辦活動。", ["subject"]),
+        ("2024年3月市婦聯聯合巴士集團開展活動。", ["subject", "partner"]),
+    ],
+)
+def test_mention_roles(sentence: str, roles: list[str]) -> None:
+    assert [r for _, _, r in found(sentence)] == roles
+
+
+# --- lead agencies ---------------------------------------------------------------------------
+
+HAND_WRITTEN = """\
+簡報
+前言。
+一、完善立法
+2024年3月，全市召開大會。作為市人大常委會的舉措，目前我市已建立聯繫點。去年市人大常委會制定意見。
+圖片說明。
+二、協商議政
+在總結經驗的基礎上，深圳市政協創新協商形式，會同市中級人民法院出台文件。
+三、市婦聯維權
+全年開展服務235場。
+四、無機構
+全年開展活動100場，惠及群眾16萬人。
+五、我市舉辦大會
+我市連續兩年舉辦律師大會。
+"""
+HAND_WRITTEN_LEADS = [
+    "city_npc_standing_committee",
+    "city_cppcc",
+    "city_womens_federation",
+    None,
+    "city_municipality",
+]
+
+
+@pytest.mark.parametrize("convert", [str, T2S.convert])
+def test_lead_agencies_on_hand_written_sections(convert) -> None:
+    sentences = sentence_rows(convert(HAND_WRITTEN))
+    leads = lead_agencies(sentences, agency_mentions(sentences))
+    assert list(leads.columns) == ["report_id", "part", "section_no", "lead_agency_id"]
+    assert leads["section_no"].tolist() == [1, 2, 3, 4, 5]
+    got = [None if pd.isna(x) else x for x in leads["lead_agency_id"]]
+    assert got == HAND_WRITTEN_LEADS
+
+
+def test_lead_agencies_skip_sections_without_body() -> None:
+    sentences = sentence_rows("簡報\n一、市婦聯維權\n")
+    assert lead_agencies(sentences, agency_mentions(sentences)).empty
+
+
+@pytest.mark.parametrize("convert", [str, T2S.convert])
+def test_seed_lead_agencies(convert, seed: Document) -> None:
+    sentences = sentence_rows(convert(seed.text), "seed")
+    leads = lead_agencies(sentences, agency_mentions(sentences))
+    assert leads["section_no"].tolist() == list(range(1, 16))
+    assert leads["lead_agency_id"].tolist() == SEED_LEADS

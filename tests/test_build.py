@@ -1,0 +1,152 @@
+"""The build: committed datasets are current, output is deterministic, atomic and valid."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import frictionless
+import pytest
+
+import szpolicy
+from szpolicy import paths
+from szpolicy.build import build
+from szpolicy.cli import main
+from szpolicy.errors import SzpolicyError
+from szpolicy.schema import TABLES, validate
+
+from .conftest import SEED
+
+OFFSET_TEXT = {"sentences": "text", "agency_mentions": "surface", "indicators": "surface"}
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "processed"
+    build(out=out)
+    return out
+
+
+def test_committed_datasets_are_what_build_makes(built):
+    assert snapshot(built) == snapshot(paths.PROCESSED)
+
+
+def test_two_builds_are_byte_identical(built, tmp_path):
+    build(out=tmp_path / "again")
+    assert snapshot(tmp_path / "again") == snapshot(built)
+
+
+def test_datapackage_is_valid_with_keys(built):
+    report = frictionless.validate(built / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_load_is_typed_and_valid(built, table):
+    df = szpolicy.load(table, built)
+    validate(table, df)
+    assert len(df) > 0
+
+
+@pytest.mark.parametrize("table", sorted(OFFSET_TEXT))
+def test_offsets_index_the_raw_text(built, table):
+    text = SEED.read_bytes().decode("utf-8")
+    df = szpolicy.load(table, built)
+    column = OFFSET_TEXT[table]
+    assert all(
+        text[a:b] == t for a, b, t in zip(df.char_start, df.char_end, df[column], strict=True)
+    )
+
+
+def test_report_row(built):
+    reports = szpolicy.load("reports", built)
+    row = reports.iloc[0]
+    assert (row.report_id, row.script, row.encoding, row.n_sections) == (
+        SEED.stem,
+        "hant",
+        "utf-8",
+        15,
+    )
+    assert row.sha256 == hashlib.sha256(SEED.read_bytes()).hexdigest()
+
+
+def test_failed_build_leaves_output_untouched(built, tmp_path, write_report):
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    before = snapshot(out)
+    bad = write_report("一、甲\n正文。\n三、丙\n正文。\n", name="bad.txt")
+    with pytest.raises(SzpolicyError, match="section 三 follows 一"):
+        build([SEED, bad], out=out)
+    assert snapshot(out) == before
+    assert not list(tmp_path.glob(".szpolicy-staging-*"))
+
+
+def test_extra_files_in_output_are_kept(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "NOTES.md").write_text("mine")
+    build([SEED], out=out)
+    assert (out / "NOTES.md").read_text() == "mine"
+    assert (out / "sentences.csv").exists()
+
+
+def test_hash_mismatch_is_refused(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "r.txt").write_bytes(SEED.read_bytes() + b"\n")
+    (raw / "manifest.csv").write_text(
+        f"file,report_id,sha256\nr.txt,r,{hashlib.sha256(SEED.read_bytes()).hexdigest()}\n"
+    )
+    with pytest.raises(SzpolicyError, match="does not match the manifest") as err:
+        build([raw], out=tmp_path / "out")
+    assert str(raw / "r.txt") in str(err.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_duplicate_report_ids_are_refused(tmp_path):
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        shutil.copy(SEED, tmp_path / sub / "same.txt")
+    with pytest.raises(SzpolicyError, match="report_id 'same' also names"):
+        build([tmp_path / "a", tmp_path / "b"], out=tmp_path / "out")
+
+
+def test_cli_exit_status_and_message(tmp_path, capsys):
+    target = tmp_path / "file"
+    target.write_text("not a folder")
+    assert main(["build", str(SEED), "--out", str(target)]) == 2
+    assert f"{target}: output folder is a file" in capsys.readouterr().err
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    proc = subprocess.run(
+        [sys.executable, "-m", "szpolicy.cli", "build", str(empty), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert f"{empty}: empty file" in proc.stderr
+
+
+def test_sentences_join_back_to_paragraphs(built):
+    text = SEED.read_bytes().decode("utf-8")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    sentences = szpolicy.load("sentences", built)
+    paragraphs = []
+    for _, para in sentences.groupby("paragraph_no"):
+        starts, ends = list(para.char_start), list(para.char_end)
+        gaps = [text[a:b] for a, b in zip(ends[:-1], starts[1:], strict=True)]
+        assert all(not g.strip() for g in gaps)
+        paragraphs.append(text[starts[0] : ends[-1]])
+    assert paragraphs == lines
+    assert (sentences.text_hans.str.len() == sentences.text.str.len()).all()

@@ -1,0 +1,71 @@
+"""Dates: explicit, implied-year and relative forms, and the report year."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from szpolicy import schema
+from szpolicy.dates import extract_dates, find_dates, report_year
+from szpolicy.numerals import hans_aligned
+from tests.test_indicators import split_sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "start", "end", "precision"),
+    [
+        ("於2024年12月28日正式揭牌。", "2024年12月28日", "2024-12-28", "2024-12-28", "day"),
+        ("2024年3月，全市召開大會。", "2024年3月", "2024-03-01", "2024-03-31", "month"),
+        ("截至2024年底，企業44293家。", "2024年底", "2024-12-01", "2024-12-31", "month"),
+        ("2024年度優秀成果。", "2024年度", "2024-01-01", "2024-12-31", "year"),
+        ("二〇二三年上半年。", "二〇二三年上半年", "2023-01-01", "2023-06-30", "month"),
+        ("獲11月30日《人民政協報》頭版刊發。", "11月30日", "2024-11-30", "2024-11-30", "day"),
+        ("去年市人大常委會制定意見。", "去年", "2024-01-01", "2024-12-31", "year"),
+    ],
+)
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_dates_resolve(text, surface, start, end, precision, script) -> None:
+    text = text if script == "hant" else hans_aligned(text)
+    sentences = split_sentences(text)
+    row = extract_dates(sentences, 2024).iloc[0]
+    assert row["surface"] == (surface if script == "hant" else hans_aligned(surface))
+    assert (row["date_start"], row["date_end"], row["precision"]) == (start, end, precision)
+    assert text[row["char_start"] : row["char_end"]] == row["surface"]
+
+
+def test_relative_dates_stay_unresolved_without_a_report_year() -> None:
+    table = extract_dates(split_sentences("去年開展活動，近年不斷完善，2024年揭牌。"), None)
+    assert list(table["resolved"]) == [False, False, True]
+    assert list(table["is_relative"]) == [True, True, False]
+    assert table.loc[0, "date_start"] == ""
+
+
+def test_durations_and_counts_are_not_dates() -> None:
+    assert find_dates("連續兩年舉辦，用100天時間，6個月內完成") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("回望剛剛過去的2024年，深圳…2022年實施的條例。2022年。", 2024),
+        ("2022年立法，2023年修訂，2023年實施。", 2023),
+        ("2022年立法，2023年修訂。", 2023),
+        ("沒有年份。", None),
+    ],
+)
+def test_report_year(text: str, year: int | None) -> None:
+    assert report_year(text) == year
+
+
+def test_seed_dates(seed) -> None:
+    year = report_year(seed.text)
+    table = extract_dates(split_sentences(seed.text), year)
+    assert year == 2024
+    assert {"2024年12月28日", "11月30日", "2024年3月", "2024年底", "去年"} <= set(table["surface"])
+    assert table["resolved"].sum() == len(table) - 1  # only 近年 cannot be placed
+    for row in table.itertuples():
+        assert seed.text[row.char_start : row.char_end] == row.surface
+    schema.validate("dates", schema.conform("dates", table))
+    hans = extract_dates(split_sentences(hans_aligned(seed.text)), year)
+    columns = ["date_start", "date_end", "precision", "char_start"]
+    pd.testing.assert_frame_equal(hans[columns], table[columns])

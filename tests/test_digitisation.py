@@ -1,0 +1,355 @@
+"""Digitisation comparison: hits and their use, per-agency scores, stability and evidence."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+
+import opencc
+import pandas as pd
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from szpolicy.digitisation import (
+    HIT_COLUMNS,
+    SCORE_COLUMNS,
+    evidence,
+    leave_one_category_out,
+    lexicon_hits,
+    score_agencies,
+)
+from szpolicy.errors import SzpolicyError
+from szpolicy.lexicon import load_lexicon
+
+SEED = Path(__file__).resolve().parents[1] / "data" / "raw" / "000_90487d465f63e9bb.txt"
+NUMERALS = "一二三四五六七八九"
+HEADING = re.compile(r"^([一二三四五六七八九十]+)、")
+SENTENCE = re.compile(r"[^。！？]*(?:[。！？]+[」』”）]*|$)")
+# Lead agency per section of the seed, written by hand for this test (section 8 names none).
+LEADS = {
+    1: "npc",
+    2: "npc",
+    3: "npc",
+    4: "cppcc",
+    5: "cppcc",
+    6: "court",
+    7: "procuratorate",
+    9: "justice",
+    10: "veterans",
+    11: "arbitration",
+    12: "unions",
+    13: "youth",
+    14: "women",
+    15: "commerce",
+}
+FIRST = ["court"]
+OWN_PLATFORMS = ["unions", "women", "youth"]
+HK2S = opencc.OpenCC("hk2s")
+FULL = load_lexicon("digitisation_lexicon")
+
+
+def numeral(text: str) -> int:
+    tens, _, units = text.rpartition("十")
+    if "十" not in text:
+        return NUMERALS.index(text) + 1
+    return 10 * (NUMERALS.index(tens) + 1 if tens else 1) + (
+        NUMERALS.index(units) + 1 if units else 0
+    )
+
+
+def build(text: str, report_id: str = "seed") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sentences and sections from lines: headings start with a numeral and 、."""
+    sentences, sections = [], []
+    offset, section, paragraph, previous = 0, 0, 0, None
+    for line in text.split("\n"):
+        start, offset = offset, offset + len(line) + 1
+        if not line:
+            continue
+        paragraph += 1
+        if match := HEADING.match(line):
+            section, role = numeral(match.group(1)), "heading"
+            sections.append(
+                dict(
+                    report_id=report_id,
+                    part=1,
+                    section_no=section,
+                    heading=line,
+                    lead_agency_id=LEADS.get(section),
+                    char_start=start,
+                    char_end=start + len(line),
+                )
+            )
+        elif section == 0:
+            role = "lede" if paragraph == 1 else "intro"
+        else:
+            role = "caption" if previous == "body" else "body"
+        previous = role
+        for m in SENTENCE.finditer(line):
+            if m.group():
+                sentences.append(
+                    dict(
+                        report_id=report_id,
+                        part=1,
+                        section_no=section,
+                        paragraph_no=paragraph,
+                        sentence_no=len(sentences) + 1,
+                        role=role,
+                        text=m.group(),
+                        char_start=start + m.start(),
+                        char_end=start + m.end(),
+                    )
+                )
+    return pd.DataFrame(sentences), pd.DataFrame(sections)
+
+
+def gazetteer(ids) -> pd.DataFrame:
+    ids = sorted(ids)
+    return pd.DataFrame(
+        {
+            "agency_id": ids,
+            "name_zh_hant": [f"機構{i}" for i in ids],
+            "name_zh_hans": [f"机构{i}" for i in ids],
+            "name_en": [f"Agency {i}" for i in ids],
+        }
+    )
+
+
+def one_sentence(text: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [dict(report_id="t", part=1, section_no=1, sentence_no=1, text=text, char_start=100)]
+    )
+
+
+@pytest.fixture(scope="module")
+def text() -> str:
+    return SEED.read_text("utf-8")
+
+
+@pytest.fixture(scope="module")
+def seed(text: str):
+    sentences, sections = build(text)
+    hits = lexicon_hits(sentences, FULL)
+    return sentences, sections, hits, gazetteer(set(LEADS.values()))
+
+
+@pytest.fixture(scope="module")
+def scores(seed) -> pd.DataFrame:
+    return score_agencies(*seed, n_boot=200, seed=1).set_index("agency_id")
+
+
+def test_hits_point_at_their_surface_in_the_report_without_overlaps(seed, text) -> None:
+    hits = seed[2]
+    assert list(hits.columns) == HIT_COLUMNS
+    assert all(text[r.char_start : r.char_end] == r.surface for r in hits.itertuples())
+    assert (hits["char_start"].iloc[1:].to_numpy() >= hits["char_end"].iloc[:-1].to_numpy()).all()
+    assert set(hits["use"]) == {"tool", "subject"}
+    assert (hits["lexicon_version"] == FULL.version).all()
+
+
+def test_ai_industry_law_enforcement_inspection_is_a_policy_subject(seed) -> None:
+    hits = seed[2]
+    inspection = hits[hits["section_no"] == 2]
+    assert len(inspection) >= 5
+    assert set(inspection["use"]) == {"subject"}
+    assert set(inspection["term"]) >= {"人工智能"}
+
+
+def test_court_ranks_first_then_agencies_with_their_own_platforms(scores) -> None:
+    assert scores.loc["court", "rank"] == 1
+    assert scores.loc["court", "n_hits_tool"] >= 5
+    legislature = scores.loc["npc"]
+    assert legislature["n_hits_tool"] == 0 and legislature["n_hits_subject"] >= 5
+    for agency in OWN_PLATFORMS:
+        assert scores.loc[agency, "score"] < scores.loc["court", "score"]
+        assert scores.loc[agency, "rank"] < legislature["rank"]
+        assert scores.loc[agency, "n_hits_tool"] > 0
+
+
+def test_the_simplified_report_gives_the_same_hits(seed) -> None:
+    sentences = seed[0].assign(text=seed[0]["text"].map(HK2S.convert))
+    simplified = lexicon_hits(sentences, FULL)
+    keys = ["sentence_no", "category", "term", "use", "char_start"]
+    pd.testing.assert_frame_equal(simplified[keys], seed[2][keys])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("市局建成全市大數據平台。", [("大數據", "tool")]),
+        ("市局打造智慧系统。", [("智慧系統", "tool")]),
+        ("促進大數據產業發展。", [("大數據", "subject")]),
+        ("審議《數據條例》。", [("數據", "subject")]),
+        ("大力發展人工智能。", [("人工智能", "subject")]),
+        ("開通12355熱線。", [("12355熱線", "tool")]),
+        ("在線下12345服務站辦理。", []),
+        ("推出手機app和小程序。", [("APP", "tool"), ("小程序", "tool")]),
+        ("SCIAPP 與 123456 不是命中。", []),
+        ("運用人工智能,提高效率。", [("人工智能", "tool")]),
+        ("依法打造環境,人工智能研究。", [("人工智能", "subject")]),
+    ],
+)
+def test_tool_and_subject_come_from_general_cues(text: str, expected) -> None:
+    hits = lexicon_hits(one_sentence(text), FULL)
+    assert list(zip(hits["term"], hits["use"], strict=True)) == expected
+    assert all(text[r.char_start - 100 : r.char_end - 100] == r.surface for r in hits.itertuples())
+
+
+def test_longest_term_wins() -> None:
+    hits = lexicon_hits(one_sentence("全市大數據中心"), FULL)
+    assert list(hits["term"]) == ["大數據"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["人工智能", "大數據", "數據", "熱線", "12355", "平台", "產業", "、", "《", "》", "市"]
+        ),
+        max_size=12,
+    )
+)
+def test_hits_never_overlap_and_match_their_offsets(pieces) -> None:
+    text = "".join(pieces)
+    hits = lexicon_hits(one_sentence(text), FULL)
+    spans = list(zip(hits["char_start"] - 100, hits["char_end"] - 100, strict=True))
+    assert all(text[a:b] == s for (a, b), s in zip(spans, hits["surface"], strict=True))
+    assert all(b <= c for (_, b), (c, _) in zip(spans, spans[1:], strict=False))
+
+
+def test_score_table_has_the_documented_columns_and_order(seed) -> None:
+    table = score_agencies(*seed, n_boot=50)
+    assert list(table.columns[:9]) == [
+        "agency_id",
+        "name_zh_hant",
+        "name_en",
+        "score",
+        "ci_low",
+        "ci_high",
+        "rank",
+        "n_chars",
+        "n_hits",
+    ]
+    assert list(table.columns) == SCORE_COLUMNS
+    assert table[["rank", "agency_id"]].equals(
+        table[["rank", "agency_id"]].sort_values(["rank", "agency_id"]).reset_index(drop=True)
+    )
+    zero = table[table["n_hits"] == 0]
+    assert zero["rank"].nunique() == 1 and (zero[["score", "ci_low", "ci_high"]] == 0).all().all()
+    assert (table["ci_low"] <= table["ci_high"]).all()
+
+
+def test_scores_are_deterministic_and_the_seed_matters(seed) -> None:
+    first = score_agencies(*seed, n_boot=100, seed=3)
+    pd.testing.assert_frame_equal(first, score_agencies(*seed, n_boot=100, seed=3))
+    other = score_agencies(*seed, n_boot=100, seed=4)
+    assert not first["ci_low"].equals(other["ci_low"])
+    pd.testing.assert_series_equal(first["score"], other["score"])
+
+
+def test_normalisations(seed) -> None:
+    raw = score_agencies(*seed, normalise="raw", n_boot=20).set_index("agency_id")
+    per = score_agencies(*seed, normalise="per_sentence", n_boot=20).set_index("agency_id")
+    chars = score_agencies(*seed, n_boot=20).set_index("agency_id")
+    assert (raw["score"] == raw["n_hits"]).all()
+    assert (per["score"] == per["n_hits"] / per["n_sentences"]).all()
+    assert (chars["score"] == 1000 * chars["n_hits"] / chars["n_chars"]).all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"normalise": "per_word"},
+            "normalise='per_word' is not allowed; choose one of: 'per_1000",
+        ),
+        ({"use": "tools"}, "use='tools' is not allowed; choose one of: 'tool', 'subject', 'all'"),
+        ({"n_boot": 0}, "n_boot must be a positive integer"),
+        ({"roles": ()}, "roles must name at least one"),
+    ],
+)
+def test_bad_parameters_are_named(seed, kwargs, message) -> None:
+    with pytest.raises((ValueError, SzpolicyError), match=message):
+        score_agencies(*seed, **kwargs)
+
+
+def test_only_attributed_sections_count_and_captions_are_optional(seed, scores) -> None:
+    sentences, sections, hits, agencies = seed
+    assert set(scores.index) == set(LEADS.values())
+    with_captions = score_agencies(
+        sentences, sections, hits, agencies, n_boot=20, roles=("heading", "body", "caption")
+    ).set_index("agency_id")
+    assert (with_captions["n_chars"] > scores["n_chars"].reindex(with_captions.index)).all()
+    assert with_captions.loc["court", "n_hits"] == scores.loc["court", "n_hits"] + 1
+
+
+def test_use_subject_scores_the_legislature(seed) -> None:
+    table = score_agencies(*seed, use="subject", n_boot=20)
+    assert table.iloc[0]["agency_id"] == "npc"
+
+
+def test_unknown_lead_agency_is_an_error(seed) -> None:
+    sentences, sections, hits, agencies = seed
+    with pytest.raises(ValueError, match="not in the agencies gazetteer: youth"):
+        score_agencies(sentences, sections, hits, agencies[agencies.agency_id != "youth"], n_boot=5)
+
+
+def test_missing_columns_are_named(seed) -> None:
+    sentences, sections, hits, agencies = seed
+    with pytest.raises(ValueError, match="sections is missing column.s. lead_agency_id"):
+        score_agencies(sentences, sections.drop(columns="lead_agency_id"), hits, agencies)
+    with pytest.raises(ValueError, match="agencies is missing column.s. name_zh_hans"):
+        score_agencies(sentences, sections, hits, agencies.drop(columns="name_zh_hans"))
+
+
+def test_narrow_lexicon_changes_the_comparison(seed) -> None:
+    sentences, sections, _, agencies = seed
+    narrow = lexicon_hits(sentences, load_lexicon("digitisation_lexicon_narrow"))
+    table = score_agencies(sentences, sections, narrow, agencies, n_boot=20).set_index("agency_id")
+    assert table.loc["youth", "n_hits"] == 0
+    assert table.loc["court", "rank"] == 1
+
+
+def test_leave_one_category_out(seed) -> None:
+    sentences, sections, hits, _ = seed
+    loco = leave_one_category_out(sentences, sections, hits)
+    assert set(loco["dropped_category"]) == set(hits["category"])
+    assert len(loco) == loco["dropped_category"].nunique() * len(set(LEADS.values()))
+    without_ai = loco[loco["dropped_category"] == "ai"].set_index("agency_id")
+    assert without_ai.loc["court", "score"] == 0 and without_ai.loc["court", "rank_shift"] > 0
+    without_data = loco[loco["dropped_category"] == "data"].set_index("agency_id")
+    assert without_data.loc["court", "rank"] == 1
+    assert loco["spearman"].between(-1, 1).all()
+
+
+def test_evidence_traces_every_hit_to_its_sentence_and_agency(seed) -> None:
+    sentences, sections, hits, _ = seed
+    table = evidence(sentences, sections, hits)
+    assert list(table.columns[:6]) == [
+        "agency_id",
+        "sentence_no",
+        "category",
+        "term",
+        "use",
+        "text",
+    ]
+    assert len(table) == len(hits)
+    assert all(r.surface in r.text for r in table.itertuples())
+    assert not table.loc[table["role"] == "caption", "counted"].any()
+    counted = table[table["counted"] & (table["use"] == "tool")].groupby("agency_id").size()
+    scores = score_agencies(*seed, n_boot=5).set_index("agency_id")
+    assert counted.to_dict() == scores.loc[scores["n_hits"] > 0, "n_hits"].to_dict()
+
+
+@pytest.mark.parametrize("table", ["digitisation_hits", "digitisation_by_agency"])
+def test_schemas_describe_the_columns(table: str) -> None:
+    spec = yaml.safe_load(
+        resources.files("szpolicy").joinpath("schema", f"{table}.yaml").read_text("utf-8")
+    )
+    names = [f["name"] for f in spec["fields"]]
+    assert names == (HIT_COLUMNS if table == "digitisation_hits" else SCORE_COLUMNS)
+    assert all(
+        f["description"] and f["type"] in {"string", "integer", "number"} for f in spec["fields"]
+    )

@@ -1,0 +1,255 @@
+"""Indicators and excluded numbers: case table in both scripts, the seed's reader list, offsets."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from szpolicy import schema
+from szpolicy.indicators import extract_numbers, sentence_numbers
+from szpolicy.numerals import NUMERAL_RE, hans_aligned
+
+HEADING_RE = re.compile("[一二三四五六七八九十]+、")
+SENTENCE_RE = re.compile(r"[^。！？；]*[。！？；]+[」』”）)]*|[^。！？；]+$")
+MENTIONS = pd.DataFrame(
+    columns=["report_id", "section_no", "sentence_no", "agency_id", "surface", "role"]
+    + ["char_start", "char_end"]
+)
+SECTIONS = pd.DataFrame(columns=["report_id", "part", "section_no", "lead_agency_id"])
+
+
+def split_sentences(text: str, report_id: str = "seed") -> pd.DataFrame:
+    """Stand-in for structure.py: lines, then sentences after 。！？； keeping closing marks."""
+    rows, pos, section, paragraph = [], 0, 0, 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if not line.strip():
+            continue
+        paragraph += 1
+        heading = HEADING_RE.match(line) is not None
+        section += heading
+        role = "heading" if heading else ("body" if section else "intro")
+        for m in SENTENCE_RE.finditer(line):
+            if m.group().strip():
+                rows.append(
+                    {"report_id": report_id, "part": 1, "section_no": section}
+                    | {"paragraph_no": paragraph, "sentence_no": len(rows) + 1, "role": role}
+                    | {"text": m.group(), "char_start": start + m.start()}
+                    | {"char_end": start + m.end()}
+                )
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def seed_tables(seed):
+    return extract_numbers(split_sentences(seed.text), MENTIONS, SECTIONS)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "surface", "value", "unit", "qualifier"),
+    [
+        ("代表等近800人出席。", "近800人", 800, "人", "nearly"),
+        ("平台服務4萬餘人次。", "4萬餘人次", 40_000, "人次", "more_than"),
+        ("接聽來電約4.1萬通。", "約4.1萬通", 41_000, "通", "about"),
+        ("化解商事糾紛超千億元。", "超千億元", 1e11, "元", "more_than"),
+        ("大灣區律師突破300名。", "突破300名", 300, "名", "more_than"),
+        ("聯繫100家以上企業。", "100家以上", 100, "家", "at_least"),
+        ("開展三批次法規清理。", "三批次", 3, "批次", "exact"),
+        ("連續兩年舉辦大會。", "兩年", 2, "年", "exact"),
+        ("推送知識536.8萬條。", "536.8萬條", 5_368_000, "條", "exact"),
+        ("上訴率同比下降24.2%。", "24.2%", 24.2, "%", "exact"),
+        ("走訪調研90餘家企業。", "90餘家", 90, "家", "more_than"),
+        ("全球40多個國家。", "40多個", 40, "個", "more_than"),
+        ("受理時間縮短至30日內。", "30日內", 30, "日", "up_to"),
+        ("占比百分之二十。", "百分之二十", 20, "%", "exact"),
+    ],
+)
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_indicator_cases(sentence, surface, value, unit, qualifier, script) -> None:
+    text = sentence if script == "hant" else hans_aligned(sentence)
+    found, _ = sentence_numbers(text)
+    row = next(r for r in found if r["value"] == value)
+    assert (row["unit"], row["qualifier"]) == (unit, qualifier)
+    assert row["surface"] == (surface if script == "hant" else hans_aligned(surface))
+    assert text[row["start"] : row["end"]] == row["surface"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "surface", "reason"),
+    [
+        ("覆蓋民事、行政、刑事三大訴訟。", "三", "idiom"),
+        ("融入全市12345熱線。", "12345", "hotline"),
+        ("融入全市「12345」民意速辦系統。", "12345", "hotline"),
+        ("開創幫扶「4050」大齡退役軍人就業新路徑。", "4050", "programme_name"),
+        ("獲評第七屆廣東省創新案例。", "第七屆", "ordinal"),
+        ("入選「十佳優秀調研報告」。", "十佳", "award_title"),
+        ("獲評創新百佳實踐項目。", "百佳", "award_title"),
+        ("獲評改革創新十大案例。", "十大", "award_title"),
+        ("回望剛剛過去的2024年。", "剛剛過去的2024年", "year"),
+        ("助推深圳從千園之城邁向全域公園城市。", "千園之城", "idiom"),
+        ("形成「一區一服務陣地」。", "一區一", "idiom"),
+        ("實現服務資源一張圖。", "一張圖", "idiom"),
+        ("實現7*24小時全時段接聽服務。", "7*24小時", "service_hours"),
+        ("是一項重要任務。", "一項", "indefinite_article"),
+        ("於2024年12月28日正式揭牌。", "2024年12月28日", "date"),
+        ("2024華語律師大會在深圳舉辦。", "2024", "year"),
+        ("《公園條例(草案修改二稿)》", "二", "part_of_name"),
+        ("推動5G基站建設。", "5G", "part_of_name"),
+        ("學習黨的二十大精神。", "二十大", "ordinal"),
+    ],
+)
+@pytest.mark.parametrize("script", ["hant", "hans"])
+def test_non_indicators(sentence, surface, reason, script) -> None:
+    text = sentence if script == "hant" else hans_aligned(sentence)
+    found, excluded = sentence_numbers(text)
+    assert found == []
+    rows = [(r["surface"], r["reason"]) for r in excluded]
+    assert (surface if script == "hant" else hans_aligned(surface), reason) in rows
+
+
+def test_words_with_numeral_characters_give_no_row() -> None:
+    found, excluded = sentence_numbers("有機統一，一審改判，「一起來商量」，於一體。")
+    assert found == [] and excluded == []
+
+
+# What a careful reader lists from the seed: (surface, value, unit, qualifier).
+READER_LIST = [
+    ("三批次", 3, "批次", "exact"),
+    ("15項", 15, "項", "exact"),
+    ("十個", 10, "個", "exact"),
+    ("90餘家", 90, "家", "more_than"),
+    ("6個", 6, "個", "exact"),
+    ("18條", 18, "條", "exact"),
+    ("18個", 18, "個", "exact"),
+    ("24個", 24, "個", "exact"),
+    ("100餘場", 100, "場", "more_than"),
+    ("100天", 100, "天", "exact"),
+    ("100家以上", 100, "家", "at_least"),
+    ("108場", 108, "場", "exact"),
+    ("580場次", 580, "場次", "exact"),
+    ("627件", 627, "件", "exact"),
+    ("510件", 510, "件", "exact"),
+    ("4006項", 4006, "項", "exact"),
+    ("27項", 27, "項", "exact"),
+    ("91場", 91, "場", "exact"),
+    ("113名", 113, "名", "exact"),
+    ("17家", 17, "家", "exact"),
+    ("80名", 80, "名", "exact"),
+    ("321萬次", 3_210_000, "次", "exact"),
+    ("536.8萬條", 5_368_000, "條", "exact"),
+    ("15.2萬件", 152_000, "件", "exact"),
+    ("6.3萬場", 63_000, "場", "exact"),
+    ("14.4萬份", 144_000, "份", "exact"),
+    ("24.2%", 24.2, "%", "exact"),
+    ("27.5%", 27.5, "%", "exact"),
+    ("38天", 38, "天", "exact"),
+    ("兩年", 2, "年", "exact"),
+    ("40多個", 40, "個", "more_than"),
+    ("近800人", 800, "人", "nearly"),
+    ("3家", 3, "家", "exact"),
+    ("2家", 2, "家", "exact"),
+    ("突破300名", 300, "名", "more_than"),
+    ("近60%", 60, "%", "nearly"),
+    ("三個", 3, "個", "exact"),
+    ("44293家", 44293, "家", "exact"),
+    ("三年", 3, "年", "exact"),
+    ("超千億元", 1e11, "元", "more_than"),
+    ("142個", 142, "個", "exact"),
+    ("15名", 15, "名", "exact"),
+    ("60%", 60, "%", "exact"),
+    ("8個", 8, "個", "exact"),
+    ("11個", 11, "個", "exact"),
+    ("91個", 91, "個", "exact"),
+    ("500餘人", 500, "人", "more_than"),
+    ("235場", 235, "場", "exact"),
+    ("100場", 100, "場", "exact"),
+    ("20場", 20, "場", "exact"),
+    ("16萬人", 160_000, "人", "exact"),
+    ("4萬餘人次", 40_000, "人次", "more_than"),
+    ("約4.1萬通", 41_000, "通", "about"),
+    ("140例", 140, "例", "exact"),
+    ("103名", 103, "名", "exact"),
+    ("2389名", 2389, "名", "exact"),
+    ("11個", 11, "個", "exact"),
+    ("4個", 4, "個", "exact"),
+    ("300多名", 300, "名", "more_than"),
+    ("10期", 10, "期", "exact"),
+    ("25個", 25, "個", "exact"),
+    ("199宗", 199, "宗", "exact"),
+]
+NOT_INDICATORS = ["2024", "12345", "12355", "4050", "七", "三屆", "十佳", "百佳", "十大", "千園"]
+
+
+def _statements(table: pd.DataFrame) -> list[tuple]:
+    return list(table[["surface", "value", "unit", "qualifier"]].itertuples(index=False, name=None))
+
+
+def test_seed_recovers_the_reader_list(seed_tables) -> None:
+    indicators, _ = seed_tables
+    assert sorted(_statements(indicators)) == sorted(READER_LIST)
+
+
+def test_seed_keeps_non_indicators_out(seed_tables) -> None:
+    indicators, excluded = seed_tables
+    for word in NOT_INDICATORS:
+        assert not indicators["surface"].str.contains(word).any(), word
+    assert {"date", "year", "hotline", "ordinal", "programme_name", "award_title", "idiom"} <= set(
+        excluded["reason"]
+    )
+    assert set(excluded.loc[excluded["surface"].str.contains("12355"), "reason"]) == {"hotline"}
+
+
+def test_seed_directions(seed_tables) -> None:
+    indicators, _ = seed_tables
+    direction = dict(zip(indicators["surface"], indicators["direction"], strict=False))
+    assert direction["24.2%"] == direction["27.5%"] == direction["38天"] == "decrease"
+    assert direction["142個"] == "increase"
+    assert direction["108場"] == ""
+
+
+def test_surfaces_are_the_report_text(seed, seed_tables) -> None:
+    for table in seed_tables:
+        for row in table.itertuples():
+            assert seed.text[row.char_start : row.char_end] == row.surface
+
+
+def test_every_numeral_is_in_one_table(seed, seed_tables) -> None:
+    spans = [(r.char_start, r.char_end) for t in seed_tables for r in t.itertuples()]
+    assert all(a[1] <= b[0] for a, b in zip(sorted(spans), sorted(spans)[1:], strict=False))
+    covered = {i for start, end in spans for i in range(start, end)}
+    uncovered = [
+        m.group()
+        for m in NUMERAL_RE.finditer(seed.text)
+        if not covered & set(range(m.start(), m.end()))
+    ]
+    assert set(uncovered) <= {"一", "零"}  # 統一, 一審, 一起: words, not numbers
+
+
+def test_simplified_conversion_gives_the_same_indicators(seed, seed_tables) -> None:
+    hans = extract_numbers(split_sentences(hans_aligned(seed.text)), MENTIONS, SECTIONS)
+    columns = ["value", "unit", "qualifier", "direction", "char_start", "char_end"]
+    pd.testing.assert_frame_equal(hans[0][columns], seed_tables[0][columns])
+    pd.testing.assert_frame_equal(
+        hans[1][["reason", "char_start", "char_end"]],
+        seed_tables[1][["reason", "char_start", "char_end"]],
+    )
+
+
+def test_tables_match_their_schemas(seed_tables) -> None:
+    for name, table in zip(("indicators", "numbers_excluded"), seed_tables, strict=True):
+        schema.validate(name, schema.conform(name, table))
+
+
+def test_agency_from_subject_mention_else_section_lead() -> None:
+    sentences = split_sentences("一、標題\n市政協開展活動108場。全年舉辦10期培訓。")
+    mentions = MENTIONS.iloc[:0].copy()
+    mentions.loc[0] = ["r", 1, 2, "sz_cppcc", "市政協", "subject", 5, 8]
+    mentions["report_id"] = "seed"
+    sections = pd.DataFrame(
+        {"report_id": ["seed"], "part": [1], "section_no": [1], "lead_agency_id": ["sz_npc"]}
+    )
+    indicators, _ = extract_numbers(sentences, mentions, sections)
+    assert list(indicators["agency_id"]) == ["sz_cppcc", "sz_npc"]
+    assert list(indicators["measure"]) == ["活動", "培訓"]

@@ -1,0 +1,89 @@
+"""Numeral reading: a table of cases in both scripts, and round trips on random integers."""
+
+from __future__ import annotations
+
+import cn2an
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from szpolicy.numerals import NUMERAL_RE, parse_number
+
+TRADITIONAL = str.maketrans("万亿两", "萬億兩")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("321", 321),
+        ("536.8萬", 5_368_000),
+        ("536.8万", 5_368_000),
+        ("4.1萬", 41_000),
+        ("千億", 10**11),
+        ("千亿", 10**11),
+        ("三", 3),
+        ("兩", 2),
+        ("两", 2),
+        ("十", 10),
+        ("十五", 15),
+        ("百", 100),
+        ("萬", 10_000),
+        ("一千零五", 1005),
+        ("一萬二", 12_000),
+        ("三千五", 3500),
+        ("一萬零二", 10_002),
+        ("一億二千萬", 120_000_000),
+        ("一萬億", 10**12),
+        ("二〇二四", 2024),
+        ("1万2千", 12_000),
+        ("1,234.5", 1234.5),
+        ("３０", 30),
+        ("４．５萬", 45_000),
+        ("三點五萬", 35_000),
+        ("幾十", 10),
+        ("十幾", 10),
+    ],
+)
+def test_parse_number(text: str, value: float) -> None:
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "超千億", "萬餘", "x", "幾", "二三十", "12a"])
+def test_parse_number_rejects_non_numbers(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_number(text)
+
+
+def test_numeral_runs_stop_at_words() -> None:
+    found = [m.group() for m in NUMERAL_RE.finditer("輔助閱卷15.2萬件，開展三批次，參與隊伍大陸")]
+    assert found == ["15.2萬", "三"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=10**12))
+def test_chinese_integers_round_trip(n: int) -> None:
+    simplified = cn2an.an2cn(n)
+    assert parse_number(simplified) == n
+    assert parse_number(simplified.translate(TRADITIONAL)) == n
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=9999),
+    st.sampled_from(["", "十", "百", "千", "萬", "万", "億", "亿", "千萬", "百萬", "千億"]),
+    st.booleans(),
+)
+def test_numbers_with_multipliers_round_trip(n: int, multiplier: str, chinese: bool) -> None:
+    scale = 1
+    for ch in multiplier:
+        scale *= {"十": 10, "百": 100, "千": 1000, "萬": 10**4, "万": 10**4}.get(ch, 10**8)
+    written = cn2an.an2cn(n) if chinese else str(n)
+    if chinese and multiplier[:1] in "十百千" and multiplier:
+        written = str(n)  # 五十百 is not Chinese; small units follow Arabic digits only
+    assert parse_number(written + multiplier) == n * scale
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.decimals(min_value=0, max_value=9999, places=1, allow_nan=False))
+def test_decimals_with_wan_round_trip(d) -> None:
+    assert parse_number(f"{d}萬") == pytest.approx(float(d) * 10**4)
