@@ -34,7 +34,7 @@ def notebook_paths(names: list[str] | None = None) -> list[Path]:
 
 
 def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Remove run times and machine paths that papermill records, so reruns give the same file."""
+    """Remove run times, machine paths and random ids papermill records, so reruns match."""
     nb = copy.deepcopy(nb)
     for key in VOLATILE_KEYS:
         nb.metadata.get("papermill", {}).pop(key, None)
@@ -43,6 +43,8 @@ def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         for key in VOLATILE_KEYS:
             cell.metadata.get("papermill", {}).pop(key, None)
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill draws a random id
     return nb
 
 

@@ -38,6 +38,14 @@ def resolve_path(name: str, value: str | None, default: Path) -> Path:
     return (path if path.is_absolute() else paths.ROOT / path).resolve()
 
 
+def shown(path: Path) -> str:
+    """A path as a reader should see it: relative to the project root when inside it."""
+    try:
+        return path.resolve().relative_to(paths.ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def check_common(
     report_id: str | None, script: str, output_dir: str | None, known_reports: Iterable[str]
 ) -> tuple[str, Path]:

@@ -1,0 +1,114 @@
+"""Notebooks run by papermill: parameters change the outputs, bad ones are refused, runs repeat."""
+
+from __future__ import annotations
+
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from szpolicy.errors import SzpolicyError
+from szpolicy.notebooks import execute, notebook_paths, run
+
+DIGITISATION = "02-digitisation-comparison"
+
+
+def outputs_text(path: Path) -> str:
+    nb = nbformat.read(path, as_version=4)
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            parts.append(out.get("text", ""))
+            parts.append(out.get("data", {}).get("text/plain", ""))
+    return "\n".join(parts)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("default")
+    run([DIGITISATION], out_dir=out)
+    return out
+
+
+def test_every_notebook_has_a_parameters_cell():
+    books = notebook_paths()
+    assert [p.name[:2] for p in books] == ["01", "02", "03", "04"]
+    for path in books:
+        nb = nbformat.read(path, as_version=4)
+        tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, path
+
+
+def test_run_writes_notebook_html_and_outputs(default_run):
+    assert (default_run / f"{DIGITISATION}.ipynb").exists()
+    html = (default_run / f"{DIGITISATION}.html").read_text(encoding="utf-8")
+    assert "市中級人民法院" in html
+    scores = pd.read_csv(default_run / "digitisation_by_agency.csv")
+    assert list(scores.columns[:9]) == [
+        "agency_id", "name_zh_hant", "name_en", "score", "ci_low", "ci_high", "rank", "n_chars",
+        "n_hits",
+    ]  # fmt: skip
+    assert scores.iloc[0]["agency_id"] == "city_intermediate_court"
+    assert "Glyph" not in outputs_text(default_run / f"{DIGITISATION}.ipynb")
+
+
+def test_same_parameters_give_identical_outputs(default_run):
+    names = (f"{DIGITISATION}.ipynb", "digitisation_by_agency.csv", "digitisation_by_agency.png")
+    before = {name: digest(default_run / name) for name in names}
+    run([DIGITISATION], out_dir=default_run)
+    assert {name: digest(default_run / name) for name in names} == before
+
+
+def test_other_parameters_change_the_outputs(default_run, tmp_path):
+    params = {
+        "script": "hans",
+        "lexicon": "digitisation_lexicon_narrow",
+        "normalise": "per_sentence",
+        "n_boot": 200,
+    }
+    execute(notebook_paths([DIGITISATION])[0], tmp_path, params, progress=False)
+    text = outputs_text(tmp_path / f"{DIGITISATION}.ipynb")
+    assert "市中级人民法院" in text and "Glyph" not in text
+    assert "lexicon digitisation_narrow" in text
+    new = pd.read_csv(tmp_path / "digitisation_by_agency.csv").set_index("agency_id")
+    old = pd.read_csv(default_run / "digitisation_by_agency.csv").set_index("agency_id")
+    assert (new["normalise"] == "per_sentence").all()
+    assert new.loc["city_intermediate_court", "rank"] == 1
+    assert new["n_hits"].sum() < old["n_hits"].sum()  # the narrow lexicon finds fewer terms
+    assert digest(tmp_path / "digitisation_by_agency.png") != digest(
+        default_run / "digitisation_by_agency.png"
+    )
+
+
+BAD_PARAMETERS = [
+    (name, params, message)
+    for name in ("01", "02", "03", "04")
+    for params, message in [
+        ({"script": "klingon"}, "parameter script='klingon' is not allowed"),
+        ({"report_id": "no-such-report"}, "parameter report_id='no-such-report' is not allowed"),
+    ]
+] + [
+    ("02", {"normalise": "per_word"}, "parameter normalise='per_word' is not allowed"),
+    ("02", {"n_boot": "many"}, "parameter n_boot='many' has type str; expected int"),
+    ("02", {"lexicon": "no_such_lexicon"}, "no_such_lexicon"),
+    ("01", {"sentence_no": 10**6}, "parameter sentence_no=1000000 is not allowed"),
+]
+
+
+def test_bad_parameters_are_refused_in_every_notebook(tmp_path):
+    def attempt(case):
+        name, params, message = case
+        with pytest.raises(SzpolicyError) as err:
+            execute(notebook_paths([name])[0], tmp_path / f"{name}-{len(message)}", params, False)
+        return message, str(err.value)
+
+    with ThreadPoolExecutor(4) as pool:
+        for message, error in pool.map(attempt, BAD_PARAMETERS):
+            assert message in error
