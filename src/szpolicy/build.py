@@ -16,7 +16,7 @@ from .manifest import Entry, read_manifest, verify_hash
 from .read import read_report
 from .schema import TABLES, conform, dtypes, resource, validate
 from .tables import report_tables
-from .writer import write_atomically
+from .writer import check_out_dir, write_atomically
 
 FORMATS = ("csv", "parquet")
 
@@ -133,6 +133,7 @@ def build(
     if fmt not in FORMATS:
         raise SzpolicyError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out = Path(out)
+    check_out_dir(out)  # before the work, not after it
     entries = resolve_inputs(raw)
     tables = collect(entries, jobs, progress)
     write_atomically(out, lambda folder: _write(folder, tables, fmt))

@@ -54,6 +54,16 @@ def _refresh(args: argparse.Namespace) -> None:
         print(f"szpolicy: refreshed {path}")
 
 
+def _verify(args: argparse.Namespace) -> None:
+    from .verify import verify
+
+    problems = verify(args.notebook, args.skip_notebooks)
+    if problems:
+        listing = "\n".join(f"  {p}" for p in problems)
+        raise SzpolicyError(f"{len(problems)} difference(s) found:\n{listing}")
+    print("szpolicy: raw files, datasets and notebooks are what the code makes now")
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     p = argparse.ArgumentParser(prog="szpolicy", description=__doc__)
@@ -80,6 +90,11 @@ def parser() -> argparse.ArgumentParser:
     rf = sub.add_parser("refresh", help="re-execute the committed notebooks in place (defaults)")
     rf.add_argument("names", nargs="*")
     rf.set_defaults(func=_refresh)
+
+    v = sub.add_parser("verify", help="check raw hashes, tables, datasets and notebooks")
+    v.add_argument("--notebook", action="append", help="check only these notebooks")
+    v.add_argument("--skip-notebooks", action="store_true", help="do not re-run notebooks")
+    v.set_defaults(func=_verify)
 
     a = sub.add_parser("add-raw", help="copy a report into data/raw/ and record it in the manifest")
     a.add_argument("file")

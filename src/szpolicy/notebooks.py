@@ -100,9 +100,14 @@ def run(
     return done
 
 
+def run_in_place(notebook: Path, target: Path, progress: bool = False) -> nbformat.NotebookNode:
+    """Execute a notebook with its default parameters, as committed, into `target`."""
+    return _papermill(notebook, target, {}, progress)
+
+
 def refresh(names: list[str] | None = None) -> list[Path]:
     """Re-execute committed notebooks in place with their default parameters (for nbval)."""
     books = notebook_paths(names)
     for nb in books:
-        _papermill(nb, nb, {}, progress=True)
+        run_in_place(nb, nb, progress=True)
     return books

@@ -27,6 +27,8 @@ SIGNATURES = {
 }
 # Characters that are frequent in Chinese prose; they decide between GB18030 and Big5 readings.
 COMMON = set("，。、：；「」《》（）的是在和了不有為为人中年市國国會会發发")
+# Characters that take three bytes in UTF-8: CJK ideographs and punctuation, full-width forms.
+UTF8_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 HTML = re.compile(r"<\s*(!doctype|html|head|body|div|p|span|script|meta|table)\b", re.I)
 
 
@@ -74,6 +76,15 @@ def _decode_legacy(data: bytes) -> tuple[str, str] | None:
     return text, encoding
 
 
+def _looks_utf8(chunk: bytes) -> bool:
+    """Valid UTF-8 holding at least two Chinese characters or full-width punctuation."""
+    try:
+        text = chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return len(UTF8_CJK.findall(text)) >= 2
+
+
 def decode(data: bytes, path: Path) -> tuple[str, str]:
     """Decode report bytes; returns (text, encoding) or raises naming the byte and line."""
     if not data:
@@ -101,8 +112,10 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as err:
-        if any(b >= 0x80 for b in data[: err.start]):
-            # Valid multi-byte UTF-8 before the error: a damaged UTF-8 file, not GB or Big5.
+        if _looks_utf8(data[: err.start]) or any(map(_looks_utf8, data.split(b"\n"))):
+            # Chinese in valid UTF-8 before the error or on a whole line: a damaged UTF-8 file
+            # or one with mixed encodings, not GB or Big5 (whose bytes can pass as UTF-8 by
+            # chance for a character or two: GB18030 一 is D2 BB, valid UTF-8 for U+04BB).
             raise SzpolicyError(
                 "invalid UTF-8 (damaged file or mixed encodings)",
                 path,

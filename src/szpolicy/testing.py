@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import os
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -239,7 +239,7 @@ def _override(plan: Plan, **given: object) -> Plan:
     n = fields.get("n_sections", plan.n_sections)
     if not 1 <= n <= 99:
         raise ValueError(f"n_sections={n}; choose 1..99")
-    return Plan(**{**plan.__dict__, **fields})
+    return replace(plan, **fields)
 
 
 def _subheaded(body: tuple[str, ...], k: int) -> list[tuple[str, ...]]:

@@ -35,6 +35,8 @@ def check_out_dir(out: Path) -> None:
     parent = out if out.exists() else out.parent
     while not parent.exists():
         parent = parent.parent
+    if not parent.is_dir():
+        raise SzpolicyError(f"output folder is inside a file ({parent})", out)
     if not os.access(parent, os.W_OK | os.X_OK) or (
         out.exists() and not os.access(out.parent, os.W_OK | os.X_OK)
     ):
@@ -54,9 +56,12 @@ def write_atomically(out: Path, fill: Callable[[Path], None]) -> None:
     Files in `out` that `fill` does not write (a README, say) are carried over unchanged.
     """
     check_out_dir(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_staging(out)
-    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{out.name}-", dir=out.parent))
+    try:  # os.access says yes to root, also where the system says no (/proc, /sys)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(out)
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{out.name}-", dir=out.parent))
+    except OSError as err:
+        raise SzpolicyError(f"output folder is not writable ({err.strerror})", out) from None
     try:
         fill(staging)
         if out.exists():

@@ -1,0 +1,59 @@
+"""`szpolicy verify`: passes on the repository, names the file when one byte or output changes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from szpolicy import paths
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project's data and notebooks, used through SZPOLICY_ROOT."""
+    for folder in ("data", "notebooks"):
+        shutil.copytree(paths.ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+def verify(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SZPOLICY_ROOT": str(root)}
+    cmd = [sys.executable, "-m", "szpolicy.cli", "verify", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=root)
+
+
+def test_verify_passes_on_the_repository(project):
+    proc = verify(project, "--notebook", "01")
+    assert proc.returncode == 0, proc.stderr
+    assert "what the code makes now" in proc.stdout
+
+
+def test_changed_dataset_byte_and_notebook_output_are_named(project):
+    target = project / "data" / "processed" / "indicators.csv"
+    data = bytearray(target.read_bytes())
+    data[data.index(b"321")] = ord("4")  # 321萬次 becomes 421萬次
+    target.write_bytes(bytes(data))
+    notebook = project / "notebooks" / "01-data-tour.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    first = next(c for c in nb.cells if c.cell_type == "code" and c.outputs)
+    first.outputs[0]["text"] = "report tampered\n"
+    nbformat.write(nb, notebook)
+    proc = verify(project, "--notebook", "01")
+    assert proc.returncode == 2
+    assert f"{target}: differs from a fresh build" in proc.stderr
+    assert f"{notebook}: outputs of code cell(s) 2 differ" in proc.stderr
+    assert "2 difference(s) found" in proc.stderr
+
+
+def test_a_changed_raw_file_is_named(project):
+    raw = project / "data" / "raw" / "000_90487d465f63e9bb.txt"
+    raw.write_bytes(raw.read_bytes().replace(b"321", b"421"))
+    proc = verify(project, "--skip-notebooks")
+    assert proc.returncode == 2
+    assert f"{raw}: sha256" in proc.stderr
