@@ -48,7 +48,10 @@ def test_changed_dataset_byte_and_notebook_output_are_named(project):
     assert proc.returncode == 2
     assert f"{target}: differs from a fresh build" in proc.stderr
     assert f"{notebook}: outputs of code cell(s) 2 differ" in proc.stderr
-    assert "2 difference(s) found" in proc.stderr
+    assert (
+        f"{target}: surface of 000_90487d465f63e9bb at 2335-2340 is not the raw text" in proc.stderr
+    )
+    assert "3 difference(s) found" in proc.stderr
 
 
 def test_a_changed_raw_file_is_named(project):
