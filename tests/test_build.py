@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import frictionless
+import pandas as pd
 import pytest
 
 import szpolicy
@@ -150,3 +151,14 @@ def test_sentences_join_back_to_paragraphs(built):
         paragraphs.append(text[starts[0] : ends[-1]])
     assert paragraphs == lines
     assert (sentences.text_hans.str.len() == sentences.text.str.len()).all()
+
+
+def test_annex_sections_keep_their_own_lead_agency(tmp_path, write_report):
+    text = "導語……\n引言。\n一、甲\n市婦聯開展活動。全年開展12場。\n一、附件\n開展培訓5期。\n"
+    tables = build([write_report(text)], out=tmp_path / "out")
+    sections = tables["sections"].set_index(["part", "section_no"])
+    assert sections.loc[(1, 1), "lead_agency_id"] == "city_womens_federation"
+    assert pd.isna(sections.loc[(2, 1), "lead_agency_id"])
+    agency = tables["indicators"].set_index("surface")["agency_id"]
+    assert agency["12場"] == "city_womens_federation"
+    assert pd.isna(agency["5期"])

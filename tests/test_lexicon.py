@@ -27,7 +27,11 @@ def write(tmp_path: Path, data: dict | str) -> Path:
 
 
 def test_packaged_lexicons_load_by_name_with_or_without_suffix() -> None:
-    assert packaged_lexicons() == ["digitisation_lexicon", "digitisation_lexicon_narrow"]
+    assert packaged_lexicons() == [
+        "digitisation_lexicon",
+        "digitisation_lexicon_narrow",
+        "governance_lexicon",
+    ]
     full = load_lexicon("digitisation_lexicon")
     assert load_lexicon("digitisation_lexicon.yaml") == full
     assert full.version == "1.0.0"

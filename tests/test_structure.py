@@ -81,10 +81,14 @@ def test_restart_at_one_starts_an_annex(write_report):
 @pytest.mark.parametrize(
     ("headings", "line", "message"),
     [
-        (["一、甲", "二、乙", "四、丁"], 7, "section 四 follows 二 (section 3 missing)"),
+        (["一、甲", "二、乙", "四、丁"], 7, "section 四 follows 二 (三 is missing)"),
         (["一、甲", "二、乙", "二、乙"], 7, "section 二 is repeated (first at line 5)"),
-        (["一、甲", "三、丙", "二、乙"], 5, "section 三 follows 一 (section 2 missing)"),
-        (["一、甲", "二、乙", "三、丙", "二、乙"], 9, "section 二 is repeated"),
+        (["一、甲", "三、丙", "二、乙"], 5, "section 三 follows 一 (二 is missing)"),
+        (
+            ["一、甲", "二、乙", "三、丙", "二、乙"],
+            9,
+            "section 二 follows 三 (out of order: 二 is at line 5)",
+        ),
         (["二、乙", "三、丙"], 3, "first section is numbered 二"),
     ],
 )

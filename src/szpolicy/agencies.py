@@ -172,21 +172,23 @@ def _opener_regex() -> re.Pattern:
     return re.compile(f"\\s*(?:(?:{openers})\\s*)*")
 
 
-def mention_role(text: str, start: int, previous: tuple[int, str] | None) -> str:
-    """Role of a mention starting at `start`, given the end and role of the sentence's previous one.
+def mention_role(text: str, start: int, end: int, previous: tuple[int, str] | None) -> str:
+    """Role of the mention text[start:end], given the end and role of the sentence's previous one.
 
-    subject: it opens the sentence or a clause, maybe after openers (time words, 由, numbering);
     partner: a collaboration cue (聯合, 會同, 與, 邀請 …) stands right before it;
+    mentioned: a modifier word follows it (的, 負責人, 前總幹事 …: a person or part of it acts);
+    subject: it opens the sentence or a clause, maybe after openers (time words, 由, numbering);
     a mention joined to the previous one by an enumerator (、, 及) takes that one's role;
     mentioned: anything else.
     """
     rules = role_rules()
+    if any(text[:start].endswith(cue) for cue in rules["partner_cues"]):
+        return "partner"
+    if any(text.startswith(word, end) for word in rules["modifier_after"]):
+        return "mentioned"
     clause_start = max((text.rfind(d, 0, start) for d in rules["clause_delimiters"]), default=-1)
     if _opener_regex().fullmatch(text, clause_start + 1, start):
         return "subject"
-    before = text[:start]
-    if any(before.endswith(cue) for cue in rules["partner_cues"]):
-        return "partner"
     if previous is not None and text[previous[0] : start] in rules["enumerators"]:
         return previous[1]
     return "mentioned"
@@ -197,7 +199,7 @@ def _sentence_mentions(row: pd.Series, index: dict[str, str]) -> list[dict]:
     text = matchable(row["text"])
     rows, previous = [], None
     for start, end, agency_id in find_surfaces(text, index):
-        role = mention_role(text, start, previous)
+        role = mention_role(text, start, end, previous)
         previous = (end, role)
         rows.append(
             {

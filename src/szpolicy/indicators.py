@@ -391,7 +391,7 @@ def _agency(sentence, subjects: pd.DataFrame, leads: dict, start: int) -> str:
     if not here.empty:
         before = here[here["char_start"] <= start]
         return str((before.iloc[-1] if not before.empty else here.iloc[0])["agency_id"])
-    lead = leads.get((sentence.report_id, sentence.section_no))
+    lead = leads.get((sentence.report_id, sentence.part, sentence.section_no))
     return "" if lead is None or pd.isna(lead) else str(lead)
 
 
@@ -400,7 +400,8 @@ def extract_numbers(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(indicators, numbers_excluded): every numeral of every sentence in exactly one of them."""
     leads = {
-        (r.report_id, r.section_no): r.lead_agency_id for r in sections.itertuples(index=False)
+        (r.report_id, r.part, r.section_no): r.lead_agency_id
+        for r in sections.itertuples(index=False)
     }
     ordered = mentions.sort_values(["report_id", "char_start"], kind="mergesort")
     ind_rows, exc_rows = [], []

@@ -81,7 +81,7 @@ def packaged_lexicons() -> list[str]:
     return sorted(
         f.name.removesuffix(".yaml")
         for f in files
-        if f.name.startswith("digitisation_lexicon") and f.name.endswith(".yaml")
+        if "_lexicon" in f.name and f.name.endswith(".yaml")
     )
 
 

@@ -56,7 +56,9 @@ def _papermill(notebook: Path, target: Path, params: dict, progress: bool) -> nb
             str(target),
             parameters=params,
             kernel_name=KERNEL,
-            cwd=str(paths.NOTEBOOKS),
+            # The kernel starts in notebooks/ without papermill's process-wide chdir, which
+            # races when notebooks run in parallel threads.
+            resources={"metadata": {"path": str(paths.NOTEBOOKS)}},
             progress_bar=progress,
         )
     except pm.PapermillExecutionError as err:

@@ -66,6 +66,9 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"{table}: missing columns {sorted(missing)}")
     out = df[columns(table)].astype(dtypes(table))
+    for f in spec(table)["fields"]:
+        if f["type"] == "string" and not f.get("required", False):
+            out[f["name"]] = out[f["name"]].replace("", None)  # empty means missing, as in CSV
     return out.sort_values(spec(table)["primary_key"], kind="mergesort").reset_index(drop=True)
 
 

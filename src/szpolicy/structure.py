@@ -140,12 +140,17 @@ def _numbering_error(heading: Heading, last: Heading | None, seen: dict[int, int
     label = heading.label
     if last is None:
         return f"first section is numbered {label}, expected one"
-    if heading.number in seen:
+    if heading.number == last.number:
         return f"section {label} is repeated (first at line {seen[heading.number]})"
-    if heading.number < last.number:
-        return f"section {label} follows {last.label} (out of order)"
-    missing = ", ".join(str(n) for n in range(last.number + 1, heading.number))
-    return f"section {label} follows {last.label} (section {missing} missing)"
+    if heading.number in seen:
+        return (
+            f"section {label} follows {last.label} (out of order: {label} is at line "
+            f"{seen[heading.number]})"
+        )
+    gap = range(last.number + 1, heading.number)
+    missing = "、".join(str(n) if label.isdigit() else cn2an.an2cn(n) for n in gap)
+    verb = "is" if len(gap) == 1 else "are"
+    return f"section {label} follows {last.label} ({missing} {verb} missing)"
 
 
 def _top_style(lines: list[Line]) -> Style | None:
