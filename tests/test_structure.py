@@ -177,3 +177,10 @@ def test_web_clutter_is_boilerplate(write_report, simplified):
     assert boiler == [to_hans(c) if simplified else c for c in clutter]
     assert [s["n_paragraphs"] for s in st.sections] == [1, 1]
     assert_lossless(doc, st)
+
+
+def test_annex_label_is_not_a_caption(write_report):
+    text = report("一、甲", BODY + BODY, "圖為現場。", "附件：典型案例", "一、案例", BODY)
+    doc, st = sentences_of(write_report(text))
+    assert st.sections[0]["caption"] == "圖為現場。"
+    assert [(s["part"], s["section_no"]) for s in st.sections] == [(1, 1), (2, 1)]

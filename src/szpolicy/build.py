@@ -104,9 +104,17 @@ def _write(folder: Path, tables: dict[str, pd.DataFrame], fmt: str) -> None:
         if fmt == "csv":
             rel = f"{name}.csv"
             df.to_csv(folder / rel, index=False, lineterminator="\n")
+        elif "report_id" in df:
+            rel = name  # a folder partitioned by report: report_id=<id>/part-0.parquet
+            df.to_parquet(
+                folder / rel,
+                index=False,
+                partition_cols=["report_id"],
+                basename_template="part-{i}.parquet",
+            )
         else:
-            rel = name
-            df.to_parquet(folder / rel, partition_cols=["report_id"] if "report_id" in df else None)
+            rel = f"{name}.parquet"
+            df.to_parquet(folder / rel, index=False)
         resources.append(resource(name, rel))
     package = {
         "profile": "tabular-data-package",
@@ -149,6 +157,8 @@ def load(name: str, folder: str | Path = paths.PROCESSED) -> pd.DataFrame:
         df = pd.read_csv(
             folder / f"{name}.csv", dtype=dtypes(name), keep_default_na=False, na_values=[""]
         )
+    elif (folder / f"{name}.parquet").exists():
+        df = pd.read_parquet(folder / f"{name}.parquet")
     else:
         df = pd.read_parquet(folder / name)
     return conform(name, df)

@@ -78,6 +78,12 @@ def heading_styles() -> tuple[Style, ...]:
 
 
 @cache
+def annex_label() -> re.Pattern:
+    """The line that announces an annex (附件, 附錄 …), from headings.yaml."""
+    return re.compile(_data("headings.yaml")["annex_label"])
+
+
+@cache
 def boilerplate_rules() -> tuple[int, tuple[re.Pattern, ...]]:
     """Clutter patterns from boilerplate.yaml and the longest line they may mark."""
     spec = _data("boilerplate.yaml")
@@ -203,7 +209,12 @@ def _label_lines(doc: Document, lines: list[Line]) -> list[tuple[Line, str, Head
 
 
 def _caption_index(paragraphs: list[Line]) -> int | None:
-    """Index of the section's caption: a short one-sentence last line after longer text."""
+    """Index of the section's caption: a short one-sentence last line after longer text.
+
+    An annex label (附件：…) closing the section is passed over: it introduces the next part.
+    """
+    if paragraphs and annex_label().match(paragraphs[-1].text):
+        paragraphs = paragraphs[:-1]
     if len(paragraphs) < 2:
         return None
     last = paragraphs[-1]
