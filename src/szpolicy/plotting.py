@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -101,13 +102,18 @@ def label(row: Mapping | pd.Series | pd.DataFrame, script: str, prefix: str = "n
     return str(row[f"{prefix}_zh_hant"])
 
 
+LABEL_WIDTH = {"hant": 14, "hans": 14, "en": 32}  # characters per line of an agency label
+
+
 def plot_scores(df: pd.DataFrame, script: str = "hant") -> Figure:
     """Point estimate and bootstrap interval per agency, best-ranked at the top."""
     _check_script(script)
     use_cjk_font()
     data = df.sort_values(["rank", "agency_id"], kind="mergesort").reset_index(drop=True)
-    data["label"] = label(data, script) if len(data) else pd.Series(dtype="str")
-    fig = Figure(figsize=(7.0, 1.5 + 0.4 * len(data)), layout="constrained")
+    width = LABEL_WIDTH[script]
+    labels = label(data, script) if len(data) else pd.Series(dtype="str")
+    data["label"] = [textwrap.fill(text, width) for text in labels]
+    fig = Figure(figsize=(8.0, 1.5 + 0.5 * len(data)), layout="constrained")
     ax = fig.subplots()
     sns.pointplot(
         data=data,
