@@ -247,7 +247,8 @@ def test_seed_evidence_and_profile(seed):
     agencies = szpolicy.load("agencies")
     sections = szpolicy.load("sections")
     profile = agency_profile(classified, agencies, sections, "section")
-    assert profile["n_indicators"].sum() == classified["section_no"].gt(0).sum()
+    led = sections.dropna(subset=["lead_agency_id"])["section_no"]
+    assert profile["n_indicators"].sum() == classified["section_no"].isin(led).sum()
     court = profile.set_index("agency_id").loc["city_intermediate_court"]
     assert court["n_outcome"] == 3 and court["max_surface"] == "536.8萬條"
 

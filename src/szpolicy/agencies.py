@@ -238,8 +238,8 @@ def lead_agencies(sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
     """The acting organisation of each numbered section, read off the grammar of its text.
 
     The lead is the subject of the earliest body sentence that has a subject mention (the first
-    one in that sentence); failing that, the heading's subject. A weak lead (agency_roles.yaml:
-    the city as a whole, 我市) counts only when no other agency is a subject in body or heading.
+    one in that sentence); failing that, the heading's subject. Places rather than organisations
+    (agency_roles.yaml `never_lead`: the city as a whole, 我市) never lead a section.
     The lead is missing when the section names no acting organisation.
     """
     body = sentences[sentences["role"].eq("body") & sentences["section_no"].gt(0)]
@@ -250,11 +250,11 @@ def lead_agencies(sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
     subjects = mentions[mentions["role"].eq("subject")].merge(
         where, on=["report_id", "sentence_no"]
     )
-    subjects = subjects[subjects["sentence_role"].isin(["body", "heading"])].assign(
-        weak=lambda d: d["agency_id"].isin(role_rules()["weak_leads"]),
-        from_heading=lambda d: d["sentence_role"].eq("heading"),
+    leading = subjects["sentence_role"].isin(["body", "heading"]) & ~subjects["agency_id"].isin(
+        role_rules()["never_lead"]
     )
-    first = subjects.sort_values(["weak", "from_heading", "char_start"], kind="mergesort")
+    subjects = subjects[leading].assign(from_heading=lambda d: d["sentence_role"].eq("heading"))
+    first = subjects.sort_values(["from_heading", "char_start"], kind="mergesort")
     first = first.drop_duplicates(SECTION_KEYS)[[*SECTION_KEYS, "agency_id"]]
     out = sections.merge(first, on=SECTION_KEYS, how="left", validate="one_to_one")
     out = out.rename(columns={"agency_id": "lead_agency_id"})

@@ -6,7 +6,7 @@ import calendar
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import pandas as pd
@@ -68,6 +68,18 @@ def _relative_terms() -> pd.DataFrame:
     return terms.assign(n=terms["term"].str.len()).sort_values("n", ascending=False)
 
 
+@cache
+def _relative_rows() -> tuple[tuple[str, int | None, tuple[int, int] | None], ...]:
+    """(term, year offset, months) per relative term, in the order `find_dates` tries them."""
+    columns = ["term", "year_offset", "month_start", "month_end"]
+    rows = []
+    for term, offset, first, last in _relative_terms()[columns].itertuples(index=False, name=None):
+        known = not pd.isna(offset)
+        months = (int(first), int(last)) if known else None
+        rows.append((term, int(offset) if known else None, months))
+    return tuple(rows)
+
+
 def _valid(year: int, month: int, day: int | None) -> bool:
     return 1 <= month <= 12 and (day is None or 1 <= day <= calendar.monthrange(year, month)[1])
 
@@ -93,6 +105,12 @@ def _month_day(m: re.Match) -> DateSpan | None:
 
 def find_dates(text: str) -> list[DateSpan]:
     """Every date expression in a text, in order, none overlapping (either script)."""
+    return list(_dates(text))
+
+
+@lru_cache(maxsize=4096)
+def _dates(text: str) -> tuple[DateSpan, ...]:
+    """`find_dates`, cached: numbers and dates both need a sentence's dates."""
     folded = hans_aligned(text)
     spans: list[DateSpan] = []
 
@@ -103,15 +121,15 @@ def find_dates(text: str) -> list[DateSpan]:
         for m in regex.finditer(folded):
             if free(m.start(), m.end()) and (span := read(m)) is not None:
                 spans.append(span)
-    for row in _relative_terms().itertuples():
-        for m in re.finditer(re.escape(row.term), folded):
-            if free(m.start(), m.end()):
-                known = not pd.isna(row.year_offset)
-                months = (int(row.month_start), int(row.month_end)) if known else None
-                offset = int(row.year_offset) if known else None
+    for term, offset, months in _relative_rows():
+        start = folded.find(term)
+        while start != -1:
+            end = start + len(term)
+            if free(start, end):
                 precision = "year" if months in ((1, 12), None) else "month"
-                spans.append(DateSpan(m.start(), m.end(), precision, None, months, None, offset))
-    return sorted(spans, key=lambda s: s.start)
+                spans.append(DateSpan(start, end, precision, None, months, None, offset))
+            start = folded.find(term, end)
+    return tuple(sorted(spans, key=lambda s: s.start))
 
 
 def report_year(text: str) -> int | None:

@@ -8,6 +8,7 @@ Simplified conversion give the same rows.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -385,13 +386,30 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
     ]
 
 
-def _agency(sentence, subjects: pd.DataFrame, leads: dict, start: int) -> str:
+Mention = tuple[int, int, str, str]  # (char_start, char_end, role, agency_id), report offsets
+SENTENCE_FIELDS = ["report_id", "part", "section_no", "sentence_no", "text", "char_start"]
+
+
+def _records(df: pd.DataFrame, columns: list[str]) -> zip:
+    """The rows of some columns as plain tuples (no namedtuples, no Series)."""
+    return zip(*(df[c].tolist() for c in columns), strict=True)
+
+
+def _by_sentence(mentions: pd.DataFrame) -> dict[tuple[str, int], list[Mention]]:
+    """(report_id, sentence_no) -> its mentions, ordered by char_start (stable)."""
+    ordered = mentions.sort_values(["report_id", "char_start"], kind="mergesort")
+    columns = ["report_id", "sentence_no", "char_start", "char_end", "role", "agency_id"]
+    out: dict[tuple[str, int], list[Mention]] = {}
+    for report_id, sentence_no, *mention in _records(ordered, columns):
+        out.setdefault((report_id, sentence_no), []).append(tuple(mention))
+    return out
+
+
+def _agency(subjects: list[tuple[int, str]], lead: object, start: int) -> str:
     """The subject mention of the sentence nearest before the number, else the section's lead."""
-    here = subjects[subjects["sentence_no"] == sentence.sentence_no]
-    if not here.empty:
-        before = here[here["char_start"] <= start]
-        return str((before.iloc[-1] if not before.empty else here.iloc[0])["agency_id"])
-    lead = leads.get((sentence.report_id, sentence.part, sentence.section_no))
+    if subjects:
+        i = bisect_right(subjects, start, key=lambda m: m[0])
+        return subjects[i - 1 if i else 0][1]
     return "" if lead is None or pd.isna(lead) else str(lead)
 
 
@@ -399,36 +417,34 @@ def extract_numbers(
     sentences: pd.DataFrame, mentions: pd.DataFrame, sections: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(indicators, numbers_excluded): every numeral of every sentence in exactly one of them."""
-    leads = {
-        (r.report_id, r.part, r.section_no): r.lead_agency_id
-        for r in sections.itertuples(index=False)
-    }
-    ordered = mentions.sort_values(["report_id", "char_start"], kind="mergesort")
+    leads = dict(
+        zip(
+            _records(sections, ["report_id", "part", "section_no"]),
+            sections["lead_agency_id"].tolist(),
+            strict=True,
+        )
+    )
+    grouped = _by_sentence(mentions)
+    ordered = sentences.sort_values("report_id", kind="mergesort")
     ind_rows, exc_rows = [], []
-    for report_id, group in sentences.groupby("report_id", sort=True):
-        in_report = ordered[ordered["report_id"] == report_id]
-        subjects = in_report[in_report["role"] == "subject"]
-        for s in group.itertuples(index=False):
-            spans = [
-                (m.char_start - s.char_start, m.char_end - s.char_start)
-                for m in in_report.itertuples(index=False)
-                if m.sentence_no == s.sentence_no
-            ]
-            found, excluded = sentence_numbers(s.text, spans)
-            key = {
-                "report_id": s.report_id,
-                "section_no": s.section_no,
-                "sentence_no": s.sentence_no,
-            }
-            for row in found:
-                start, end = row.pop("start") + s.char_start, row.pop("end") + s.char_start
-                agency = _agency(s, subjects, leads, start)
-                ind_rows.append(
-                    key | {"agency_id": agency} | row | {"char_start": start, "char_end": end}
-                )
-            for row in excluded:
-                start, end = row.pop("start") + s.char_start, row.pop("end") + s.char_start
-                exc_rows.append(key | row | {"char_start": start, "char_end": end})
+    for report_id, part, section_no, sentence_no, text, offset in _records(
+        ordered, SENTENCE_FIELDS
+    ):
+        here = grouped.get((report_id, sentence_no), [])
+        spans = [(start - offset, end - offset) for start, end, _, _ in here]
+        subjects = [(start, agency) for start, _, role, agency in here if role == "subject"]
+        lead = leads.get((report_id, part, section_no))
+        found, excluded = sentence_numbers(text, spans)
+        key = {"report_id": report_id, "section_no": section_no, "sentence_no": sentence_no}
+        for row in found:
+            start, end = row.pop("start") + offset, row.pop("end") + offset
+            agency = _agency(subjects, lead, start)
+            ind_rows.append(
+                key | {"agency_id": agency} | row | {"char_start": start, "char_end": end}
+            )
+        for row in excluded:
+            start, end = row.pop("start") + offset, row.pop("end") + offset
+            exc_rows.append(key | row | {"char_start": start, "char_end": end})
     return _table(ind_rows, INDICATOR_COLUMNS), _table(exc_rows, EXCLUDED_COLUMNS)
 
 
