@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from importlib import resources
 
 import opencc
@@ -22,10 +21,10 @@ from szpolicy.agencies import (
 )
 from szpolicy.read import Document
 
+from .conftest import sentence_rows
+
 T2S = opencc.OpenCC("t2s")
 HK2S = opencc.OpenCC("hk2s")
-SENTENCE = re.compile(r"[^。！？]+[。！？]*[」』”’]*")
-HEADING = re.compile(r"[一二三四五六七八九十]+、")
 COLUMNS = [
     "agency_id",
     "name_zh_hant",
@@ -117,37 +116,6 @@ def codebook(table: str) -> dict:
     """The packaged schema of a table."""
     path = resources.files("szpolicy").joinpath("schema", f"{table}.yaml")
     return yaml.safe_load(path.read_text("utf-8"))
-
-
-def sentence_rows(text: str, report_id: str = "r") -> pd.DataFrame:
-    """Sentence rows of a report: a lede, an intro, then heading/body/caption lines per section."""
-    rows, start, section, after_heading = [], 0, 0, 0
-    for line_no, line in enumerate(text.split("\n"), start=1):
-        line_start, start = start, start + len(line) + 1
-        if not line.strip():
-            continue
-        if HEADING.match(line):
-            section, after_heading, role = section + 1, 0, "heading"
-        elif section:
-            after_heading += 1
-            role = "body" if after_heading == 1 else "caption"
-        else:
-            role = "lede" if line_no == 1 else "intro"
-        for m in SENTENCE.finditer(line):
-            rows.append(
-                {
-                    "report_id": report_id,
-                    "part": 1,
-                    "section_no": section,
-                    "paragraph_no": line_no,
-                    "sentence_no": len(rows) + 1,
-                    "role": role,
-                    "text": m.group(),
-                    "char_start": line_start + m.start(),
-                    "char_end": line_start + m.end(),
-                }
-            )
-    return pd.DataFrame(rows)
 
 
 def found(text: str) -> list[tuple[str, str, str]]:
@@ -436,8 +404,9 @@ def test_lead_agencies_on_hand_written_sections(convert) -> None:
 
 
 def test_lead_agencies_skip_sections_without_body() -> None:
-    sentences = sentence_rows("簡報\n一、市婦聯維權\n")
-    assert lead_agencies(sentences, agency_mentions(sentences)).empty
+    sentences = sentence_rows("簡報\n一、市婦聯維權\n正文。\n")
+    headings_only = sentences[sentences["role"] != "body"]
+    assert lead_agencies(headings_only, agency_mentions(headings_only)).empty
 
 
 @pytest.mark.parametrize("convert", [str, T2S.convert])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from importlib import resources
 from pathlib import Path
 
@@ -24,10 +23,9 @@ from szpolicy.digitisation import (
 from szpolicy.errors import SzpolicyError
 from szpolicy.lexicon import load_lexicon
 
+from .conftest import sentence_rows
+
 SEED = Path(__file__).resolve().parents[1] / "data" / "raw" / "000_90487d465f63e9bb.txt"
-NUMERALS = "一二三四五六七八九"
-HEADING = re.compile(r"^([一二三四五六七八九十]+)、")
-SENTENCE = re.compile(r"[^。！？]*(?:[。！？]+[」』”）]*|$)")
 # Lead agency per section of the seed, written by hand for this test (section 8 names none).
 LEADS = {
     1: "npc",
@@ -51,58 +49,12 @@ HK2S = opencc.OpenCC("hk2s")
 FULL = load_lexicon("digitisation_lexicon")
 
 
-def numeral(text: str) -> int:
-    tens, _, units = text.rpartition("十")
-    if "十" not in text:
-        return NUMERALS.index(text) + 1
-    return 10 * (NUMERALS.index(tens) + 1 if tens else 1) + (
-        NUMERALS.index(units) + 1 if units else 0
-    )
-
-
 def build(text: str, report_id: str = "seed") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Sentences and sections from lines: headings start with a numeral and 、."""
-    sentences, sections = [], []
-    offset, section, paragraph, previous = 0, 0, 0, None
-    for line in text.split("\n"):
-        start, offset = offset, offset + len(line) + 1
-        if not line:
-            continue
-        paragraph += 1
-        if match := HEADING.match(line):
-            section, role = numeral(match.group(1)), "heading"
-            sections.append(
-                dict(
-                    report_id=report_id,
-                    part=1,
-                    section_no=section,
-                    heading=line,
-                    lead_agency_id=LEADS.get(section),
-                    char_start=start,
-                    char_end=start + len(line),
-                )
-            )
-        elif section == 0:
-            role = "lede" if paragraph == 1 else "intro"
-        else:
-            role = "caption" if previous == "body" else "body"
-        previous = role
-        for m in SENTENCE.finditer(line):
-            if m.group():
-                sentences.append(
-                    dict(
-                        report_id=report_id,
-                        part=1,
-                        section_no=section,
-                        paragraph_no=paragraph,
-                        sentence_no=len(sentences) + 1,
-                        role=role,
-                        text=m.group(),
-                        char_start=start + m.start(),
-                        char_end=start + m.end(),
-                    )
-                )
-    return pd.DataFrame(sentences), pd.DataFrame(sections)
+    """Sentences and sections cut by the real structure stage, with the hand-written leads."""
+    sentences = sentence_rows(text, report_id)
+    sections = sentences[sentences["role"] == "heading"][["report_id", "part", "section_no"]]
+    sections = sections.assign(lead_agency_id=sections["section_no"].map(LEADS))
+    return sentences, sections.reset_index(drop=True)
 
 
 def gazetteer(ids) -> pd.DataFrame:

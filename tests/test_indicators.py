@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import pytest
 
@@ -11,35 +9,13 @@ from szpolicy import schema
 from szpolicy.indicators import extract_numbers, sentence_numbers
 from szpolicy.numerals import NUMERAL_RE, hans_aligned
 
-HEADING_RE = re.compile("[一二三四五六七八九十]+、")
-SENTENCE_RE = re.compile(r"[^。！？；]*[。！？；]+[」』”）)]*|[^。！？；]+$")
+from .conftest import sentence_rows as split_sentences
+
 MENTIONS = pd.DataFrame(
     columns=["report_id", "section_no", "sentence_no", "agency_id", "surface", "role"]
     + ["char_start", "char_end"]
 )
 SECTIONS = pd.DataFrame(columns=["report_id", "part", "section_no", "lead_agency_id"])
-
-
-def split_sentences(text: str, report_id: str = "seed") -> pd.DataFrame:
-    """Stand-in for structure.py: lines, then sentences after 。！？； keeping closing marks."""
-    rows, pos, section, paragraph = [], 0, 0, 0
-    for line in text.split("\n"):
-        start, pos = pos, pos + len(line) + 1
-        if not line.strip():
-            continue
-        paragraph += 1
-        heading = HEADING_RE.match(line) is not None
-        section += heading
-        role = "heading" if heading else ("body" if section else "intro")
-        for m in SENTENCE_RE.finditer(line):
-            if m.group().strip():
-                rows.append(
-                    {"report_id": report_id, "part": 1, "section_no": section}
-                    | {"paragraph_no": paragraph, "sentence_no": len(rows) + 1, "role": role}
-                    | {"text": m.group(), "char_start": start + m.start()}
-                    | {"char_end": start + m.end()}
-                )
-    return pd.DataFrame(rows)
 
 
 @pytest.fixture(scope="module")
@@ -243,7 +219,7 @@ def test_tables_match_their_schemas(seed_tables) -> None:
 
 
 def test_agency_from_subject_mention_else_section_lead() -> None:
-    sentences = split_sentences("一、標題\n市政協開展活動108場。全年舉辦10期培訓。")
+    sentences = split_sentences("一、標題\n市政協開展活動108場。全年舉辦10期培訓。", "seed")
     mentions = MENTIONS.iloc[:0].copy()
     mentions.loc[0] = ["r", 1, 2, "sz_cppcc", "市政協", "subject", 5, 8]
     mentions["report_id"] = "seed"

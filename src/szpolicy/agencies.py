@@ -119,11 +119,25 @@ def role_rules() -> dict:
 def surface_index(gazetteer: pd.DataFrame) -> dict[str, str]:
     """Every alias, as written and in Simplified script, mapped to its agency_id."""
     index = {}
-    for _, row in gazetteer.iterrows():
-        for alias in alias_list(row):
-            index[alias] = row["agency_id"]
-            index[to_hans(alias)] = row["agency_id"]
+    for agency_id, aliases in zip(gazetteer["agency_id"], gazetteer["aliases"], strict=True):
+        for alias in aliases.split(ALIAS_SEP):
+            index[alias] = agency_id
+            index[to_hans(alias)] = agency_id
     return index
+
+
+@cache
+def _packaged_index() -> dict[str, str]:
+    """`surface_index` of the packaged gazetteer, built once."""
+    return surface_index(load_gazetteer())
+
+
+def _lengths_by_initial(index: dict[str, str]) -> dict[str, tuple[int, ...]]:
+    """First character of the surfaces -> the lengths of the surfaces that start with it."""
+    out: dict[str, set[int]] = {}
+    for surface in filter(None, index):
+        out.setdefault(surface[0], set()).add(len(surface))
+    return {prefix: tuple(sorted(lengths)) for prefix, lengths in out.items()}
 
 
 def matchable(text: str) -> str:
@@ -146,20 +160,28 @@ def _inside_title(start: int, end: int, titles: list[tuple[int, int]]) -> bool:
     return any(a <= start and end <= b and (a, b) != (start, end) for a, b in titles)
 
 
-def find_surfaces(text: str, index: dict[str, str]) -> list[tuple[int, int, str]]:
-    """Non-overlapping (start, end, agency_id) matches; longer wins; none inside a longer title."""
+def find_surfaces(
+    text: str, index: dict[str, str], initials: dict[str, tuple[int, ...]] | None = None
+) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, agency_id) matches; longer wins; none inside a longer title.
+
+    `initials` (`_lengths_by_initial(index)`) can be given to save building it for every text.
+    """
     titles = _title_insides(text)
+    if initials is None:
+        initials = _lengths_by_initial(index)
     candidates = []
-    for surface, agency_id in index.items():
-        start = text.find(surface)
-        while start >= 0:
-            end = start + len(surface)
-            if not _inside_title(start, end, titles):
+    for start, char in enumerate(text):
+        for length in initials.get(char, ()):
+            end = start + length
+            if end > len(text):
+                break
+            agency_id = index.get(text[start:end])
+            if agency_id is not None and not _inside_title(start, end, titles):
                 candidates.append((start, end, agency_id))
-            start = text.find(surface, start + 1)
     taken = [False] * len(text)
     chosen = []
-    for start, end, agency_id in sorted(set(candidates), key=lambda c: (c[0] - c[1], c[0])):
+    for start, end, agency_id in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
         if not any(taken[start:end]):
             taken[start:end] = [True] * (end - start)
             chosen.append((start, end, agency_id))
@@ -194,11 +216,13 @@ def mention_role(text: str, start: int, end: int, previous: tuple[int, str] | No
     return "mentioned"
 
 
-def _sentence_mentions(row: pd.Series, index: dict[str, str]) -> list[dict]:
+def _sentence_mentions(
+    row: dict, index: dict[str, str], initials: dict[str, tuple[int, ...]]
+) -> list[dict]:
     """Mention rows of one sentence, offsets into the whole report."""
     text = matchable(row["text"])
     rows, previous = [], None
-    for start, end, agency_id in find_surfaces(text, index):
+    for start, end, agency_id in find_surfaces(text, index, initials):
         role = mention_role(text, start, end, previous)
         previous = (end, role)
         rows.append(
@@ -227,8 +251,13 @@ def agency_mentions(sentences: pd.DataFrame, gazetteer: pd.DataFrame | None = No
     missing = [c for c in SENTENCE_COLUMNS if c not in sentences.columns]
     if missing:
         raise ValueError(f"agency_mentions: sentences lack columns {missing}")
-    index = surface_index(load_gazetteer() if gazetteer is None else gazetteer)
-    rows = [m for _, row in sentences.iterrows() for m in _sentence_mentions(row, index)]
+    index = _packaged_index() if gazetteer is None else surface_index(gazetteer)
+    initials = _lengths_by_initial(index)
+    rows = [
+        m
+        for row in sentences[SENTENCE_COLUMNS].to_dict("records")
+        for m in _sentence_mentions(row, index, initials)
+    ]
     out = pd.DataFrame(rows, columns=MENTION_COLUMNS)
     out = out.astype({c: "int64" if c in INT_COLUMNS else "str" for c in MENTION_COLUMNS})
     return out.sort_values(["report_id", "char_start"], kind="mergesort").reset_index(drop=True)

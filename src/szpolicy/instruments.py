@@ -42,10 +42,16 @@ def kinds() -> pd.DataFrame:
     return table.assign(n=table["kind"].str.len()).sort_values("n", ascending=False)
 
 
+@cache
+def _kind_endings() -> tuple[tuple[str, str], ...]:
+    """(folded, kind) of every instrument kind, longest first (the order `kind_of` tries)."""
+    return tuple(zip(kinds()["folded"].tolist(), kinds()["kind"].tolist(), strict=True))
+
+
 def kind_of(title: str) -> str:
     """The instrument kind a title ends with (after a trailing note), or '' for other works."""
     core = TRAILING_NOTE_RE.sub("", hans_aligned(title))
-    return next((k.kind for k in kinds().itertuples() if core.endswith(k.folded)), "")
+    return next((kind for folded, kind in _kind_endings() if core.endswith(folded)), "")
 
 
 def _kind_alternation(bare_only: bool) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import yaml
@@ -85,21 +88,24 @@ def packaged_lexicons() -> list[str]:
     )
 
 
-def _resolve(name_or_path: str | Path) -> tuple[str, str]:
-    """The text and the display path of a lexicon given as a file path or a packaged name."""
+def _resolve(name_or_path: str | Path) -> tuple[Traversable, bool]:
+    """The file of a lexicon given as a file path or a packaged name, and whether it is packaged."""
     path = Path(name_or_path)
     stem = path.name.removesuffix(".yaml")
     if path.is_file():
-        source = path
-    elif str(name_or_path) in (stem, path.name) and stem in packaged_lexicons():
-        source = resources.files("szpolicy.data").joinpath(f"{stem}.yaml")
-    else:
-        raise LexiconError(
-            f"{name_or_path}: no such lexicon file, and no packaged lexicon of that name "
-            f"(packaged: {', '.join(packaged_lexicons())})"
-        )
+        return path, False
+    if str(name_or_path) in (stem, path.name) and stem in packaged_lexicons():
+        return resources.files("szpolicy.data").joinpath(f"{stem}.yaml"), True
+    raise LexiconError(
+        f"{name_or_path}: no such lexicon file, and no packaged lexicon of that name "
+        f"(packaged: {', '.join(packaged_lexicons())})"
+    )
+
+
+def _read(source: Traversable) -> str:
+    """The text of a lexicon file, which must be UTF-8."""
     try:
-        return source.read_text("utf-8"), str(source)
+        return source.read_text("utf-8")
     except UnicodeDecodeError as err:
         raise LexiconError(f"{source}: not UTF-8 text ({err.reason} at byte {err.start})") from None
 
@@ -185,7 +191,21 @@ def _categories(raw: object, source: str) -> tuple[Category, ...]:
 
 def load_lexicon(name_or_path: str | Path) -> Lexicon:
     """Load a lexicon from a YAML path or a packaged name (e.g. 'digitisation_lexicon')."""
-    text, source = _resolve(name_or_path)
+    source, packaged = _resolve(name_or_path)
+    if packaged:
+        stamp = os.stat(source).st_mtime_ns if isinstance(source, Path) else 0
+        return _packaged_lexicon(source, stamp)
+    return _parse(_read(source), str(source))
+
+
+@cache
+def _packaged_lexicon(source: Traversable, stamp: int) -> Lexicon:
+    """A packaged lexicon, parsed once per version of its file (`stamp`: its mtime)."""
+    return _parse(_read(source), str(source))
+
+
+def _parse(text: str, source: str) -> Lexicon:
+    """A lexicon from the text of its YAML file; `source` names the file in errors."""
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as err:
