@@ -171,8 +171,9 @@ def find_surfaces(
     if initials is None:
         initials = _lengths_by_initial(index)
     candidates = []
-    for start, char in enumerate(text):
-        for length in initials.get(char, ()):
+    starts = [i for i, char in enumerate(text) if char in initials]
+    for start in starts:
+        for length in initials[text[start]]:
             end = start + length
             if end > len(text):
                 break

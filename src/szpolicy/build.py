@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -15,10 +17,11 @@ from .errors import SzpolicyError
 from .manifest import Entry, read_manifest, verify_hash
 from .read import read_report
 from .schema import TABLES, conform, dtypes, resource, validate
-from .tables import report_tables
+from .tables import Report, batch_tables
 from .writer import check_out_dir, write_atomically
 
 FORMATS = ("csv", "parquet")
+BATCH = 50  # reports per batch: each stage runs once per batch, on all its sentences
 
 
 def _source_file(path: Path) -> str:
@@ -64,33 +67,45 @@ def resolve_inputs(raw: list[str | Path] | None) -> list[Entry]:
     return entries
 
 
-def process(entry: Entry) -> dict[str, pd.DataFrame]:
-    """All tables of one report, with its hash checked against the manifest when it has one."""
+def _read(entry: Entry) -> Report:
+    """One report decoded, with its hash checked against the manifest when it has one."""
     if entry.sha256:
         try:
             verify_hash(entry, entry.path.read_bytes())
         except OSError as err:
             raise SzpolicyError(f"cannot read: {err.strerror}", entry.path) from None
-    doc = read_report(entry.path, entry.report_id)
-    return report_tables(doc, _source_file(entry.path), entry.title)
+    return read_report(entry.path, entry.report_id), _source_file(entry.path), entry.title
+
+
+def process(entries: list[Entry]) -> dict[str, pd.DataFrame]:
+    """All tables of a batch of reports (each read when the previous one is structured)."""
+    return batch_tables(map(_read, entries))
+
+
+def _batches(entries: list[Entry], jobs: int) -> list[list[Entry]]:
+    """The entries in batches: at most BATCH each, and several per worker to share the work."""
+    size = max(1, min(BATCH, math.ceil(len(entries) / (jobs * 4))))
+    return [entries[i : i + size] for i in range(0, len(entries), size)]
+
+
+def _results(batches: list[list[Entry]], jobs: int) -> Iterator[dict[str, pd.DataFrame]]:
+    """The tables of each batch, in order, from `jobs` worker processes (or this one)."""
+    if jobs > 1 and len(batches) > 1:
+        with ProcessPoolExecutor(jobs) as pool:
+            yield from pool.map(process, batches)
+    else:
+        yield from map(process, batches)
 
 
 def collect(entries: list[Entry], jobs: int = 1, progress: bool = False) -> dict[str, pd.DataFrame]:
     """Process every report (in `jobs` processes) and join, conform and validate the tables."""
     bar = tqdm(total=len(entries), unit="report", disable=not progress, leave=False)
     parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES if t != "agencies"}
-    if jobs > 1 and len(entries) > 1:
-        with ProcessPoolExecutor(jobs) as pool:
-            results = pool.map(process, entries, chunksize=max(1, len(entries) // (jobs * 8)))
-            for result in results:
-                for name, df in result.items():
-                    parts[name].append(df)
-                bar.update()
-    else:
-        for entry in entries:
-            for name, df in process(entry).items():
-                parts[name].append(df)
-            bar.update()
+    batches = _batches(entries, jobs)
+    for batch, result in zip(batches, _results(batches, jobs), strict=True):
+        for name, df in result.items():
+            parts[name].append(df)
+        bar.update(len(batch))
     bar.close()
     tables = {"agencies": load_gazetteer()}
     tables.update({name: pd.concat(dfs, ignore_index=True) for name, dfs in parts.items()})

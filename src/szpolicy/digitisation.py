@@ -61,14 +61,23 @@ def _is_word_char(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def _matches(text: str, surfaces: dict[str, tuple[str, Term]]) -> list[tuple[int, int]]:
+def _lengths_by_initial(surfaces: dict[str, tuple[str, Term]]) -> dict[str, tuple[int, ...]]:
+    """First character -> lengths of the surfaces starting with it, longest first."""
+    out: dict[str, set[int]] = {}
+    for surface in filter(None, surfaces):
+        out.setdefault(surface[0], set()).add(len(surface))
+    return {initial: tuple(sorted(lengths, reverse=True)) for initial, lengths in out.items()}
+
+
+def _matches(
+    text: str, surfaces: dict[str, tuple[str, Term]], initials: dict[str, tuple[int, ...]]
+) -> list[tuple[int, int]]:
     """Leftmost-longest, non-overlapping spans of lexicon surfaces (ASCII case-insensitive)."""
     folded = text.translate(ASCII_LOWER)
-    longest = max(map(len, surfaces), default=0)
     spans, i = [], 0
     while i < len(text):
-        for k in range(min(longest, len(text) - i), 0, -1):
-            if folded[i : i + k] in surfaces and _bounded(text, i, i + k):
+        for k in initials.get(folded[i], ()):
+            if i + k <= len(text) and folded[i : i + k] in surfaces and _bounded(text, i, i + k):
                 spans.append((i, i + k))
                 i += k
                 break
@@ -139,9 +148,10 @@ def classify(text: str, start: int, end: int, term: Term, lexicon: Lexicon) -> s
 def lexicon_hits(sentences: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
     """One row per lexicon hit, with its tool/subject use and offsets into the whole report."""
     surfaces = {form.translate(ASCII_LOWER): hit for form, hit in lexicon.surfaces().items()}
+    initials = _lengths_by_initial(surfaces)
     rows = []
     for sent in sentences.itertuples(index=False):
-        for start, end in _matches(sent.text, surfaces):
+        for start, end in _matches(sent.text, surfaces, initials):
             category, term = surfaces[sent.text[start:end].translate(ASCII_LOWER)]
             use = classify(sent.text, start, end, term, lexicon)
             if use is None:

@@ -141,8 +141,18 @@ def directions() -> list[tuple[str, str]]:
     )
 
 
+@cache
+def _units_by_initial() -> dict[str, list[tuple[str, str, str]]]:
+    """`units()` grouped by the first character of the written form, in the same order."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for unit in units():
+        out.setdefault(unit[0][:1], []).append(unit)
+    return out
+
+
 def _unit_at(folded: str, pos: int) -> tuple[str, str, str] | None:
-    return next((u for u in units() if folded.startswith(u[0], pos)), None)
+    here = _units_by_initial().get(folded[pos : pos + 1], ())
+    return next((u for u in here if folded.startswith(u[0], pos)), None)
 
 
 def _cue_at(folded: str, pos: int, position: str) -> tuple[str, str] | None:
@@ -169,7 +179,12 @@ def _containers(
 
 
 def _word_spans(folded: str, words: list[str]) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for w in words for m in re.finditer(re.escape(w), folded)]
+    return [
+        (m.start(), m.end())
+        for w in words
+        if w in folded
+        for m in re.finditer(re.escape(w), folded)
+    ]
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -223,6 +238,8 @@ def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numer
     r = rules()
     folded = hans_aligned(text)
     numerals = [Numeral(m.start(), m.end()) for m in NUMERAL_RE.finditer(folded)]
+    if not numerals:
+        return numerals
     lexical = _word_spans(folded, r.lexical)
     span_rules = _span_rules(text, folded)
     titles = _containers(folded, r.title_marks[0], r.title_marks[1], None)

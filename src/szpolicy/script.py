@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache, lru_cache
+from operator import ne
 
 import opencc
 
@@ -28,6 +29,6 @@ def to_hant(text: str) -> str:
 
 def detect_script(text: str) -> str:
     """`hant` or `hans`: whichever script changes fewer characters when converted to it."""
-    trad = sum(a != b for a, b in zip(text, to_hans(text), strict=False))
-    simp = sum(a != b for a, b in zip(text, to_hant(text), strict=False))
+    trad = sum(map(ne, text, to_hans(text)))
+    simp = sum(map(ne, text, to_hant(text)))
     return "hant" if trad > simp else "hans"

@@ -1,10 +1,12 @@
-"""Turn one report into its rows for every table, by calling each stage in order."""
+"""Turn reports into their rows for every table, by calling each stage in order."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
-from .agencies import agency_mentions, lead_agencies, load_gazetteer
+from .agencies import agency_mentions, lead_agencies
 from .dates import extract_dates, report_year
 from .digitisation import lexicon_hits
 from .indicators import extract_numbers
@@ -12,45 +14,72 @@ from .instruments import extract_instruments
 from .lexicon import load_lexicon
 from .read import Document
 from .script import to_hans
-from .structure import structure
+from .structure import Structure, structure
 
 DEFAULT_LEXICON = "digitisation_lexicon"
+Report = tuple[Document, str, str]  # a decoded report, its source file and its title (or "")
 
 
 def report_tables(doc: Document, source_file: str, title: str = "") -> dict[str, pd.DataFrame]:
     """Every per-report table for one decoded report (the gazetteer table is added by the build)."""
-    st = structure(doc)
-    sentences = pd.DataFrame(st.sentences)
+    return batch_tables([(doc, source_file, title)])
+
+
+def batch_tables(reports: Iterable[Report]) -> dict[str, pd.DataFrame]:
+    """Every per-report table for several reports, each stage run once on all their sentences.
+
+    Each report is structured as it comes, so a bad report fails before the next is read.
+    """
+    structured = [(report, structure(report[0])) for report in reports]
+    sentences = pd.DataFrame([row for _, st in structured for row in st.sentences])
     sentences["text_hans"] = [to_hans(t) for t in sentences["text"]]
-    mentions = agency_mentions(sentences, load_gazetteer())
-    sections = pd.DataFrame(st.sections)
+    mentions = agency_mentions(sentences)
+    sections = pd.DataFrame([row for _, st in structured for row in st.sections])
     sections["heading_hans"] = [to_hans(t) for t in sections["heading"]]
     leads = lead_agencies(sentences, mentions)
     sections = sections.merge(leads, on=["report_id", "part", "section_no"], how="left")
     indicators, excluded = extract_numbers(sentences, mentions, sections)
-    year = report_year(doc.text)
-    first = sentences.loc[~sentences["role"].eq("boilerplate"), "text"]
-    report = {
-        "report_id": doc.report_id,
-        "title": title or (first.iloc[0] if len(first) else ""),
-        "script": doc.script,
-        "encoding": doc.encoding,
-        "sha256": doc.sha256,
-        "n_bytes": doc.n_bytes,
-        "n_chars": len(doc.text),
-        "n_sections": len(sections),
-        "n_sentences": len(sentences),
-        "report_year": year,
-        "source_file": source_file,
-    }
+    years = {report[0].report_id: report_year(report[0].text) for report, _ in structured}
     return {
-        "reports": pd.DataFrame([report]),
+        "reports": pd.DataFrame([_report_row(*report, st, years) for report, st in structured]),
         "sections": sections,
         "sentences": sentences,
         "agency_mentions": mentions,
         "indicators": indicators,
         "numbers_excluded": excluded,
-        "dates": extract_dates(sentences, year),
+        "dates": _dates(sentences, years),
         "legal_instruments": extract_instruments(sentences),
         "digitisation_hits": lexicon_hits(sentences, load_lexicon(DEFAULT_LEXICON)),
     }
+
+
+def _report_row(
+    doc: Document, source_file: str, title: str, st: Structure, years: dict[str, int | None]
+) -> dict:
+    """The row of one report in the reports table."""
+    first = (s["text"] for s in st.sentences if s["role"] != "boilerplate")
+    return {
+        "report_id": doc.report_id,
+        "title": title or next(first, ""),
+        "script": doc.script,
+        "encoding": doc.encoding,
+        "sha256": doc.sha256,
+        "n_bytes": doc.n_bytes,
+        "n_chars": len(doc.text),
+        "n_sections": len(st.sections),
+        "n_sentences": len(st.sentences),
+        "report_year": years[doc.report_id],
+        "source_file": source_file,
+    }
+
+
+def _dates(sentences: pd.DataFrame, years: dict[str, int | None]) -> pd.DataFrame:
+    """The dates of every report, relative ones resolved against that report's year."""
+    by_year: dict[int | None, list[str]] = {}
+    for report_id, year in years.items():
+        by_year.setdefault(year, []).append(report_id)
+    parts = [
+        extract_dates(sentences[sentences["report_id"].isin(ids)], year)
+        for year, ids in by_year.items()
+    ]
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
