@@ -7,7 +7,7 @@ import pytest
 
 from szpolicy import schema
 from szpolicy.dates import extract_dates, find_dates, report_year
-from szpolicy.numerals import hans_aligned
+from szpolicy.script import hans_aligned
 from tests.conftest import sentence_rows as split_sentences
 
 

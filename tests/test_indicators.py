@@ -7,7 +7,8 @@ import pytest
 
 from szpolicy import schema
 from szpolicy.indicators import extract_numbers, sentence_numbers
-from szpolicy.numerals import NUMERAL_RE, hans_aligned
+from szpolicy.numerals import NUMERAL_RE
+from szpolicy.script import hans_aligned
 
 from .conftest import sentence_rows as split_sentences
 

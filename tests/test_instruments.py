@@ -6,7 +6,7 @@ import pytest
 
 from szpolicy import schema
 from szpolicy.instruments import extract_instruments, kind_of
-from szpolicy.numerals import hans_aligned
+from szpolicy.script import hans_aligned
 from tests.conftest import sentence_rows as split_sentences
 
 

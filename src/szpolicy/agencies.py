@@ -10,6 +10,7 @@ from importlib.resources.abc import Traversable
 import pandas as pd
 import yaml
 
+from .schema import spec
 from .script import to_hans
 
 GAZETTEER = "agencies.csv"
@@ -35,16 +36,9 @@ def _data_file(name: str) -> Traversable:
     return resources.files("szpolicy").joinpath("data", name)
 
 
-@cache
-def _codebook() -> dict:
-    """The gazetteer's schema (schema/agencies.yaml): one source for the codebook and the checks."""
-    path = resources.files("szpolicy").joinpath("schema", "agencies.yaml")
-    return yaml.safe_load(path.read_text("utf-8"))
-
-
 def _enum(field: str) -> set[str]:
     """Allowed values of a gazetteer column."""
-    return next(set(f["enum"]) for f in _codebook()["fields"] if f["name"] == field)
+    return next(set(f["enum"]) for f in spec("agencies")["fields"] if f["name"] == field)
 
 
 def alias_list(row: pd.Series) -> list[str]:
@@ -71,7 +65,7 @@ def _row_problem(row: pd.Series, kinds: set[str], levels: set[str]) -> str | Non
 
 def validate_gazetteer(df: pd.DataFrame, source: str = GAZETTEER) -> pd.DataFrame:
     """Check a gazetteer: exact columns, well-formed rows, unique ids, no alias on two agencies."""
-    expected = [f["name"] for f in _codebook()["fields"]]
+    expected = [f["name"] for f in spec("agencies")["fields"]]
     if list(df.columns) != expected:
         raise ValueError(f"{source}: columns {list(df.columns)}, expected {expected}")
     kinds, levels = _enum("kind"), _enum("level")

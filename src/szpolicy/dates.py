@@ -11,7 +11,8 @@ from importlib import resources
 
 import pandas as pd
 
-from .numerals import hans_aligned, parse_number
+from .numerals import parse_number
+from .script import hans_aligned
 
 YEAR = r"(?:[12][0-9]{3}|[〇零一二三四五六七八九]{4})"
 MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"

@@ -17,7 +17,8 @@ import pandas as pd
 import yaml
 
 from .dates import find_dates
-from .numerals import CN_CHARS, NUMERAL_RE, hans_aligned, parse_number
+from .numerals import CN_CHARS, NUMERAL_RE, parse_number
+from .script import hans_aligned
 from .segment import pos_tags
 
 INDICATOR_COLUMNS = [

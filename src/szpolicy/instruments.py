@@ -8,7 +8,7 @@ from importlib import resources
 
 import pandas as pd
 
-from .numerals import hans_aligned
+from .script import hans_aligned
 from .segment import pos_tags
 
 COLUMNS = [

@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from .script import to_hans
-
 # Financial forms (壹貳參…) are left out: in running prose 參, 伍, 陸 are 參與, 隊伍, 大陸.
 DIGITS = {**dict.fromkeys("〇零", 0), **dict.fromkeys("兩两", 2)} | {
     c: i for i, c in enumerate("一二三四五六七八九", start=1)
@@ -30,14 +28,6 @@ NUMERAL_RE = re.compile(f"(?:{ARABIC}|{CHINESE})+")
 _ARABIC_RE = re.compile(ARABIC)
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _TOKEN_RE = re.compile(f"{ARABIC}|{CHINESE}")
-
-
-def hans_aligned(text: str) -> str:
-    """Simplified rendering with the same length, so offsets found in it index the original."""
-    folded = to_hans(text)
-    if len(folded) == len(text):
-        return folded
-    return "".join(c if len(s := to_hans(c)) != 1 else s for c in text)
 
 
 def _decimal(token: str) -> Decimal:

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping
-from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import matplotlib as mpl
-import opencc
 import pandas as pd
 import seaborn as sns
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
+from .parameters import SCRIPTS
+from .script import to_hans
+
 FONT_PACKAGE = "mplfonts"
 FONT_FILE = "NotoSansCJKsc-Regular.otf"  # Pan-CJK: covers Traditional and Simplified
-SCRIPTS = ("hant", "hans", "en")
 DPI = 150
 AXIS_LABELS = {
     "per_1000_chars": {
@@ -79,11 +79,6 @@ def use_cjk_font() -> str:
     return family
 
 
-@cache
-def _hk2s() -> opencc.OpenCC:
-    return opencc.OpenCC("hk2s")
-
-
 def label(row: Mapping | pd.Series | pd.DataFrame, script: str, prefix: str = "name"):
     """Display label in a script from `{prefix}_zh_hant/_zh_hans/_en` (a Series for a frame).
 
@@ -98,7 +93,7 @@ def label(row: Mapping | pd.Series | pd.DataFrame, script: str, prefix: str = "n
         hans = row.get(f"{prefix}_zh_hans")
         if isinstance(hans, str) and hans:
             return hans
-        return _hk2s().convert(str(row[f"{prefix}_zh_hant"]))
+        return to_hans(str(row[f"{prefix}_zh_hant"]))
     return str(row[f"{prefix}_zh_hant"])
 
 

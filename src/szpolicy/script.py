@@ -32,3 +32,11 @@ def detect_script(text: str) -> str:
     trad = sum(map(ne, text, to_hans(text)))
     simp = sum(map(ne, text, to_hant(text)))
     return "hant" if trad > simp else "hans"
+
+
+def hans_aligned(text: str) -> str:
+    """Simplified rendering with the same length, so offsets found in it index the original."""
+    folded = to_hans(text)
+    if len(folded) == len(text):
+        return folded
+    return "".join(c if len(s := to_hans(c)) != 1 else s for c in text)
