@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from szpolicy import schema
-from szpolicy.indicators import extract_numbers, sentence_numbers
+from szpolicy.indicators import extract_numbers, rules, sentence_numbers
 from szpolicy.numerals import NUMERAL_RE
 from szpolicy.script import hans_aligned
 
@@ -230,3 +232,26 @@ def test_agency_from_subject_mention_else_section_lead() -> None:
     indicators, _ = extract_numbers(sentences, mentions, sections)
     assert list(indicators["agency_id"]) == ["sz_cppcc", "sz_npc"]
     assert list(indicators["measure"]) == ["活動", "培訓"]
+
+
+@pytest.mark.parametrize(
+    "rule", [r for r in rules().patterns if r[2] is not None], ids=lambda r: r[0].pattern[:24]
+)
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_a_rules_requires_finds_something_wherever_the_rule_matches(rule, data) -> None:
+    regex, _, requires = rule
+    text = data.draw(st.from_regex(regex) | st.text(alphabet=regex.pattern + "一二十0123，。"))
+    assert regex.search(text) is None or requires.search(text) is not None, text
+
+
+def test_rules_with_requires_keep_their_exclusions(seed) -> None:
+    """Skipping a rule by its `requires` changes nothing on the seed's sentences."""
+    folded = [hans_aligned(t) for t in split_sentences(seed.text)["text"]]
+    checked = 0
+    for regex, reason, requires in rules().patterns:
+        if requires is not None:
+            hits = [t for t in folded if regex.search(t)]
+            assert all(requires.search(t) for t in hits), reason
+            checked += len(hits)
+    assert checked  # the seed has sentences these rules exclude numbers from

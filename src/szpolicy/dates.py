@@ -154,7 +154,12 @@ def _iso_range(span: DateSpan, year: int) -> tuple[str, str]:
     return f"{year:04d}-{first:02d}-01", f"{year:04d}-{last:02d}-{last_day:02d}"
 
 
-def _row(sentence, span: DateSpan, year_of_report: int | None) -> dict:
+SENTENCE_FIELDS = ["report_id", "section_no", "sentence_no", "text", "char_start"]
+
+
+def _row(sentence: tuple, span: DateSpan, year_of_report: int | None) -> tuple:
+    """One dates row (in COLUMNS order) for a span of a sentence (its SENTENCE_FIELDS)."""
+    report_id, section_no, sentence_no, text, offset = sentence
     if span.year is not None:
         year = span.year
     elif year_of_report is not None and span.year_offset is not None:
@@ -162,27 +167,27 @@ def _row(sentence, span: DateSpan, year_of_report: int | None) -> dict:
     else:
         year = None
     start, end = _iso_range(span, year) if year is not None else ("", "")
-    return {
-        "report_id": sentence.report_id,
-        "section_no": sentence.section_no,
-        "sentence_no": sentence.sentence_no,
-        "surface": sentence.text[span.start : span.end],
-        "date_start": start,
-        "date_end": end,
-        "precision": span.precision,
-        "is_relative": span.is_relative,
-        "resolved": year is not None,
-        "char_start": sentence.char_start + span.start,
-        "char_end": sentence.char_start + span.end,
-    }
+    return (
+        report_id,
+        section_no,
+        sentence_no,
+        text[span.start : span.end],
+        start,
+        end,
+        span.precision,
+        span.is_relative,
+        year is not None,
+        offset + span.start,
+        offset + span.end,
+    )
 
 
 def extract_dates(sentences: pd.DataFrame, report_year: int | None) -> pd.DataFrame:
     """One row per date expression, ISO-resolved; relative ones against the report year."""
     rows = [
         _row(sentence, span, report_year)
-        for sentence in sentences.itertuples(index=False)
-        for span in find_dates(sentence.text)
+        for sentence in zip(*(sentences[c].tolist() for c in SENTENCE_FIELDS), strict=True)
+        for span in find_dates(sentence[3])
     ]
     table = pd.DataFrame(rows, columns=COLUMNS)
     return table.sort_values(["report_id", "char_start"], kind="mergesort").reset_index(drop=True)

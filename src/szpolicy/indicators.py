@@ -8,7 +8,7 @@ Simplified conversion give the same rows.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -46,6 +46,8 @@ EXCLUDED_COLUMNS = [
     "char_end",
 ]
 CLAUSE_END = "，。；：！？,;:!?"
+CLAUSE_END_RE = re.compile(f"[{CLAUSE_END}]")
+DIGIT_RE = re.compile("[0-9０-９]")
 PERCENT_RE = re.compile(f"百分之([0-9.{CN_CHARS}]+)")
 NOUN_FLAGS = ("n", "vn", "an", "j", "b", "a", "l", "s", "eng")
 VERB_FLAGS = ("v", "vd", "p")
@@ -57,7 +59,7 @@ COMPARISON_WORDS = {"同比", "环比", "大幅", "累计", "共计", "合计", 
 class Rules:
     """The exclusion rules and word lists, folded to Simplified and compiled."""
 
-    patterns: list[tuple[re.Pattern, str]]
+    patterns: list[tuple[re.Pattern, str, re.Pattern | None]]  # regex, reason, requires
     hotline_numbers: re.Pattern
     hotline_after: list[str]
     hotline_before: list[str]
@@ -98,8 +100,12 @@ def rules() -> Rules:
 
     hot, box, years = raw["hotline"], raw["containers"], raw["years"]
     titles, quotes = box["titles"], box["quotes"]
+    requires = [compile_(p["requires"]) if "requires" in p else None for p in raw["patterns"]]
     return Rules(
-        patterns=[(compile_(p["regex"]), p["reason"]) for p in raw["patterns"]],
+        patterns=[
+            (compile_(p["regex"]), p["reason"], quick)
+            for p, quick in zip(raw["patterns"], requires, strict=True)
+        ],
         hotline_numbers=re.compile(hot["numbers"]),
         hotline_after=[_fold(c) for c in hot["cues_after"]],
         hotline_before=[_fold(c) for c in hot["cues_before"]],
@@ -142,26 +148,46 @@ def directions() -> list[tuple[str, str]]:
     )
 
 
+Matcher = tuple[re.Pattern, dict[str, tuple], int]  # alternation, word -> row, longest word
+
+
+def _matcher(rows: list[tuple], wrap: str = "{}") -> Matcher:
+    """Rows keyed by their first field as one regex trying them in order (longest first, so the
+    longest word wins), the first row of each word, and the longest word's length."""
+    lookup: dict[str, tuple] = {}
+    for row in rows:
+        lookup.setdefault(row[0], row)
+    words = "|".join(re.escape(row[0]) for row in rows) or "(?!)"
+    return re.compile(wrap.format(words)), lookup, max(map(len, lookup), default=0)
+
+
 @cache
-def _units_by_initial() -> dict[str, list[tuple[str, str, str]]]:
-    """`units()` grouped by the first character of the written form, in the same order."""
-    out: dict[str, list[tuple[str, str, str]]] = {}
-    for unit in units():
-        out.setdefault(unit[0][:1], []).append(unit)
-    return out
+def _unit_matcher() -> Matcher:
+    return _matcher(units())
+
+
+@cache
+def _cue_matcher(position: str, wrap: str = "{}") -> Matcher:
+    return _matcher(qualifiers().get(position, []), wrap)
 
 
 def _unit_at(folded: str, pos: int) -> tuple[str, str, str] | None:
-    here = _units_by_initial().get(folded[pos : pos + 1], ())
-    return next((u for u in here if folded.startswith(u[0], pos)), None)
+    regex, lookup, _ = _unit_matcher()
+    m = regex.match(folded, pos)
+    return lookup[m.group()] if m else None
 
 
 def _cue_at(folded: str, pos: int, position: str) -> tuple[str, str] | None:
-    return next((c for c in qualifiers().get(position, []) if folded.startswith(c[0], pos)), None)
+    regex, lookup, _ = _cue_matcher(position)
+    m = regex.match(folded, pos)
+    return lookup[m.group()] if m else None
 
 
 def _cue_before(folded: str, pos: int) -> tuple[str, str] | None:
-    return next((c for c in qualifiers().get("before", []) if folded.endswith(c[0], 0, pos)), None)
+    """The longest `before` cue ending at pos (the leftmost match that ends there is longest)."""
+    regex, lookup, longest = _cue_matcher("before", "(?:{})\\Z")
+    m = regex.search(folded, max(0, pos - longest), pos)
+    return lookup[m.group()] if m else None
 
 
 def _containers(
@@ -169,7 +195,8 @@ def _containers(
 ) -> list[tuple[int, int]]:
     """Spans inside paired marks (《…》, 「…」); quotes over max_chars are speech, not names."""
     spans, stack = [], []
-    for i, ch in enumerate(folded):
+    for m in _marks(opens + closes).finditer(folded):
+        i, ch = m.start(), m.group()
         if ch in opens and not (ch in closes and stack):
             stack.append(i)
         elif ch in closes and stack:
@@ -177,6 +204,11 @@ def _containers(
             if max_chars is None or i - start - 1 <= max_chars:
                 spans.append((start + 1, i))
     return spans
+
+
+@cache
+def _marks(chars: str) -> re.Pattern:
+    return re.compile(f"[{re.escape(chars)}]")
 
 
 def _word_spans(folded: str, words: list[str]) -> list[tuple[int, int]]:
@@ -208,13 +240,28 @@ class Numeral:
 
 
 def _span_rules(text: str, folded: str) -> list[tuple[tuple[int, int], str]]:
-    """Spans that exclude every numeral they touch, in rule order: dates, then patterns."""
-    out = []
-    for d in find_dates(text):
-        out.append(((d.start, d.end), "year" if d.precision == "year" else "date"))
-    for regex, reason in rules().patterns:
-        out.extend(((m.start(), m.end()), reason) for m in regex.finditer(folded))
+    """Spans that exclude every numeral they touch, in rule order: dates, then patterns.
+
+    A pattern with `requires` runs only when that quicker regex finds something.
+    """
+    dates = find_dates(text)
+    out = [((d.start, d.end), "year" if d.precision == "year" else "date") for d in dates]
+    for regex, reason, requires in rules().patterns:
+        if requires is not None and requires.search(folded) is None:
+            continue
+        for m in regex.finditer(folded):
+            out.append((m.span(), reason))
     return out
+
+
+def _overlapping_rule(
+    start: int, end: int, rules_: list[tuple[tuple[int, int], str]]
+) -> tuple[tuple[int, int], str] | None:
+    """The first rule whose span overlaps [start, end)."""
+    for rule in rules_:
+        if rule[0][0] < end and start < rule[0][1]:
+            return rule
+    return None
 
 
 def _is_hotline(folded: str, n: Numeral) -> bool:
@@ -246,14 +293,15 @@ def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numer
     titles = _containers(folded, r.title_marks[0], r.title_marks[1], None)
     quotes = _containers(folded, *r.quote_marks[:2], r.quote_marks[3])
     for n in numerals:
-        after_unit = _unit_at(folded, _after_number_cue_end(folded, n.end))
         if _inside(n.start, n.end, lexical):
             n.skip = True
             continue
-        hit = next((rule for rule in span_rules if _overlapping(n.start, n.end, [rule[0]])), None)
+        hit = _overlapping_rule(n.start, n.end, span_rules)
         if hit is not None:
             n.reason, n.span = hit[1], hit[0]
-        elif after_unit is None and folded[n.start : n.end] in r.lexical_chars:
+            continue
+        after_unit = _unit_at(folded, _after_number_cue_end(folded, n.end))
+        if after_unit is None and folded[n.start : n.end] in r.lexical_chars:
             n.skip = True
         elif after_unit is None and _is_hotline(folded, n):
             n.reason = "hotline"
@@ -268,7 +316,7 @@ def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numer
         elif after_unit is not None and folded[n.start : n.end] == r.article:
             n.reason = "indefinite_article"
             n.span = (n.start, n.end + len(after_unit[0]))
-        elif after_unit is None and not re.search(r"[0-9０-９]", folded[n.start : n.end]):
+        elif after_unit is None and not DIGIT_RE.search(folded, n.start, n.end):
             n.reason = "idiom"
     return numerals
 
@@ -279,24 +327,40 @@ def _after_number_cue_end(folded: str, pos: int) -> int:
 
 
 def _clause(folded: str, start: int, end: int) -> tuple[int, int]:
-    left = max(folded.rfind(c, 0, start) for c in CLAUSE_END) + 1
-    rights = [i for c in CLAUSE_END if (i := folded.find(c, end)) != -1]
-    return left, min(rights, default=len(folded))
+    """The clause around [start, end): from after the clause mark before it to the next one."""
+    marks = [m.start() for m in CLAUSE_END_RE.finditer(folded)]
+    i = bisect_left(marks, start)
+    j = bisect_left(marks, end)
+    return (marks[i - 1] + 1 if i else 0), (marks[j] if j < len(marks) else len(folded))
+
+
+@cache
+def _direction_matcher() -> Matcher:
+    """The longest direction cue starting at each position (a lookahead, so cues may overlap)."""
+    return _matcher(directions(), "(?=({}))")
 
 
 def _direction(folded: str, clause_start: int, start: int) -> str:
+    """The cue of the clause that ends nearest before the number, within the window."""
     window = rules().direction_window
-    best = ""
-    best_end = -1
-    for cue, direction in directions():
-        i = folded.rfind(cue, clause_start, start)
-        if i != -1 and start - (i + len(cue)) <= window and i + len(cue) > best_end:
-            best, best_end = direction, i + len(cue)
+    regex, lookup, longest = _direction_matcher()
+    best, best_end = "", -1
+    for m in regex.finditer(folded, max(clause_start, start - window - longest), start):
+        end = m.end(1)
+        if start - end <= window and end > best_end:
+            best, best_end = lookup[m.group(1)][1], end
     return best
 
 
 def _nounish(word: str, flag: str) -> bool:
     return flag.startswith("n") or flag in NOUN_FLAGS or word in NOMINAL_SUFFIXES
+
+
+@cache
+def _words_before_number() -> frozenset[str]:
+    """Words between a counted noun and its number (同比, 增長, 超過): skipped by `_measure`."""
+    cues = {c for c, _ in directions()} | {c for c, _ in qualifiers()["before"]}
+    return frozenset(COMPARISON_WORDS | cues)
 
 
 def _measure(folded: str, start: int, end: int, clause: tuple[int, int]) -> tuple[int, int]:
@@ -315,7 +379,7 @@ def _measure(folded: str, start: int, end: int, clause: tuple[int, int]) -> tupl
         length += len(word)
     if length:
         return pos, pos + length
-    skip = COMPARISON_WORDS | {c for c, _ in directions()} | {c for c, _ in qualifiers()["before"]}
+    skip = _words_before_number()
     words = list(pos_tags(folded[clause[0] : start]))
     stop = start
     while words and (words[-1][0] in skip or words[-1][1][0] in "dupcmrqx" or words[-1][0] == "等"):
@@ -384,6 +448,8 @@ def _percent_spoken(text: str, folded: str) -> list[dict]:
 
 def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tuple[list, list]:
     """(indicators, excluded) of one sentence, as dicts with local offsets."""
+    if NUMERAL_RE.search(text) is None:  # the pattern knows both scripts' numerals
+        return [], []
     folded = hans_aligned(text)
     spoken = _percent_spoken(text, folded)
     taken = [(row["start"], row["end"]) for row in spoken]
@@ -453,20 +519,18 @@ def extract_numbers(
         subjects = [(start, agency) for start, _, role, agency in here if role == "subject"]
         lead = leads.get((report_id, part, section_no))
         found, excluded = sentence_numbers(text, spans)
-        key = {"report_id": report_id, "section_no": section_no, "sentence_no": sentence_no}
+        key = (report_id, section_no, sentence_no)
         for row in found:
-            start, end = row.pop("start") + offset, row.pop("end") + offset
-            agency = _agency(subjects, lead, start)
-            ind_rows.append(
-                key | {"agency_id": agency} | row | {"char_start": start, "char_end": end}
-            )
+            start, end = row["start"] + offset, row["end"] + offset
+            values = [row[c] for c in INDICATOR_COLUMNS[4:-2]]
+            ind_rows.append((*key, _agency(subjects, lead, start), *values, start, end))
         for row in excluded:
-            start, end = row.pop("start") + offset, row.pop("end") + offset
-            exc_rows.append(key | row | {"char_start": start, "char_end": end})
+            start, end = row["start"] + offset, row["end"] + offset
+            exc_rows.append((*key, row["surface"], row["reason"], start, end))
     return _table(ind_rows, INDICATOR_COLUMNS), _table(exc_rows, EXCLUDED_COLUMNS)
 
 
-def _table(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+def _table(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=columns)
     if "value" in table:
         table["value"] = table["value"].astype("float64")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # Financial forms (壹貳參…) are left out: in running prose 參, 伍, 陸 are 參與, 隊伍, 大陸.
 DIGITS = {**dict.fromkeys("〇零", 0), **dict.fromkeys("兩两", 2)} | {
@@ -53,8 +54,12 @@ def _chinese_decimal(s: str) -> str:
     return re.sub(f"([{digits}]+)[點点]([{digits}]+)", arabic, s)
 
 
+@lru_cache(maxsize=65536)
 def parse_number(s: str) -> float:
-    """Value of a numeral (321, 536.8萬, 千億, 兩, 二〇二四, 一萬二, ３０); ValueError otherwise."""
+    """Value of a numeral (321, 536.8萬, 千億, 兩, 二〇二四, 一萬二, ３０); ValueError otherwise.
+
+    Cached: a corpus repeats a small set of numerals (1, 2, 十, 百分之…) many times.
+    """
     text = _chinese_decimal(s.strip())
     if not text or text in VAGUE or NUMERAL_RE.fullmatch(text) is None:
         raise ValueError(f"not a number: {s!r}")
