@@ -6,6 +6,8 @@ import re
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
+from itertools import repeat
+from typing import NamedTuple
 
 import pandas as pd
 import yaml
@@ -120,18 +122,41 @@ def surface_index(gazetteer: pd.DataFrame) -> dict[str, str]:
     return index
 
 
+class AliasMatcher(NamedTuple):
+    """A `surface_index` in the form `find_surfaces` uses to scan a text in C, not per character."""
+
+    longest: re.Pattern  # a search finds the next position where an alias begins, and its longest
+    nested: dict[str, tuple[tuple[int, str], ...]]  # alias -> (length, agency_id) of its prefixes
+
+
+def alias_matcher(index: dict[str, str]) -> AliasMatcher:
+    """The `AliasMatcher` of a surface index.
+
+    The regex branches on the first character (市(?:人大常委會|人大|…)|區(?:…)…) rather than
+    trying every alias in turn, so the engine skips to where an alias begins and checks few of
+    them; within a branch the longest alias comes first. Every alias that starts at a position is
+    a prefix of the longest one there, so `nested` lists them all, shortest first.
+    """
+    surfaces = sorted(filter(None, index), key=len, reverse=True)
+    rests: dict[str, list[str]] = {}
+    for surface in surfaces:
+        rests.setdefault(surface[0], []).append(re.escape(surface[1:]))
+    branches = [f"{re.escape(first)}(?:{'|'.join(r)})" for first, r in rests.items()]
+    nested = {surface: _prefix_aliases(surface, index) for surface in surfaces}
+    pattern = "|".join(branches) or "(?!)"  # (?!): an empty index finds nothing
+    return AliasMatcher(re.compile(pattern), nested)
+
+
+def _prefix_aliases(surface: str, index: dict[str, str]) -> tuple[tuple[int, str], ...]:
+    """(length, agency_id) of every alias that begins `surface`, itself included, shortest first."""
+    prefixes = (surface[:n] for n in range(1, len(surface) + 1))
+    return tuple((len(p), index[p]) for p in prefixes if p in index)
+
+
 @cache
-def _packaged_index() -> dict[str, str]:
-    """`surface_index` of the packaged gazetteer, built once."""
-    return surface_index(load_gazetteer())
-
-
-def _lengths_by_initial(index: dict[str, str]) -> dict[str, tuple[int, ...]]:
-    """First character of the surfaces -> the lengths of the surfaces that start with it."""
-    out: dict[str, set[int]] = {}
-    for surface in filter(None, index):
-        out.setdefault(surface[0], set()).add(len(surface))
-    return {prefix: tuple(sorted(lengths)) for prefix, lengths in out.items()}
+def _packaged_matcher() -> AliasMatcher:
+    """`alias_matcher` of the packaged gazetteer, built once."""
+    return alias_matcher(surface_index(load_gazetteer()))
 
 
 def matchable(text: str) -> str:
@@ -140,53 +165,78 @@ def matchable(text: str) -> str:
     return hans if len(hans) == len(text) else text
 
 
-def _title_insides(text: str) -> list[tuple[int, int]]:
-    """Spans of the inside of every bracketed title (《…》) in a text."""
-    spans = []
+@cache
+def _title_regexes() -> tuple[re.Pattern, ...]:
+    """One regex per title bracket pair, capturing the inside of a title."""
+    out = []
     for pair in role_rules()["title_brackets"]:
         opening, closing = re.escape(pair[0]), re.escape(pair[1])
-        for m in re.finditer(f"{opening}([^{opening}{closing}]*){closing}", text):
-            spans.append(m.span(1))
-    return spans
+        out.append(re.compile(f"{opening}([^{opening}{closing}]*){closing}"))
+    return tuple(out)
+
+
+def _title_insides(text: str) -> list[tuple[int, int]]:
+    """Spans of the inside of every bracketed title (《…》) in a text."""
+    return [m.span(1) for regex in _title_regexes() for m in regex.finditer(text)]
 
 
 def _inside_title(start: int, end: int, titles: list[tuple[int, int]]) -> bool:
     return any(a <= start and end <= b and (a, b) != (start, end) for a, b in titles)
 
 
-def find_surfaces(
-    text: str, index: dict[str, str], initials: dict[str, tuple[int, ...]] | None = None
-) -> list[tuple[int, int, str]]:
-    """Non-overlapping (start, end, agency_id) matches; longer wins; none inside a longer title.
+def _candidates(text: str, known: AliasMatcher) -> list[tuple[int, int, str]]:
+    """Every (start, end, agency_id) whose text is an alias, overlapping ones included."""
+    out = []
+    found = known.longest.search(text)
+    while found is not None:
+        start = found.start()
+        for length, agency_id in known.nested[found.group()]:
+            out.append((start, start + length, agency_id))
+        found = known.longest.search(text, start + 1)
+    return out
 
-    `initials` (`_lengths_by_initial(index)`) can be given to save building it for every text.
-    """
-    titles = _title_insides(text)
-    if initials is None:
-        initials = _lengths_by_initial(index)
-    candidates = []
-    starts = [i for i, char in enumerate(text) if char in initials]
-    for start in starts:
-        for length in initials[text[start]]:
-            end = start + length
-            if end > len(text):
-                break
-            agency_id = index.get(text[start:end])
-            if agency_id is not None and not _inside_title(start, end, titles):
-                candidates.append((start, end, agency_id))
-    taken = [False] * len(text)
-    chosen = []
+
+def _longest_first(candidates: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The candidates kept longest first, then leftmost, skipping any that overlaps a kept one."""
+    chosen: list[tuple[int, int, str]] = []
     for start, end, agency_id in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
-        if not any(taken[start:end]):
-            taken[start:end] = [True] * (end - start)
+        if all(end <= a or b <= start for a, b, _ in chosen):
             chosen.append((start, end, agency_id))
     return sorted(chosen)
 
 
+def find_surfaces(text: str, known: AliasMatcher) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, agency_id) matches; longer wins; none inside a longer title."""
+    candidates = _candidates(text, known)
+    titles = _title_insides(text) if candidates else []
+    if titles:
+        candidates = [c for c in candidates if not _inside_title(c[0], c[1], titles)]
+    if len(candidates) > 1:  # one or none: nothing to choose between
+        candidates = _longest_first(candidates)
+    return candidates
+
+
+class _RoleCues(NamedTuple):
+    """`role_rules` in the forms `mention_role` tests in one C call each."""
+
+    partner: tuple[str, ...]
+    modifier: tuple[str, ...]
+    delimiters: tuple[str, ...]
+    enumerators: frozenset[str]
+    openers: re.Pattern
+
+
 @cache
-def _opener_regex() -> re.Pattern:
-    openers = "|".join(f"(?:{p})" for p in role_rules()["subject_openers"])
-    return re.compile(f"\\s*(?:(?:{openers})\\s*)*")
+def _role_cues() -> _RoleCues:
+    rules = role_rules()
+    openers = "|".join(f"(?:{p})" for p in rules["subject_openers"])
+    return _RoleCues(
+        partner=tuple(rules["partner_cues"]),
+        modifier=tuple(rules["modifier_after"]),
+        delimiters=tuple(rules["clause_delimiters"]),
+        enumerators=frozenset(rules["enumerators"]),
+        openers=re.compile(f"\\s*(?:(?:{openers})\\s*)*"),
+    )
 
 
 def mention_role(text: str, start: int, end: int, previous: tuple[int, str] | None) -> str:
@@ -198,39 +248,42 @@ def mention_role(text: str, start: int, end: int, previous: tuple[int, str] | No
     a mention joined to the previous one by an enumerator (、, 及) takes that one's role;
     mentioned: anything else.
     """
-    rules = role_rules()
-    if any(text[:start].endswith(cue) for cue in rules["partner_cues"]):
+    cues = _role_cues()
+    if text.endswith(cues.partner, 0, start):
         return "partner"
-    if any(text.startswith(word, end) for word in rules["modifier_after"]):
+    if text.startswith(cues.modifier, end):
         return "mentioned"
-    clause_start = max((text.rfind(d, 0, start) for d in rules["clause_delimiters"]), default=-1)
-    if _opener_regex().fullmatch(text, clause_start + 1, start):
+    # the last delimiter before the mention: max(text.rfind(d, 0, start)) over the delimiters
+    clause_start = max(map(text.rfind, cues.delimiters, repeat(0), repeat(start)))
+    if cues.openers.fullmatch(text, clause_start + 1, start):
         return "subject"
-    if previous is not None and text[previous[0] : start] in rules["enumerators"]:
+    if previous is not None and text[previous[0] : start] in cues.enumerators:
         return previous[1]
     return "mentioned"
 
 
-def _sentence_mentions(
-    row: dict, index: dict[str, str], initials: dict[str, tuple[int, ...]]
-) -> list[dict]:
-    """Mention rows of one sentence, offsets into the whole report."""
-    text = matchable(row["text"])
+def _sentence_mentions(row: tuple, known: AliasMatcher) -> list[tuple]:
+    """Mention rows (MENTION_COLUMNS) of one sentence (its SENTENCE_COLUMNS values).
+
+    Offsets are into the whole report.
+    """
+    report_id, section_no, sentence_no, original, char_start = row
+    text = matchable(original)
     rows, previous = [], None
-    for start, end, agency_id in find_surfaces(text, index, initials):
+    for start, end, agency_id in find_surfaces(text, known):
         role = mention_role(text, start, end, previous)
         previous = (end, role)
         rows.append(
-            {
-                "report_id": row["report_id"],
-                "section_no": row["section_no"],
-                "sentence_no": row["sentence_no"],
-                "agency_id": agency_id,
-                "surface": row["text"][start:end],
-                "role": role,
-                "char_start": row["char_start"] + start,
-                "char_end": row["char_start"] + end,
-            }
+            (
+                report_id,
+                section_no,
+                sentence_no,
+                agency_id,
+                original[start:end],
+                role,
+                char_start + start,
+                char_start + end,
+            )
         )
     return rows
 
@@ -246,13 +299,9 @@ def agency_mentions(sentences: pd.DataFrame, gazetteer: pd.DataFrame | None = No
     missing = [c for c in SENTENCE_COLUMNS if c not in sentences.columns]
     if missing:
         raise ValueError(f"agency_mentions: sentences lack columns {missing}")
-    index = _packaged_index() if gazetteer is None else surface_index(gazetteer)
-    initials = _lengths_by_initial(index)
-    rows = [
-        m
-        for row in sentences[SENTENCE_COLUMNS].to_dict("records")
-        for m in _sentence_mentions(row, index, initials)
-    ]
+    known = _packaged_matcher() if gazetteer is None else alias_matcher(surface_index(gazetteer))
+    columns = [sentences[c].tolist() for c in SENTENCE_COLUMNS]
+    rows = [m for row in zip(*columns, strict=True) for m in _sentence_mentions(row, known)]
     out = pd.DataFrame(rows, columns=MENTION_COLUMNS)
     out = out.astype({c: "int64" if c in INT_COLUMNS else "str" for c in MENTION_COLUMNS})
     return out.sort_values(["report_id", "char_start"], kind="mergesort").reset_index(drop=True)

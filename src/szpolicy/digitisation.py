@@ -10,13 +10,16 @@ body; photo captions are left out because they restate the section rather than r
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Sequence
+from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from .lexicon import Lexicon, Term
+from .lexicon import Cues, Lexicon, Term
 from .parameters import check_choice
 
 NORMALISATIONS = ("per_1000_chars", "per_sentence", "raw")
@@ -55,42 +58,51 @@ SCORE_COLUMNS = [
 CLAUSE_BREAKS = frozenset("，,；;：:。！？!?")
 PHRASE_BREAKS = CLAUSE_BREAKS | frozenset("、（）()《》〈〉")
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+ASCII_UPPER = re.compile("[A-Z]")
+WORD_CHAR = "[0-9A-Za-z]"  # the characters `_is_word_char` accepts
 
 
 def _is_word_char(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def _lengths_by_initial(surfaces: dict[str, tuple[str, Term]]) -> dict[str, tuple[int, ...]]:
-    """First character -> lengths of the surfaces starting with it, longest first."""
-    out: dict[str, set[int]] = {}
-    for surface in filter(None, surfaces):
-        out.setdefault(surface[0], set()).add(len(surface))
-    return {initial: tuple(sorted(lengths, reverse=True)) for initial, lengths in out.items()}
+def _ascii_folded(text: str) -> str:
+    """The text with ASCII capitals lowercased; translate is slow on CJK text, so only if needed."""
+    return text.translate(ASCII_LOWER) if ASCII_UPPER.search(text) else text
 
 
-def _matches(
-    text: str, surfaces: dict[str, tuple[str, Term]], initials: dict[str, tuple[int, ...]]
-) -> list[tuple[int, int]]:
-    """Leftmost-longest, non-overlapping spans of lexicon surfaces (ASCII case-insensitive)."""
-    folded = text.translate(ASCII_LOWER)
-    spans, i = [], 0
-    while i < len(text):
-        for k in initials.get(folded[i], ()):
-            if i + k <= len(text) and folded[i : i + k] in surfaces and _bounded(text, i, i + k):
-                spans.append((i, i + k))
-                i += k
-                break
-        else:
-            i += 1
-    return spans
+def _term_pattern(surface: str) -> str:
+    """Regex of one surface; a Latin or digit term does not match inside a Latin word or number.
+
+    The check before a Latin or digit start follows the first character, so that every
+    alternative starts with a literal and the engine skips to positions where a term can begin.
+    """
+    head, tail = re.escape(surface[0]), re.escape(surface[1:])
+    if _is_word_char(surface[0]):
+        head += f"(?<!{WORD_CHAR}.)"
+    if _is_word_char(surface[-1]):
+        tail += f"(?!{WORD_CHAR})"
+    return head + tail
 
 
-def _bounded(text: str, start: int, end: int) -> bool:
-    """A Latin or digit term must not sit inside a longer Latin word or number."""
-    before = start > 0 and _is_word_char(text[start]) and _is_word_char(text[start - 1])
-    after = end < len(text) and _is_word_char(text[end - 1]) and _is_word_char(text[end])
-    return not (before or after)
+class _Terms(NamedTuple):
+    """A lexicon's surfaces, ASCII-lowercased, and one regex matching any of them."""
+
+    surfaces: dict[str, tuple[str, Term]]
+    regex: re.Pattern
+
+
+@cache
+def _terms(lexicon: Lexicon) -> _Terms:
+    """The `_Terms` of a lexicon, built once per lexicon.
+
+    Alternatives are tried in order, longest first, so a match is the longest bounded surface
+    at the leftmost position where one starts, and the next search resumes after it: the
+    leftmost-longest, non-overlapping rule. Run it on the ASCII-lowercased text.
+    """
+    surfaces = {form.translate(ASCII_LOWER): hit for form, hit in lexicon.surfaces().items()}
+    longest_first = sorted(surfaces, key=len, reverse=True)
+    return _Terms(surfaces, re.compile("|".join(map(_term_pattern, longest_first))))
 
 
 def _in_title(text: str, start: int, brackets: Sequence[str]) -> bool:
@@ -115,58 +127,82 @@ def _span_to(text: str, start: int, breaks: frozenset[str], backwards: bool = Fa
 
 def _touches(text: str, word: str, start: int, end: int) -> bool:
     """True when `word` occurs right before, right after or overlapping text[start:end]."""
-    i = text.find(word, max(0, start - len(word)))
-    while i != -1 and i <= end:
-        if i + len(word) >= start:
-            return True
-        i = text.find(word, i + 1)
-    return False
+    return text.find(word, max(0, start - len(word)), end + len(word)) != -1
+
+
+def _any_of(words: frozenset[str]) -> re.Pattern:
+    """A regex matching any of the words (a search finds the leftmost occurrence of any)."""
+    return re.compile("|".join(map(re.escape, sorted(words))))
+
+
+class _CueSearch(NamedTuple):
+    """A lexicon's cues in the forms `classify` tests in one C call each."""
+
+    subject_after: tuple[str, ...]
+    tool_heads: tuple[str, ...]
+    any_head: re.Pattern
+    any_verb: re.Pattern
+    any_offline: re.Pattern
+
+
+@cache
+def _cue_search(cues: Cues) -> _CueSearch:
+    """The `_CueSearch` of a lexicon's cues, built once per cues."""
+    return _CueSearch(
+        subject_after=tuple(cues.subject_after),
+        tool_heads=tuple(cues.tool_heads),
+        any_head=_any_of(cues.tool_heads),
+        any_verb=_any_of(cues.tool_verbs),
+        any_offline=_any_of(cues.offline),
+    )
 
 
 def classify(text: str, start: int, end: int, term: Term, lexicon: Lexicon) -> str | None:
     """Use of the hit text[start:end]: 'subject', 'tool', or None for an offline counterpart."""
     cues = lexicon.cues
-    surface, after = text[start:end], text[end:]
-    if any(_touches(text, w, start, end) for w in cues.offline):
+    search = _cue_search(cues)
+    offline = search.any_offline.search(text) is not None  # rare: look closer only if present
+    if offline and any(_touches(text, w, start, end) for w in cues.offline):
         return None
-    if _in_title(text, start, cues.title_brackets) or any(
-        after.startswith(w) for w in cues.subject_after
-    ):
+    if _in_title(text, start, cues.title_brackets) or text.startswith(search.subject_after, end):
         return "subject"
     if term.use is not None:
         return term.use
-    phrase = _span_to(text, end, PHRASE_BREAKS)
-    heads = any(
-        surface.endswith(h) or 0 <= phrase.find(h) <= cues.head_window for h in cues.tool_heads
-    )
-    clause = _span_to(text, start, CLAUSE_BREAKS, backwards=True)
-    if heads or any(v in clause for v in cues.tool_verbs):
+    if text.endswith(search.tool_heads, start, end):
+        return "tool"
+    head = search.any_head.search(_span_to(text, end, PHRASE_BREAKS))
+    if head is not None and head.start() <= cues.head_window:
+        return "tool"
+    if search.any_verb.search(_span_to(text, start, CLAUSE_BREAKS, backwards=True)):
         return "tool"
     return lexicon.default_use
 
 
 def lexicon_hits(sentences: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
     """One row per lexicon hit, with its tool/subject use and offsets into the whole report."""
-    surfaces = {form.translate(ASCII_LOWER): hit for form, hit in lexicon.surfaces().items()}
-    initials = _lengths_by_initial(surfaces)
+    terms = _terms(lexicon)
+    keys = ["report_id", "section_no", "sentence_no", "text", "char_start"]
     rows = []
-    for sent in sentences.itertuples(index=False):
-        for start, end in _matches(sent.text, surfaces, initials):
-            category, term = surfaces[sent.text[start:end].translate(ASCII_LOWER)]
-            use = classify(sent.text, start, end, term, lexicon)
+    for report_id, section_no, sentence_no, text, char_start in zip(
+        *(sentences[k].tolist() for k in keys), strict=True
+    ):
+        for match in terms.regex.finditer(_ascii_folded(text)):
+            category, term = terms.surfaces[match.group()]
+            start, end = match.span()
+            use = classify(text, start, end, term, lexicon)
             if use is None:
                 continue
             rows.append(
                 (
-                    sent.report_id,
-                    sent.section_no,
-                    sent.sentence_no,
+                    report_id,
+                    section_no,
+                    sentence_no,
                     category,
                     term.zh_hant,
-                    sent.text[start:end],
+                    text[start:end],
                     use,
-                    sent.char_start + start,
-                    sent.char_start + end,
+                    char_start + start,
+                    char_start + end,
                     lexicon.name,
                     lexicon.version,
                 )
