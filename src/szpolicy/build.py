@@ -6,7 +6,9 @@ import json
 import math
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 from tqdm import tqdm
@@ -16,7 +18,7 @@ from .agencies import load_gazetteer
 from .errors import SzpolicyError
 from .manifest import Entry, read_manifest, verify_hash
 from .read import read_report
-from .schema import TABLES, conform, dtypes, resource, validate
+from .schema import TABLES, columns, conform, dtypes, resource, validate
 from .tables import Report, batch_tables
 from .writer import check_out_dir, write_atomically
 
@@ -77,9 +79,23 @@ def _read(entry: Entry) -> Report:
     return read_report(entry.path, entry.report_id), _source_file(entry.path), entry.title
 
 
-def process(entries: list[Entry]) -> dict[str, pd.DataFrame]:
-    """All tables of a batch of reports (each read when the previous one is structured)."""
-    return batch_tables(map(_read, entries))
+Batch = tuple[dict[str, pd.DataFrame], dict[str, str]]  # conformed tables, their CSV rows
+
+
+def process(entries: list[Entry], fmt: str = "csv") -> Batch:
+    """The conformed tables of a batch of reports and, for CSV, their rows already formatted.
+
+    Reports are read as the previous one is structured. Formatting here, in the worker, lets the
+    workers share that cost instead of leaving it to the main process after they finish.
+    """
+    tables = {name: conform(name, df) for name, df in batch_tables(map(_read, entries)).items()}
+    if fmt != "csv":
+        return tables, {}
+    return tables, {name: _csv(df, header=False) for name, df in tables.items()}
+
+
+def _csv(df: pd.DataFrame, header: bool = True) -> str:
+    return df.to_csv(index=False, header=header, lineterminator="\n")
 
 
 def _batches(entries: list[Entry], jobs: int) -> list[list[Entry]]:
@@ -88,37 +104,61 @@ def _batches(entries: list[Entry], jobs: int) -> list[list[Entry]]:
     return [entries[i : i + size] for i in range(0, len(entries), size)]
 
 
-def _results(batches: list[list[Entry]], jobs: int) -> Iterator[dict[str, pd.DataFrame]]:
+def _results(batches: list[list[Entry]], jobs: int, fmt: str) -> Iterator[Batch]:
     """The tables of each batch, in order, from `jobs` worker processes (or this one)."""
     if jobs > 1 and len(batches) > 1:
         with ProcessPoolExecutor(jobs) as pool:
-            yield from pool.map(process, batches)
+            yield from pool.map(process, batches, repeat(fmt))
     else:
-        yield from map(process, batches)
+        yield from map(process, batches, repeat(fmt))
 
 
-def collect(entries: list[Entry], jobs: int = 1, progress: bool = False) -> dict[str, pd.DataFrame]:
-    """Process every report (in `jobs` processes) and join, conform and validate the tables."""
+def collect(
+    entries: list[Entry], jobs: int = 1, progress: bool = False, csv_folder: Path | None = None
+) -> dict[str, pd.DataFrame]:
+    """Process every report (in `jobs` processes), join the tables and validate them.
+
+    Batches go in report_id order and every per-report table's key starts with report_id, so
+    the batches joined in order are sorted. With `csv_folder`, each table's CSV is written
+    there as its batches arrive.
+    """
+    entries = sorted(entries, key=lambda e: e.report_id)
     bar = tqdm(total=len(entries), unit="report", disable=not progress, leave=False)
     parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES if t != "agencies"}
+    files = {t: _open_csv(csv_folder, t) for t in parts} if csv_folder else {}
     batches = _batches(entries, jobs)
-    for batch, result in zip(batches, _results(batches, jobs), strict=True):
-        for name, df in result.items():
+    fmt = "csv" if csv_folder else "parquet"
+    for batch, (tables, rows) in zip(batches, _results(batches, jobs, fmt), strict=True):
+        for name, df in tables.items():
             parts[name].append(df)
+        for name, text in rows.items():
+            files[name].write(text)
         bar.update(len(batch))
     bar.close()
-    tables = {"agencies": load_gazetteer()}
-    tables.update({name: pd.concat(dfs, ignore_index=True) for name, dfs in parts.items()})
-    return {name: validate(name, conform(name, tables[name])) for name in TABLES}
+    for f in files.values():
+        f.close()
+    joined = {"agencies": conform("agencies", load_gazetteer())}
+    for name in list(parts):  # one table at a time, its batches freed as it is joined
+        joined[name] = pd.concat(parts.pop(name), ignore_index=True)
+    return {name: validate(name, joined[name]) for name in TABLES}
+
+
+def _open_csv(folder: Path, table: str) -> TextIO:
+    """A table's CSV file in `folder`, opened for its rows with the header written."""
+    f = (folder / f"{table}.csv").open("w", encoding="utf-8", newline="")
+    f.write(_csv(pd.DataFrame(columns=columns(table))))
+    return f
 
 
 def _write(folder: Path, tables: dict[str, pd.DataFrame], fmt: str) -> None:
+    """Write the tables not written yet (every one but streamed CSVs) and datapackage.json."""
     resources = []
     for name in TABLES:
         df = tables[name]
         if fmt == "csv":
             rel = f"{name}.csv"
-            df.to_csv(folder / rel, index=False, lineterminator="\n")
+            if not (folder / rel).exists():
+                (folder / rel).write_text(_csv(df), encoding="utf-8")
         elif "report_id" in df:
             rel = name  # a folder partitioned by report: report_id=<id>/part-0.parquet
             df.to_parquet(
@@ -158,8 +198,13 @@ def build(
     out = Path(out)
     check_out_dir(out)  # before the work, not after it
     entries = resolve_inputs(raw)
-    tables = collect(entries, jobs, progress)
-    write_atomically(out, lambda folder: _write(folder, tables, fmt))
+    tables: dict[str, pd.DataFrame] = {}
+
+    def fill(folder: Path) -> None:
+        tables.update(collect(entries, jobs, progress, folder if fmt == "csv" else None))
+        _write(folder, tables, fmt)
+
+    write_atomically(out, fill)
     return tables
 
 
