@@ -23,7 +23,7 @@ from .tables import Report, batch_tables
 from .writer import check_out_dir, write_atomically
 
 FORMATS = ("csv", "parquet")
-BATCH = 50  # reports per batch: each stage runs once per batch, on all its sentences
+BATCH = 200  # reports per batch: each stage runs once per batch, on all its sentences
 
 
 def _source_file(path: Path) -> str:

@@ -69,6 +69,7 @@ class Rules:
     mention_reason: str
     years: tuple[int, int, str]
     lexical: list[str]
+    any_lexical: re.Pattern  # finds nothing in a sentence that has none of the lexical words
     lexical_chars: str
     article: str
     direction_window: int
@@ -115,6 +116,7 @@ def rules() -> Rules:
         mention_reason=box["agency_mentions"]["reason"],
         years=(int(years["min"]), int(years["max"]), years["reason"]),
         lexical=[_fold(w) for w in raw["lexical"]],
+        any_lexical=re.compile("|".join(re.escape(_fold(w)) for w in raw["lexical"]) or "(?!)"),
         lexical_chars=_fold(raw["lexical_chars"]),
         article=_fold(raw["indefinite_article"]),
         direction_window=int(raw["direction_window"]),
@@ -228,7 +230,7 @@ def _overlapping(start: int, end: int, spans: list[tuple[int, int]]) -> tuple[in
     return next(((s, e) for s, e in spans if s < end and start < e), None)
 
 
-@dataclass
+@dataclass(slots=True)
 class Numeral:
     """A numeral in a sentence and what was decided about it (offsets local to the sentence)."""
 
@@ -288,7 +290,7 @@ def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numer
     numerals = [Numeral(m.start(), m.end()) for m in NUMERAL_RE.finditer(folded)]
     if not numerals:
         return numerals
-    lexical = _word_spans(folded, r.lexical)
+    lexical = _word_spans(folded, r.lexical) if r.any_lexical.search(folded) else []
     span_rules = _span_rules(text, folded)
     titles = _containers(folded, r.title_marks[0], r.title_marks[1], None)
     quotes = _containers(folded, *r.quote_marks[:2], r.quote_marks[3])
@@ -326,9 +328,13 @@ def _after_number_cue_end(folded: str, pos: int) -> int:
     return pos + len(cue[0]) if cue else pos
 
 
-def _clause(folded: str, start: int, end: int) -> tuple[int, int]:
+def _clause_marks(folded: str) -> list[int]:
+    """Positions of the clause marks of a sentence, found once for all its numbers."""
+    return [m.start() for m in CLAUSE_END_RE.finditer(folded)]
+
+
+def _clause(folded: str, start: int, end: int, marks: list[int]) -> tuple[int, int]:
     """The clause around [start, end): from after the clause mark before it to the next one."""
-    marks = [m.start() for m in CLAUSE_END_RE.finditer(folded)]
     i = bisect_left(marks, start)
     j = bisect_left(marks, end)
     return (marks[i - 1] + 1 if i else 0), (marks[j] if j < len(marks) else len(folded))
@@ -396,7 +402,7 @@ def _measure(folded: str, start: int, end: int, clause: tuple[int, int]) -> tupl
     return stop - length, stop
 
 
-def _indicator(text: str, folded: str, n: Numeral) -> dict:
+def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
     """Value, unit, qualifier, direction and measure of a kept numeral (local offsets)."""
     token = folded[n.start : n.end]
     start, end, qualifier = n.start, n.end, "exact"
@@ -411,7 +417,7 @@ def _indicator(text: str, folded: str, n: Numeral) -> dict:
             end, qualifier = end + len(cue[0]), cue[1]
     if qualifier == "exact" and (cue := qualifiers().get("within")):
         qualifier = next((q for c, q in cue if c in token), qualifier)
-    clause = _clause(folded, n.start, n.end)
+    clause = _clause(folded, n.start, n.end, marks)
     m_start, m_end = _measure(folded, start, end, clause)
     return {
         "surface": text[start:end],
@@ -426,7 +432,7 @@ def _indicator(text: str, folded: str, n: Numeral) -> dict:
     }
 
 
-def _percent_spoken(text: str, folded: str) -> list[dict]:
+def _percent_spoken(text: str, folded: str, marks: list[int]) -> list[dict]:
     """百分之二十: the whole phrase is one percentage."""
     out = []
     for m in PERCENT_RE.finditer(folded):
@@ -435,7 +441,7 @@ def _percent_spoken(text: str, folded: str) -> list[dict]:
         except ValueError:
             continue
         start, end = m.start(), m.end()
-        clause = _clause(folded, start, end)
+        clause = _clause(folded, start, end, marks)
         m_start, m_end = _measure(folded, start, end, clause)
         row = {"surface": text[start:end], "value": value, "unit": "%", "unit_kind": "percent"}
         out.append(
@@ -451,14 +457,15 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
     if NUMERAL_RE.search(text) is None:  # the pattern knows both scripts' numerals
         return [], []
     folded = hans_aligned(text)
-    spoken = _percent_spoken(text, folded)
+    marks = _clause_marks(folded)
+    spoken = _percent_spoken(text, folded, marks)
     taken = [(row["start"], row["end"]) for row in spoken]
     indicators, excluded = list(spoken), {}
     for n in classify(text, mention_spans):
         if n.skip or _overlapping(n.start, n.end, taken):
             continue
         if not n.reason:
-            indicators.append(_indicator(text, folded, n))
+            indicators.append(_indicator(text, folded, n, marks))
             continue
         key = n.span or (n.start, n.end)
         row = excluded.setdefault(key, {"reason": n.reason, "start": key[0], "end": key[1]})
