@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from operator import ne
+
 import pytest
 
 from szpolicy.errors import SzpolicyError
 from szpolicy.read import read_report
-from szpolicy.script import to_hans
+from szpolicy.script import (
+    HANS_CHANGES,
+    HANT_CHANGES,
+    _char_changes,
+    detect_script,
+    to_hans,
+    to_hant,
+)
 
 from .conftest import SEED
 
@@ -75,3 +84,24 @@ def test_oversized_file_is_refused(write_report, monkeypatch):
     monkeypatch.setattr("szpolicy.read.MAX_BYTES", 100)
     with pytest.raises(SzpolicyError, match="over the 100-byte limit"):
         read_report(write_report("一、標題\n" + "正文。" * 50))
+
+
+def _script_by_converting(text: str) -> str:
+    """The script rule applied to the whole text, as OpenCC converts it in context."""
+    trad = sum(map(ne, text, to_hans(text)))
+    simp = sum(map(ne, text, to_hant(text)))
+    return "hant" if trad > simp else "hans"
+
+
+def test_character_flags_match_converting_each_character():
+    text = "發发乾干後后臺台著着a1\n。「」𠀀𪚥"
+    expected = [(to_hans(c) != c) * HANS_CHANGES | (to_hant(c) != c) * HANT_CHANGES for c in text]
+    assert _char_changes(text).tolist() == expected
+
+
+def test_script_agrees_with_converting_mixed_and_short_texts(seed):
+    hans = to_hans(seed.text)
+    texts = [seed.text, hans, "乾隆", "後面", "头发", "", "abc"]
+    texts += [seed.text[:cut] + hans[cut:] for cut in range(0, len(hans), len(hans) // 20)]
+    texts += [hans[:cut] + seed.text[cut:] for cut in range(0, len(hans), len(hans) // 20)]
+    assert [detect_script(t) for t in texts] == [_script_by_converting(t) for t in texts]

@@ -22,6 +22,7 @@ COLUMNS = [
     "char_start",
     "char_end",
 ]
+SENTENCE_FIELDS = ["report_id", "section_no", "sentence_no", "text", "char_start"]
 TITLE_RE = re.compile(r"《([^《》]{1,80})》")
 TRAILING_NOTE_RE = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")  # (草案修改二稿), (試行)
 DRAFT_RE = re.compile(r"草案|征求意见稿|送审稿|讨论稿")
@@ -43,21 +44,38 @@ def kinds() -> pd.DataFrame:
 
 
 @cache
-def _kind_endings() -> tuple[tuple[str, str], ...]:
-    """(folded, kind) of every instrument kind, longest first (the order `kind_of` tries)."""
-    return tuple(zip(kinds()["folded"].tolist(), kinds()["kind"].tolist(), strict=True))
+def _kinds_by_ending() -> tuple[list[int], dict[str, str]]:
+    """Lengths of the folded kinds, longest first, and the kind of each folded form.
+
+    A title has one ending of each length, so looking each up, longest first, finds the kind
+    that trying every kind in `kinds` order would (the first listed, if two fold alike).
+    """
+    by_folded: dict[str, str] = {}
+    for folded, kind in zip(kinds()["folded"].tolist(), kinds()["kind"].tolist(), strict=True):
+        by_folded.setdefault(folded, kind)
+    return sorted({len(folded) for folded in by_folded}, reverse=True), by_folded
 
 
 def kind_of(title: str) -> str:
     """The instrument kind a title ends with (after a trailing note), or '' for other works."""
     core = TRAILING_NOTE_RE.sub("", hans_aligned(title))
-    return next((kind for folded, kind in _kind_endings() if core.endswith(folded)), "")
+    lengths, by_folded = _kinds_by_ending()
+    endings = (core[-n:] for n in lengths if n <= len(core))
+    return next((by_folded[end] for end in endings if end in by_folded), "")
 
 
+@cache
 def _kind_alternation(bare_only: bool) -> str:
+    """Folded kinds as a regex alternation: the bare ones, or all with more than one character."""
     table = kinds()
     table = table[table["bare"]] if bare_only else table[table["kind"].str.len() > 1]
     return "|".join(table["folded"])
+
+
+@cache
+def _names_a_kind() -> re.Pattern:
+    """Any kind an unbracketed name can end with: a text without one names no instrument."""
+    return re.compile(f"{_kind_alternation(False)}|{_kind_alternation(True)}")
 
 
 @cache
@@ -82,23 +100,32 @@ def _place_start(folded: str, start: int, end: int) -> int | None:
     return None
 
 
+@cache
+def _follower() -> re.Pattern:
+    """A further bare-kind name joined by 和, 及, 与 or 、."""
+    return re.compile(rf"[和及与、]({CJK}{{2,20}}?(?:{_kind_alternation(True)}))")
+
+
 def _coordinated(folded: str, end: int) -> list[tuple[int, int]]:
     """證券仲裁規則和專利仲裁規則: further names joined to the one ending at `end`."""
-    follow = re.compile(rf"[和及与、]({CJK}{{2,20}}?(?:{_kind_alternation(True)}))")
     out = []
-    while (m := follow.match(folded, end)) is not None:
+    while (m := _follower().match(folded, end)) is not None:
         out.append(m.span(1))
         end = m.end()
     return out
 
 
-def find_instruments(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of every instrument title in a text; offsets exclude the 《》."""
-    folded = hans_aligned(text)
+def _bracketed(text: str, folded: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of the 《》 titles that end with an instrument kind."""
     found = []
     for m in TITLE_RE.finditer(folded):
         if kind := kind_of(text[m.start(1) : m.end(1)]):
             found.append((m.start(1), m.end(1), kind))
+    return found
+
+
+def _add_unbracketed(text: str, folded: str, found: list[tuple[int, int, str]]) -> None:
+    """Add the names without 《》 that touch no name found before them."""
     for i, regex in enumerate(_unbracketed()):
         for m in regex.finditer(folded):
             start, end = m.span("name")
@@ -107,31 +134,45 @@ def find_instruments(text: str) -> list[tuple[int, int, str]]:
             for s, e in [(start, end), *(_coordinated(folded, end) if i == 2 else [])]:
                 if all(e <= fs - 1 or s >= fe + 1 for fs, fe, _ in found):
                     found.append((s, e, kind_of(text[s:e])))
+
+
+def find_instruments(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every instrument title in a text; offsets exclude the 《》.
+
+    Most sentences have no 《 and name no kind: two quick tests skip the regexes for them.
+    """
+    folded = hans_aligned(text)
+    found = _bracketed(text, folded) if "《" in folded else []
+    if _names_a_kind().search(folded) is not None:
+        _add_unbracketed(text, folded, found)
     return sorted(found)
 
 
-def _is_short(title: str) -> bool:
+def _is_short(title: str, kind: str) -> bool:
+    """《條例》, 本條例: a title that is only its kind (`kind_of(title)`), maybe after 本, 该 …"""
     core = hans_aligned(title)
     bare = core.removeprefix(next((p for p in SHORT_PREFIX if core.startswith(p)), ""))
-    return bool(kind_of(title)) and hans_aligned(kind_of(title)) == bare
+    return bool(kind) and hans_aligned(kind) == bare
 
 
 def extract_instruments(sentences: pd.DataFrame) -> pd.DataFrame:
     """One row per instrument cited; 《條例》-style back-references are kept and flagged."""
     rows = [
         {
-            "report_id": s.report_id,
-            "section_no": s.section_no,
-            "sentence_no": s.sentence_no,
-            "title": s.text[start:end],
+            "report_id": report_id,
+            "section_no": section_no,
+            "sentence_no": sentence_no,
+            "title": text[start:end],
             "kind": kind,
-            "is_short_reference": _is_short(s.text[start:end]),
-            "is_draft": DRAFT_RE.search(hans_aligned(s.text[start:end])) is not None,
-            "char_start": s.char_start + start,
-            "char_end": s.char_start + end,
+            "is_short_reference": _is_short(text[start:end], kind),
+            "is_draft": DRAFT_RE.search(hans_aligned(text[start:end])) is not None,
+            "char_start": char_start + start,
+            "char_end": char_start + end,
         }
-        for s in sentences.itertuples(index=False)
-        for start, end, kind in find_instruments(s.text)
+        for report_id, section_no, sentence_no, text, char_start in zip(
+            *(sentences[c].tolist() for c in SENTENCE_FIELDS), strict=True
+        )
+        for start, end, kind in find_instruments(text)
     ]
     table = pd.DataFrame(rows, columns=COLUMNS)
     return table.sort_values(["report_id", "char_start"], kind="mergesort").reset_index(drop=True)

@@ -69,7 +69,7 @@ def _decode_legacy(data: bytes) -> tuple[str, str] | None:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        readings.append((sum(ch in COMMON for ch in text), encoding, text))
+        readings.append((sum(map(text.count, COMMON)), encoding, text))
     if not readings:
         return None
     _, encoding, text = max(readings, key=lambda r: r[0])
