@@ -28,19 +28,19 @@ SAMPLE = 100
 STAGES = {
     "szpolicy.build": {
         "read_report": "read/decode",
-        "conform": "validation+write",
-        "validate": "validation+write",
-        "write_atomically": "validation+write",
+        "conform": "conform+validate",
+        "validate": "conform+validate",
+        "_csv": "CSV formatting",
     },
     "szpolicy.tables": {
         "structure": "structure",
         "to_hans": "structure",
         "agency_mentions": "agencies",
         "lead_agencies": "agencies",
-        "extract_numbers": "indicators/dates/instruments",
-        "report_year": "indicators/dates/instruments",
-        "extract_dates": "indicators/dates/instruments",
-        "extract_instruments": "indicators/dates/instruments",
+        "extract_numbers": "numbers",
+        "report_year": "dates/instruments",
+        "extract_dates": "dates/instruments",
+        "extract_instruments": "dates/instruments",
         "load_lexicon": "lexicon",
         "lexicon_hits": "lexicon",
     },
@@ -182,13 +182,13 @@ def _row(label: str, n: int, m: dict[str, float], floor_s: float | None = None) 
     )
 
 
-def run_size(n: int, root: Path, results: dict) -> None:
+def run_size(n: int, root: Path, results: dict, vary_numbers: bool) -> None:
     """Generate n reports, then measure the floor and the build with each number of workers."""
     from szpolicy.testing import write_corpus
 
     folder = root / f"corpus_{n}"
     start = time.perf_counter()
-    files = write_corpus(folder, n, seed=n)
+    files = write_corpus(folder, n, seed=n, vary_numbers=vary_numbers)
     generated = time.perf_counter() - start
     mb = sum(p.stat().st_size for p in files) / 1e6
     print(f"\nN = {n:,} reports, {mb:.1f} MB (generated in {generated:.1f} s, not timed below)")
@@ -244,25 +244,33 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--quick", action="store_true", help="only N = 100")
     parser.add_argument("--sample", type=int, default=SAMPLE, help="reports timed by stage")
+    parser.add_argument(
+        "--vary-numbers",
+        action="store_true",
+        help="redraw the Arabic numbers of every report, so sentences rarely repeat",
+    )
     args = parser.parse_args(argv)
     sizes = [100] if args.quick else sorted(args.sizes)
     warnings.simplefilter("ignore")
     import szpolicy.build  # noqa: F401 -- imports are start-up, not build time
     from szpolicy.testing import write_corpus
 
+    numbers = "varied" if args.vary_numbers else "as in the sources"
     print(
         f"szpolicy build benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs, "
-        f"Python {sys.version.split()[0]}"
+        f"Python {sys.version.split()[0]}, numbers {numbers}"
     )
     with tempfile.TemporaryDirectory(prefix="szpolicy-bench-") as tmp:
         root = Path(tmp)
         warm = write_corpus(root / "warm", 1, seed=999_999)
         szpolicy.build.build(warm, out=root / "out_warm")  # loads gazetteer, lexicons, models
-        sample = write_corpus(root / "sample", args.sample, seed=999_998)
+        sample = write_corpus(
+            root / "sample", args.sample, seed=999_998, vary_numbers=args.vary_numbers
+        )
         print_stages(sample, root)
         results: dict = {}
         for n in sizes:
-            run_size(n, root, results)
+            run_size(n, root, results, args.vary_numbers)
         print_targets(results)
 
 

@@ -33,6 +33,14 @@ def test_dates_resolve(text, surface, start, end, precision, script) -> None:
     assert text[row["char_start"] : row["char_end"]] == row["surface"]
 
 
+def test_each_report_resolves_against_its_own_year() -> None:
+    text = "去年開展活動，11月30日揭牌。"
+    sentences = pd.concat([split_sentences(text, "a"), split_sentences(text, "b")])
+    table = extract_dates(sentences, {"a": 2024, "b": 2020})
+    starts = table.groupby("report_id")["date_start"].apply(list).to_dict()
+    assert starts == {"a": ["2024-01-01", "2024-11-30"], "b": ["2020-01-01", "2020-11-30"]}
+
+
 def test_relative_dates_stay_unresolved_without_a_report_year() -> None:
     table = extract_dates(split_sentences("去年開展活動，近年不斷完善，2024年揭牌。"), None)
     assert list(table["resolved"]) == [False, False, True]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import cn2an
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from szpolicy.numerals import NUMERAL_RE, parse_number
+from szpolicy.numerals import NUMERAL, NUMERAL_RE, parse_number
 
 TRADITIONAL = str.maketrans("万亿两", "萬億兩")
 
@@ -52,6 +54,13 @@ def test_parse_number(text: str, value: float) -> None:
 def test_parse_number_rejects_non_numbers(text: str) -> None:
     with pytest.raises(ValueError):
         parse_number(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0129０５一二十百萬万億兩零幾,.．，a、 ", max_size=40))
+def test_the_fast_numeral_regex_finds_what_the_definition_does(text: str) -> None:
+    plain = re.compile(NUMERAL)
+    assert [m.span() for m in NUMERAL_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
 def test_numeral_runs_stop_at_words() -> None:

@@ -159,3 +159,18 @@ def test_write_corpus_writes_each_seeded_report_whole(tmp_path):
     for i, path in enumerate(written):
         assert path.read_bytes() == generate_report(corpus_seed(3, i), script="hans")[1]
     assert write_corpus(tmp_path / "corpus", 4, seed=3, script="hans") == written
+
+
+@pytest.mark.parametrize("heading_style", HEADING_STYLES)
+def test_varied_numbers_change_figures_not_headings(write_report, heading_style):
+    plain, _, _ = generate_report(8, heading_style=heading_style, encoding="utf-8")
+    varied, data, info = generate_report(
+        8, heading_style=heading_style, encoding="utf-8", vary_numbers=True
+    )
+    assert varied != plain and len(varied) == len(plain)
+    assert generate_report(8, heading_style=heading_style, vary_numbers=True)[0] == varied
+    _, st = read_back(write_report, data)
+    assert len(st.sections) == info["n_sections"]
+    numbered = [(s["part"], s["section_no"], s["numbering"]) for s in st.sections]
+    plain_st = structure(read_report(write_report(plain.encode("utf-8"), "plain.txt")))
+    assert numbered == [(s["part"], s["section_no"], s["numbering"]) for s in plain_st.sections]

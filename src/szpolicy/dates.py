@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -118,7 +119,9 @@ def _dates(text: str) -> tuple[DateSpan, ...]:
     def free(start: int, end: int) -> bool:
         return all(end <= s.start or start >= s.end for s in spans)
 
-    for regex, read in ((EXPLICIT_RE, _explicit), (MONTH_DAY_RE, _month_day)):
+    for regex, read, needed in ((EXPLICIT_RE, _explicit, "年"), (MONTH_DAY_RE, _month_day, "月")):
+        if needed not in folded:  # every match has it; a quick test saves a slow scan
+            continue
         for m in regex.finditer(folded):
             if free(m.start(), m.end()) and (span := read(m)) is not None:
                 spans.append(span)
@@ -182,10 +185,14 @@ def _row(sentence: tuple, span: DateSpan, year_of_report: int | None) -> tuple:
     )
 
 
-def extract_dates(sentences: pd.DataFrame, report_year: int | None) -> pd.DataFrame:
-    """One row per date expression, ISO-resolved; relative ones against the report year."""
+def extract_dates(
+    sentences: pd.DataFrame, report_year: int | None | Mapping[str, int | None]
+) -> pd.DataFrame:
+    """One row per date expression, ISO-resolved; relative ones against the report year (one
+    for all sentences, or report_id -> year for several reports)."""
+    years = report_year if isinstance(report_year, Mapping) else defaultdict(lambda: report_year)
     rows = [
-        _row(sentence, span, report_year)
+        _row(sentence, span, years[sentence[0]])
         for sentence in zip(*(sentences[c].tolist() for c in SENTENCE_FIELDS), strict=True)
         for span in find_dates(sentence[3])
     ]

@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 
 from .dates import find_dates
-from .numerals import CN_CHARS, NUMERAL_RE, parse_number
+from .numerals import CN_CHARS, NUMERAL, NUMERAL_RE, parse_number
 from .script import hans_aligned
 from .segment import pos_tags
 
@@ -92,7 +92,7 @@ def _fold(word: str) -> str:
 def rules() -> Rules:
     """Load number_exclusions.yaml once."""
     raw = yaml.safe_load(_data("number_exclusions.yaml").read_text("utf-8"))
-    place = {"{n}": NUMERAL_RE.pattern, "{cn}": f"[{CN_CHARS}]", "{ar}": r"[0-9０-９]+"}
+    place = {"{n}": NUMERAL, "{cn}": f"[{CN_CHARS}]", "{ar}": r"[0-9０-９]+"}
 
     def compile_(regex: str) -> re.Pattern:
         for key, value in place.items():
@@ -292,8 +292,10 @@ def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numer
         return numerals
     lexical = _word_spans(folded, r.lexical) if r.any_lexical.search(folded) else []
     span_rules = _span_rules(text, folded)
-    titles = _containers(folded, r.title_marks[0], r.title_marks[1], None)
-    quotes = _containers(folded, *r.quote_marks[:2], r.quote_marks[3])
+    titles = quotes = []
+    if _marks("".join(r.title_marks[:2] + r.quote_marks[:2])).search(folded):
+        titles = _containers(folded, r.title_marks[0], r.title_marks[1], None)
+        quotes = _containers(folded, *r.quote_marks[:2], r.quote_marks[3])
     for n in numerals:
         if _inside(n.start, n.end, lexical):
             n.skip = True

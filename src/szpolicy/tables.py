@@ -47,7 +47,7 @@ def batch_tables(reports: Iterable[Report]) -> dict[str, pd.DataFrame]:
         "agency_mentions": mentions,
         "indicators": indicators,
         "numbers_excluded": excluded,
-        "dates": _dates(sentences, years),
+        "dates": extract_dates(sentences, years),
         "legal_instruments": extract_instruments(sentences),
         "digitisation_hits": lexicon_hits(sentences, load_lexicon(DEFAULT_LEXICON)),
     }
@@ -71,15 +71,3 @@ def _report_row(
         "report_year": years[doc.report_id],
         "source_file": source_file,
     }
-
-
-def _dates(sentences: pd.DataFrame, years: dict[str, int | None]) -> pd.DataFrame:
-    """The dates of every report, relative ones resolved against that report's year."""
-    by_year: dict[int | None, list[str]] = {}
-    for report_id, year in years.items():
-        by_year.setdefault(year, []).append(report_id)
-    parts = [
-        extract_dates(sentences[sentences["report_id"].isin(ids)], year)
-        for year, ids in by_year.items()
-    ]
-    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import os
 import random
+import re
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -50,6 +51,7 @@ SECTIONS_RANGE = (8, 22)  # the seed has 15 sections; reports average about its 
 ANNEX_RANGE = (2, 4)
 P_SUBHEADINGS, P_CLUTTER, P_ANNEX = 0.3, 0.4, 0.2
 CN_DIGITS = "零一二三四五六七八九"
+VARIED = re.compile("(?<=[^0-9])[0-9]+")  # Arabic numbers `vary_numbers` redraws
 
 
 @dataclass(frozen=True)
@@ -310,6 +312,17 @@ def _report_lines(pool: Pool, plan: Plan, rng: random.Random) -> tuple[list[str]
     return lines + bottom, picks
 
 
+def _varied_numbers(lines: list[str], rng: random.Random) -> list[str]:
+    """The Arabic numbers not at a line's start redrawn (all digits but a long number's first)."""
+
+    def redraw(m: re.Match) -> str:
+        digits = m.group()
+        first = digits[0] if len(digits) > 1 else rng.choice("123456789")  # 2xxx stays a year
+        return first + "".join(rng.choice("0123456789") for _ in digits[1:])
+
+    return [VARIED.sub(redraw, line) for line in lines]
+
+
 def _encode(text: str, encoding: str) -> bytes:
     """Bytes of the text; UTF-16 is little-endian with a BOM on every machine."""
     if encoding == "utf-16":
@@ -346,9 +359,14 @@ def generate_report(
     annex: bool | None = None,
     subheadings: bool | None = None,
     indent: str | None = None,
+    vary_numbers: bool = False,
 ) -> tuple[str, bytes, dict]:
     """A realistic report (text, its bytes, and the choices made) from the source reports;
-    any keyword left None is drawn from `seed`, so one seed always gives the same report."""
+    any keyword left None is drawn from `seed`, so one seed always gives the same report.
+
+    `vary_numbers` redraws the digits of Arabic numbers inside lines (not heading numbers), as
+    another year's report would, so that sentences are not repeated across the corpus.
+    """
     sources = tuple(source_texts) if source_texts is not None else _default_sources()
     pool = _source_pool(sources)
     rng = random.Random(seed)  # noqa: S311 -- reproducible test data, not secrets
@@ -367,6 +385,8 @@ def generate_report(
     conversion = _conversion(plan, sources)
     rendered = _rendered(sources, plan.script, conversion)
     lines, picks = _report_lines(rendered, plan, rng)
+    if vary_numbers:
+        lines = _varied_numbers(lines, random.Random(~seed))  # noqa: S311 -- test data
     nl = NEWLINES[plan.newline]
     text = nl.join(plan.indent + line for line in lines) + nl
     chosen = _pick_encoding(text, plan, encoding)
