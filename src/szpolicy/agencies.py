@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
-from itertools import repeat
+from itertools import accumulate, compress, count, pairwise
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -31,6 +34,7 @@ MENTION_COLUMNS = [
     "char_end",
 ]
 INT_COLUMNS = {"section_no", "sentence_no", "char_start", "char_end"}
+MENTION_DTYPES = {c: "int64" if c in INT_COLUMNS else "str" for c in MENTION_COLUMNS}
 SECTION_KEYS = ["report_id", "part", "section_no"]
 
 
@@ -122,11 +126,15 @@ def surface_index(gazetteer: pd.DataFrame) -> dict[str, str]:
     return index
 
 
+Candidate = tuple[int, int, str]  # (start, end, agency_id) of an alias in a text
+
+
 class AliasMatcher(NamedTuple):
-    """A `surface_index` in the form `find_surfaces` uses to scan a text in C, not per character."""
+    """A `surface_index` in the form `agency_mentions` scans texts with in C."""
 
     longest: re.Pattern  # a search finds the next position where an alias begins, and its longest
     nested: dict[str, tuple[tuple[int, str], ...]]  # alias -> (length, agency_id) of its prefixes
+    separator: str  # a character no alias holds, to join texts by
 
 
 def alias_matcher(index: dict[str, str]) -> AliasMatcher:
@@ -135,7 +143,8 @@ def alias_matcher(index: dict[str, str]) -> AliasMatcher:
     The regex branches on the first character (市(?:人大常委會|人大|…)|區(?:…)…) rather than
     trying every alias in turn, so the engine skips to where an alias begins and checks few of
     them; within a branch the longest alias comes first. Every alias that starts at a position is
-    a prefix of the longest one there, so `nested` lists them all, shortest first.
+    a prefix of the longest one there, so `nested` lists them all, shortest first. The separator
+    is the first character from the line break on that no alias holds.
     """
     surfaces = sorted(filter(None, index), key=len, reverse=True)
     rests: dict[str, list[str]] = {}
@@ -144,7 +153,9 @@ def alias_matcher(index: dict[str, str]) -> AliasMatcher:
     branches = [f"{re.escape(first)}(?:{'|'.join(r)})" for first, r in rests.items()]
     nested = {surface: _prefix_aliases(surface, index) for surface in surfaces}
     pattern = "|".join(branches) or "(?!)"  # (?!): an empty index finds nothing
-    return AliasMatcher(re.compile(pattern), nested)
+    used = set("".join(surfaces))
+    separator = next(c for c in map(chr, count(ord("\n"))) if c not in used)
+    return AliasMatcher(re.compile(pattern), nested, separator)
 
 
 def _prefix_aliases(surface: str, index: dict[str, str]) -> tuple[tuple[int, str], ...]:
@@ -166,54 +177,107 @@ def matchable(text: str) -> str:
 
 
 @cache
-def _title_regexes() -> tuple[re.Pattern, ...]:
-    """One regex per title bracket pair, capturing the inside of a title."""
+def _title_regexes() -> tuple[tuple[str, re.Pattern], ...]:
+    """Per title bracket pair: its opening bracket and a regex capturing the inside of a title."""
     out = []
     for pair in role_rules()["title_brackets"]:
         opening, closing = re.escape(pair[0]), re.escape(pair[1])
-        out.append(re.compile(f"{opening}([^{opening}{closing}]*){closing}"))
+        out.append((pair[0], re.compile(f"{opening}([^{opening}{closing}]*){closing}")))
     return tuple(out)
 
 
 def _title_insides(text: str) -> list[tuple[int, int]]:
-    """Spans of the inside of every bracketed title (《…》) in a text."""
-    return [m.span(1) for regex in _title_regexes() for m in regex.finditer(text)]
+    """Spans of the inside of every bracketed title (《…》) in a text.
+
+    Most texts hold no opening bracket: a substring test skips the regex for them.
+    """
+    return [
+        m.span(1)
+        for opening, regex in _title_regexes()
+        if opening in text
+        for m in regex.finditer(text)
+    ]
 
 
 def _inside_title(start: int, end: int, titles: list[tuple[int, int]]) -> bool:
     return any(a <= start and end <= b and (a, b) != (start, end) for a, b in titles)
 
 
-def _candidates(text: str, known: AliasMatcher) -> list[tuple[int, int, str]]:
-    """Every (start, end, agency_id) whose text is an alias, overlapping ones included."""
-    out = []
-    found = known.longest.search(text)
+def _longest_aliases(
+    texts: list[str], known: AliasMatcher
+) -> Iterator[tuple[int, list[Candidate]]]:
+    """Per text that holds an alias: its index and the (start, end, agency_id) of the longest
+    alias at every position of it where one begins.
+
+    One scan runs over all the texts joined by `known.separator`, which no alias holds, so no
+    match spans two texts; the many texts without an alias then cost nothing in Python.
+    """
+    joined = known.separator.join(texts)
+    ends = list(accumulate(len(text) + 1 for text in texts))  # each text's end, plus one
+    search, nested = known.longest.search, known.nested
+    found = search(joined)
     while found is not None:
-        start = found.start()
-        for length, agency_id in known.nested[found.group()]:
-            out.append((start, start + length, agency_id))
-        found = known.longest.search(text, start + 1)
-    return out
+        i = bisect_right(ends, found.start())
+        end, base, longest = ends[i], ends[i] - len(texts[i]) - 1, []
+        while found is not None and (start := found.start()) < end:
+            length, agency_id = nested[found.group()][-1]
+            longest.append((start - base, start - base + length, agency_id))
+            found = search(joined, start + 1)
+        yield i, longest
 
 
-def _longest_first(candidates: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _with_prefixes(text: str, known: AliasMatcher, longest: list[Candidate]) -> list[Candidate]:
+    """The candidates `longest` and every shorter alias that begins where one of them does."""
+    return [
+        (start, start + length, agency_id)
+        for start, end, _ in longest
+        for length, agency_id in known.nested[text[start:end]]
+    ]
+
+
+def _overlapping(candidates: list[Candidate]) -> bool:
+    """True when any two candidates (in start order, as `_longest_aliases` gives them) overlap."""
+    return any(a[1] > b[0] for a, b in pairwise(candidates))
+
+
+def _span_key(candidate: Candidate) -> tuple[int, int]:
+    """Sort key of `_longest_first`: longest first, then leftmost."""
+    return candidate[0] - candidate[1], candidate[0]
+
+
+def _longest_first(candidates: list[Candidate]) -> list[Candidate]:
     """The candidates kept longest first, then leftmost, skipping any that overlaps a kept one."""
-    chosen: list[tuple[int, int, str]] = []
-    for start, end, agency_id in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
-        if all(end <= a or b <= start for a, b, _ in chosen):
-            chosen.append((start, end, agency_id))
+    chosen: list[Candidate] = []
+    for candidate in sorted(candidates, key=_span_key):
+        start, end, _ = candidate
+        for a, b, _ in chosen:
+            if start < b and a < end:
+                break
+        else:
+            chosen.append(candidate)
     return sorted(chosen)
 
 
-def find_surfaces(text: str, known: AliasMatcher) -> list[tuple[int, int, str]]:
-    """Non-overlapping (start, end, agency_id) matches; longer wins; none inside a longer title."""
-    candidates = _candidates(text, known)
-    titles = _title_insides(text) if candidates else []
-    if titles:
-        candidates = [c for c in candidates if not _inside_title(c[0], c[1], titles)]
-    if len(candidates) > 1:  # one or none: nothing to choose between
-        candidates = _longest_first(candidates)
-    return candidates
+def _outside_titles(candidates: list[Candidate], titles: list[tuple[int, int]]) -> list[Candidate]:
+    """The candidates not inside a longer title."""
+    return [c for c in candidates if not _inside_title(c[0], c[1], titles)]
+
+
+def _surfaces(text: str, known: AliasMatcher, longest: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping (start, end, agency_id) matches in a text, given its `_longest_aliases`.
+
+    Longer wins, and none is inside a longer title. Every alias that overlaps others competes,
+    longest first (`_longest_first`). When the longest aliases at each start do not overlap
+    one another they all win, and the shorter ones starting with them lose to them, so only
+    then are those shorter ones looked at.
+    """
+    titles = _title_insides(text)
+    if titles:  # a shorter alias is inside a title whenever the longest one it begins is
+        longest = _outside_titles(longest, titles)
+    if len(longest) < 2 or not _overlapping(longest):
+        return longest
+    candidates = _with_prefixes(text, known, longest)
+    return _longest_first(_outside_titles(candidates, titles) if titles else candidates)
 
 
 class _RoleCues(NamedTuple):
@@ -221,21 +285,23 @@ class _RoleCues(NamedTuple):
 
     partner: tuple[str, ...]
     modifier: tuple[str, ...]
-    delimiters: tuple[str, ...]
+    opens_clause: re.Pattern  # fullmatches text[:start] when start opens a clause (after openers)
     enumerators: frozenset[str]
-    openers: re.Pattern
 
 
 @cache
 def _role_cues() -> _RoleCues:
     rules = role_rules()
     openers = "|".join(f"(?:{p})" for p in rules["subject_openers"])
+    delimiters = "|".join(map(re.escape, rules["clause_delimiters"]))
+    # up to and including the first character of the last delimiter (atomic: that one only),
+    # then nothing but openers
+    clause = f"(?>(?:(?s:.*)(?={delimiters})(?s:.))?)\\s*(?:(?:{openers})\\s*)*"
     return _RoleCues(
         partner=tuple(rules["partner_cues"]),
         modifier=tuple(rules["modifier_after"]),
-        delimiters=tuple(rules["clause_delimiters"]),
+        opens_clause=re.compile(clause),
         enumerators=frozenset(rules["enumerators"]),
-        openers=re.compile(f"\\s*(?:(?:{openers})\\s*)*"),
     )
 
 
@@ -253,39 +319,58 @@ def mention_role(text: str, start: int, end: int, previous: tuple[int, str] | No
         return "partner"
     if text.startswith(cues.modifier, end):
         return "mentioned"
-    # the last delimiter before the mention: max(text.rfind(d, 0, start)) over the delimiters
-    clause_start = max(map(text.rfind, cues.delimiters, repeat(0), repeat(start)))
-    if cues.openers.fullmatch(text, clause_start + 1, start):
+    if cues.opens_clause.fullmatch(text, 0, start):
         return "subject"
     if previous is not None and text[previous[0] : start] in cues.enumerators:
         return previous[1]
     return "mentioned"
 
 
-def _sentence_mentions(row: tuple, known: AliasMatcher) -> list[tuple]:
-    """Mention rows (MENTION_COLUMNS) of one sentence (its SENTENCE_COLUMNS values).
+def _matchable_texts(sentences: pd.DataFrame, texts: list[str]) -> list[str]:
+    """`matchable` of every sentence text, from the text_hans column when the table has one.
 
-    Offsets are into the whole report.
+    The build adds text_hans (the same hk2s rendering) before this stage, so the texts need not
+    be converted again.
     """
-    report_id, section_no, sentence_no, original, char_start = row
-    text = matchable(original)
-    rows, previous = [], None
-    for start, end, agency_id in find_surfaces(text, known):
-        role = mention_role(text, start, end, previous)
-        previous = (end, role)
-        rows.append(
-            (
-                report_id,
-                section_no,
-                sentence_no,
-                agency_id,
-                original[start:end],
-                role,
-                char_start + start,
-                char_start + end,
-            )
-        )
-    return rows
+    if "text_hans" not in sentences.columns:
+        return [matchable(text) for text in texts]
+    hans = sentences["text_hans"].tolist()
+    return [h if len(h) == len(t) else t for t, h in zip(texts, hans, strict=True)]
+
+
+def _found_mentions(texts: list[str], known: AliasMatcher) -> list[tuple[int, int, int, str, str]]:
+    """(sentence index, start, end, agency_id, role) of every mention, in sentence order."""
+    out = []
+    for i, longest in _longest_aliases(texts, known):
+        text, previous = texts[i], None
+        for start, end, agency_id in _surfaces(text, known, longest):
+            role = mention_role(text, start, end, previous)
+            previous = (end, role)
+            out.append((i, start, end, agency_id, role))
+    return out
+
+
+def _mention_frame(
+    sentences: pd.DataFrame, texts: list[str], found: list[tuple[int, int, int, str, str]]
+) -> pd.DataFrame:
+    """The mentions table (MENTION_COLUMNS) of `_found_mentions`; offsets into the whole report."""
+    rows, starts, ends, agency_ids, roles = (
+        map(list, zip(*found, strict=True)) if found else [[]] * 5
+    )
+    at = np.array(rows, dtype=np.intp)
+    offsets = sentences["char_start"].to_numpy()[at]
+    columns = {
+        "report_id": sentences["report_id"].array.take(at),
+        "section_no": sentences["section_no"].to_numpy()[at],
+        "sentence_no": sentences["sentence_no"].to_numpy()[at],
+        "agency_id": agency_ids,
+        "surface": [texts[i][s:e] for i, s, e in zip(rows, starts, ends, strict=True)],
+        "role": roles,
+        "char_start": offsets + np.array(starts, dtype=np.int64),
+        "char_end": offsets + np.array(ends, dtype=np.int64),
+    }
+    out = pd.DataFrame({c: pd.array(v, dtype=MENTION_DTYPES[c]) for c, v in columns.items()})
+    return out.sort_values(["report_id", "char_start"], kind="mergesort").reset_index(drop=True)
 
 
 def agency_mentions(sentences: pd.DataFrame, gazetteer: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -300,11 +385,9 @@ def agency_mentions(sentences: pd.DataFrame, gazetteer: pd.DataFrame | None = No
     if missing:
         raise ValueError(f"agency_mentions: sentences lack columns {missing}")
     known = _packaged_matcher() if gazetteer is None else alias_matcher(surface_index(gazetteer))
-    columns = [sentences[c].tolist() for c in SENTENCE_COLUMNS]
-    rows = [m for row in zip(*columns, strict=True) for m in _sentence_mentions(row, known)]
-    out = pd.DataFrame(rows, columns=MENTION_COLUMNS)
-    out = out.astype({c: "int64" if c in INT_COLUMNS else "str" for c in MENTION_COLUMNS})
-    return out.sort_values(["report_id", "char_start"], kind="mergesort").reset_index(drop=True)
+    texts = sentences["text"].tolist()
+    found = _found_mentions(_matchable_texts(sentences, texts), known)
+    return _mention_frame(sentences, texts, found)
 
 
 def lead_agencies(sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
@@ -315,20 +398,41 @@ def lead_agencies(sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
     (agency_roles.yaml `never_lead`: the city as a whole, 我市) never lead a section.
     The lead is missing when the section names no acting organisation.
     """
-    body = sentences[sentences["role"].eq("body") & sentences["section_no"].gt(0)]
-    sections = body[SECTION_KEYS].drop_duplicates()
-    where = sentences[["report_id", "sentence_no", "part", "role"]].rename(
-        columns={"role": "sentence_role"}
-    )
-    subjects = mentions[mentions["role"].eq("subject")].merge(
-        where, on=["report_id", "sentence_no"]
-    )
-    leading = subjects["sentence_role"].isin(["body", "heading"]) & ~subjects["agency_id"].isin(
-        role_rules()["never_lead"]
-    )
-    subjects = subjects[leading].assign(from_heading=lambda d: d["sentence_role"].eq("heading"))
-    first = subjects.sort_values(["from_heading", "char_start"], kind="mergesort")
-    first = first.drop_duplicates(SECTION_KEYS)[[*SECTION_KEYS, "agency_id"]]
-    out = sections.merge(first, on=SECTION_KEYS, how="left", validate="one_to_one")
-    out = out.rename(columns={"agency_id": "lead_agency_id"})
-    return out.sort_values(SECTION_KEYS, kind="mergesort").reset_index(drop=True)
+    report_ids, parts = sentences["report_id"].tolist(), sentences["part"].tolist()
+    numbered = sentences["role"].eq("body") & sentences["section_no"].gt(0)
+    keys = zip(report_ids, parts, sentences["section_no"].tolist(), strict=True)
+    sections = sorted(set(compress(keys, numbered.tolist())))
+    row = dict(zip(zip(report_ids, sentences["sentence_no"].tolist(), strict=True), count()))
+    leads = _section_leads(mentions, row, parts, sentences["role"].tolist())
+    columns = map(list, zip(*sections, strict=True)) if sections else [[]] * 3
+    out = {
+        c: pd.Series(v, dtype=sentences[c].dtype)
+        for c, v in zip(SECTION_KEYS, columns, strict=True)
+    }
+    lead = [leads.get(key, np.nan) for key in sections]
+    out["lead_agency_id"] = pd.Series(lead, dtype=mentions["agency_id"].dtype)
+    return pd.DataFrame(out)  # Series keep their dtypes: an object column stays object
+
+
+def _section_leads(
+    mentions: pd.DataFrame, row: dict[tuple, int], parts: list[int], roles: list[str]
+) -> dict[tuple, str]:
+    """The lead agency_id of each section (by SECTION_KEYS) that has one.
+
+    `row` finds a sentence's index in `parts` and `roles` by its (report_id, sentence_no).
+    Candidates are subject mentions, in body or heading sentences, of agencies that may lead;
+    body ones come first, then the earliest, then the first listed.
+    """
+    never = set(role_rules()["never_lead"])
+    columns = ["role", "report_id", "sentence_no", "section_no", "agency_id", "char_start"]
+    best: dict[tuple, tuple[tuple[bool, int], str]] = {}  # key -> (rank, agency_id)
+    for role, report_id, sentence_no, section_no, agency_id, char_start in zip(
+        *(mentions[c].tolist() for c in columns), strict=True
+    ):
+        i = row.get((report_id, sentence_no)) if role == "subject" else None
+        if i is None or roles[i] not in ("body", "heading") or agency_id in never:
+            continue
+        key, rank = (report_id, parts[i], section_no), (roles[i] == "heading", char_start)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, agency_id)
+    return {key: agency_id for key, (_, agency_id) in best.items()}

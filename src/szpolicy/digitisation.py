@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 import zlib
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import cache
+from itertools import accumulate, count
 from typing import NamedTuple
 
 import numpy as np
@@ -55,8 +57,12 @@ SCORE_COLUMNS = [
     "normalise",
     "use",
 ]
+INT_COLUMNS = ["section_no", "sentence_no", "char_start", "char_end"]
 CLAUSE_BREAKS = frozenset("，,；;：:。！？!?")
 PHRASE_BREAKS = CLAUSE_BREAKS | frozenset("、（）()《》〈〉")
+# matched at i: the text on to the next phrase break; matched up to i: up to the last clause break
+PHRASE_REST = re.compile(f"[^{re.escape(''.join(sorted(PHRASE_BREAKS)))}]*")
+TO_CLAUSE_BREAK = re.compile(f"(?s:.*)[{re.escape(''.join(sorted(CLAUSE_BREAKS)))}]")
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 ASCII_UPPER = re.compile("[A-Z]")
 WORD_CHAR = "[0-9A-Za-z]"  # the characters `_is_word_char` accepts
@@ -71,18 +77,36 @@ def _ascii_folded(text: str) -> str:
     return text.translate(ASCII_LOWER) if ASCII_UPPER.search(text) else text
 
 
-def _term_pattern(surface: str) -> str:
-    """Regex of one surface; a Latin or digit term does not match inside a Latin word or number.
+def _cases(ch: str) -> str:
+    """A character of an ASCII-lowercased surface and, if it is a Latin letter, its capital."""
+    return ch + ch.upper() if "a" <= ch <= "z" else ch
 
-    The check before a Latin or digit start follows the first character, so that every
-    alternative starts with a literal and the engine skips to positions where a term can begin.
+
+def _rest_pattern(surface: str) -> str:
+    """Regex of a surface after its first character; a Latin or digit end must end a word."""
+    rest = "".join(re.escape(c) if c == _cases(c) else f"[{_cases(c)}]" for c in surface[1:])
+    return rest + (f"(?!{WORD_CHAR})" if _is_word_char(surface[-1]) else "")
+
+
+def _alternation(longest_first: list[str]) -> str:
+    """A regex of the surfaces, matching them in the text as written with Latin letters in
+    either case, so that sentences need not be lowercased first.
+
+    It branches on the first character (數(?:字政府|據)|智(?:…)…), so the engine tries only the
+    surfaces that start with the character at hand, still in the given order. Every branch
+    starts with a literal (a Latin letter gets one branch per case), so the engine skips to
+    positions where a term can begin. A Latin or digit first character must not continue a
+    word; the check follows it.
     """
-    head, tail = re.escape(surface[0]), re.escape(surface[1:])
-    if _is_word_char(surface[0]):
-        head += f"(?<!{WORD_CHAR}.)"
-    if _is_word_char(surface[-1]):
-        tail += f"(?!{WORD_CHAR})"
-    return head + tail
+    rests: dict[str, list[str]] = {}
+    for surface in longest_first:
+        rests.setdefault(surface[0], []).append(_rest_pattern(surface))
+    branches = []
+    for first, alternatives in rests.items():
+        check = f"(?<!{WORD_CHAR}.)" if _is_word_char(first) else ""
+        for case in _cases(first):
+            branches.append(f"{re.escape(case)}{check}(?:{'|'.join(alternatives)})")
+    return "|".join(branches)
 
 
 class _Terms(NamedTuple):
@@ -90,6 +114,7 @@ class _Terms(NamedTuple):
 
     surfaces: dict[str, tuple[str, Term]]
     regex: re.Pattern
+    separator: str  # a character in no surface and not a word character, to join texts by
 
 
 @cache
@@ -98,31 +123,34 @@ def _terms(lexicon: Lexicon) -> _Terms:
 
     Alternatives are tried in order, longest first, so a match is the longest bounded surface
     at the leftmost position where one starts, and the next search resumes after it: the
-    leftmost-longest, non-overlapping rule. Run it on the ASCII-lowercased text.
+    leftmost-longest, non-overlapping rule. Look a match up in `surfaces` by its
+    `_ascii_folded` form.
     """
     surfaces = {form.translate(ASCII_LOWER): hit for form, hit in lexicon.surfaces().items()}
     longest_first = sorted(surfaces, key=len, reverse=True)
-    return _Terms(surfaces, re.compile("|".join(map(_term_pattern, longest_first))))
+    used = set("".join(surfaces))
+    chars = map(chr, count(ord("\n")))
+    separator = next(c for c in chars if c not in used and not _is_word_char(c))
+    return _Terms(surfaces, re.compile(_alternation(longest_first)), separator)
 
 
 def _in_title(text: str, start: int, brackets: Sequence[str]) -> bool:
     """True when position `start` lies inside an open title bracket such as 《…》."""
-    return any(
-        text.rfind(open_, 0, start) > text.rfind(close, 0, start) for open_, close in brackets
-    )
+    for opening, closing in brackets:
+        if text.rfind(opening, 0, start) > text.rfind(closing, 0, start):
+            return True
+    return False
 
 
-def _span_to(text: str, start: int, breaks: frozenset[str], backwards: bool = False) -> str:
-    """The text from `start` up to (or back to) the nearest break character."""
-    if backwards:
-        i = start
-        while i > 0 and text[i - 1] not in breaks:
-            i -= 1
-        return text[i:start]
-    j = start
-    while j < len(text) and text[j] not in breaks:
-        j += 1
-    return text[start:j]
+def _phrase_end(text: str, start: int) -> int:
+    """Where the phrase that goes on from `start` ends: at the next phrase break, or the end."""
+    return PHRASE_REST.match(text, start).end()
+
+
+def _clause_start(text: str, end: int) -> int:
+    """Where the clause that goes on to `end` starts: after the last clause break before it."""
+    last = TO_CLAUSE_BREAK.match(text, 0, end)  # backtracks from `end` in C to the last break
+    return last.end() if last else 0
 
 
 def _touches(text: str, word: str, start: int, end: int) -> bool:
@@ -159,8 +187,14 @@ def _cue_search(cues: Cues) -> _CueSearch:
 
 def classify(text: str, start: int, end: int, term: Term, lexicon: Lexicon) -> str | None:
     """Use of the hit text[start:end]: 'subject', 'tool', or None for an offline counterpart."""
+    return _use(text, start, end, term, lexicon, _cue_search(lexicon.cues))
+
+
+def _use(
+    text: str, start: int, end: int, term: Term, lexicon: Lexicon, search: _CueSearch
+) -> str | None:
+    """`classify`, given the `_CueSearch` of the lexicon's cues (found once for many hits)."""
     cues = lexicon.cues
-    search = _cue_search(cues)
     offline = search.any_offline.search(text) is not None  # rare: look closer only if present
     if offline and any(_touches(text, w, start, end) for w in cues.offline):
         return None
@@ -170,46 +204,64 @@ def classify(text: str, start: int, end: int, term: Term, lexicon: Lexicon) -> s
         return term.use
     if text.endswith(search.tool_heads, start, end):
         return "tool"
-    head = search.any_head.search(_span_to(text, end, PHRASE_BREAKS))
-    if head is not None and head.start() <= cues.head_window:
+    head = search.any_head.search(text, end, _phrase_end(text, end))
+    if head is not None and head.start() - end <= cues.head_window:
         return "tool"
-    if search.any_verb.search(_span_to(text, start, CLAUSE_BREAKS, backwards=True)):
+    if search.any_verb.search(text, _clause_start(text, start), start):
         return "tool"
     return lexicon.default_use
 
 
 def lexicon_hits(sentences: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
-    """One row per lexicon hit, with its tool/subject use and offsets into the whole report."""
-    terms = _terms(lexicon)
-    keys = ["report_id", "section_no", "sentence_no", "text", "char_start"]
-    rows = []
-    for report_id, section_no, sentence_no, text, char_start in zip(
-        *(sentences[k].tolist() for k in keys), strict=True
-    ):
-        for match in terms.regex.finditer(_ascii_folded(text)):
-            category, term = terms.surfaces[match.group()]
-            start, end = match.span()
-            use = classify(text, start, end, term, lexicon)
-            if use is None:
-                continue
-            rows.append(
-                (
-                    report_id,
-                    section_no,
-                    sentence_no,
-                    category,
-                    term.zh_hant,
-                    text[start:end],
-                    use,
-                    char_start + start,
-                    char_start + end,
-                    lexicon.name,
-                    lexicon.version,
-                )
-            )
-    hits = pd.DataFrame(rows, columns=HIT_COLUMNS)
-    ints = ["section_no", "sentence_no", "char_start", "char_end"]
-    hits[ints] = hits[ints].astype("int64")
+    """One row per lexicon hit, with its tool/subject use and offsets into the whole report.
+
+    One scan runs over all the sentences joined by `_Terms.separator`: no match spans two
+    sentences, and the join changes no word boundary (see `_alternation`).
+    """
+    terms, search = _terms(lexicon), _cue_search(lexicon.cues)
+    texts = sentences["text"].tolist()
+    ends = list(accumulate(len(text) + 1 for text in texts))  # each text's end, plus one
+    found = []
+    for match in terms.regex.finditer(terms.separator.join(texts)):
+        i = bisect_right(ends, match.start())
+        text, base = texts[i], ends[i] - len(texts[i]) - 1
+        start, end = match.start() - base, match.end() - base
+        category, term = terms.surfaces[_ascii_folded(match.group())]
+        use = _use(text, start, end, term, lexicon, search)
+        if use is not None:
+            found.append((i, category, term.zh_hant, start, end, use))
+    return _hit_frame(sentences, texts, found, lexicon)
+
+
+def _hit_frame(
+    sentences: pd.DataFrame, texts: list[str], found: list[tuple], lexicon: Lexicon
+) -> pd.DataFrame:
+    """The hits table of `lexicon_hits`' (sentence index, category, term, start, end, use) finds.
+
+    Offsets are into the whole report. Text columns are typed from their values, as in a frame
+    built from rows: object when there are no hits. Integer columns are int64.
+    """
+    if not found:
+        return pd.DataFrame([], columns=HIT_COLUMNS).astype(dict.fromkeys(INT_COLUMNS, "int64"))
+    rows, categories, terms, starts, ends, uses = map(list, zip(*found, strict=True))
+    report_ids = sentences["report_id"].tolist()
+    at = np.array(rows, dtype=np.intp)
+    offsets = sentences["char_start"].to_numpy(np.int64)[at]
+    hits = pd.DataFrame(
+        {
+            "report_id": [report_ids[i] for i in rows],
+            "section_no": sentences["section_no"].to_numpy(np.int64)[at],
+            "sentence_no": sentences["sentence_no"].to_numpy(np.int64)[at],
+            "category": categories,
+            "term": terms,
+            "surface": [texts[i][s:e] for i, s, e in zip(rows, starts, ends, strict=True)],
+            "use": uses,
+            "char_start": offsets + np.array(starts, dtype=np.int64),
+            "char_end": offsets + np.array(ends, dtype=np.int64),
+            "lexicon": [lexicon.name] * len(rows),
+            "lexicon_version": [lexicon.version] * len(rows),
+        }
+    )
     return hits.sort_values(["report_id", "char_start"], kind="mergesort").reset_index(drop=True)
 
 
