@@ -13,7 +13,7 @@ from importlib import resources
 import pandas as pd
 
 from .numerals import parse_number
-from .script import hans_aligned
+from .script import SENTENCES_CACHED, hans_aligned
 
 YEAR = r"(?:[12][0-9]{3}|[〇零一二三四五六七八九]{4})"
 MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
@@ -110,7 +110,7 @@ def find_dates(text: str) -> list[DateSpan]:
     return list(_dates(text))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=SENTENCES_CACHED)
 def _dates(text: str) -> tuple[DateSpan, ...]:
     """`find_dates`, cached: numbers and dates both need a sentence's dates."""
     folded = hans_aligned(text)
