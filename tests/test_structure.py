@@ -9,7 +9,15 @@ import pytest
 from szpolicy.errors import SzpolicyError
 from szpolicy.read import read_report
 from szpolicy.script import to_hans
-from szpolicy.structure import split_sentences, structure
+from szpolicy.structure import (
+    BLANK,
+    heading_styles,
+    is_boilerplate,
+    match_heading,
+    split_lines,
+    split_sentences,
+    structure,
+)
 
 BODY = "市婦聯開展活動12場，惠及3000人。活動獲得好評！"
 
@@ -179,8 +187,78 @@ def test_web_clutter_is_boilerplate(write_report, simplified):
     assert_lossless(doc, st)
 
 
+@pytest.mark.parametrize(
+    ("line", "clutter"),
+    [
+        ("当前位置：首页 > 工作动态", True),
+        ("Copyright © 2024", True),
+        ("COPYRIGHT 2024", True),
+        ("版权所有 深圳市人民政府", True),
+        ("粵ICP備12345號", True),
+        ("icp备12345号", True),
+        ("微信 微博 QQ空間", True),
+        ("qq", True),
+        ("【打印】【關閉窗口】", True),
+        ("返回頂部", True),
+        ("市婦聯開展活動12場，惠及3000人。", False),
+        ("一、加強立法", False),
+        ("打印本頁" + "很長的一句話" * 20, False),  # over max_chars: prose that mentions it
+    ],
+)
+def test_clutter_lines_in_both_scripts_and_any_case(line, clutter):
+    assert is_boilerplate(line) is clutter
+
+
 def test_annex_label_is_not_a_caption(write_report):
     text = report("一、甲", BODY + BODY, "圖為現場。", "附件：典型案例", "一、案例", BODY)
     doc, st = sentences_of(write_report(text))
     assert st.sections[0]["caption"] == "圖為現場。"
     assert [(s["part"], s["section_no"]) for s in st.sections] == [(1, 1), (2, 1)]
+
+
+def test_one_pass_cuts_each_line_as_split_sentences_does():
+    lines = [
+        "\ufeff導語……\u3000",
+        "",
+        "  \t",
+        "他說：「好。」 然後走了。（完）",
+        "\u3000\u3000一、加強立法 ",
+        "。。開頭是句號？！」後面\u00a0沒有句號\u3000\u3000",
+        "Copyright 2024 ©  版權所有",
+        "最後一行沒有換行",
+    ]
+    text = "\r\n".join(lines[:3]) + "\r" + "\n".join(lines[3:6]) + "\r\n\r\n" + "\n".join(lines[6:])
+    numbers = [1, 4, 5, 6, 8, 9]  # non-blank lines, counting \r\n, \r and \n as one break each
+    found = split_lines(text)  # lines and sentences from one pass over the whole text
+    assert [line.no for line in found] == numbers
+    for line, content in zip(found, [x for x in lines if x.strip(BLANK)], strict=True):
+        assert line.text == text[line.start : line.start + len(line.text)]
+        assert line.text == content.strip(BLANK)
+        assert line.sentences == split_sentences(line.text, line.start)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "第一章 總則",
+        "第12部分：工作",
+        "一、加強",
+        "十二、推進",
+        "\u3000三、標題",
+        "兩、",
+        "1、總體",
+        "1. 總體",
+        "1.5億元",
+        "（一）子",
+        "(二)子",
+        "甲、乙",
+        "",
+    ],
+)
+def test_one_heading_regex_takes_the_styles_in_priority_order(line):
+    first = next((s for s in heading_styles() if s.regex.match(line)), None)
+    heading = match_heading(line)
+    assert (heading.style if heading else None) == first
+    if heading:
+        m = first.regex.match(line)
+        assert (heading.label, heading.end) == (m.group("num"), m.end())

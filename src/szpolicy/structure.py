@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from importlib import resources
 from typing import NamedTuple
 
@@ -16,36 +16,51 @@ from .errors import SzpolicyError
 from .read import Document
 
 BLANK = " \t\u3000\u00a0\ufeff"
+ENDS = "。！？!?…"  # sentence-final punctuation
+CLOSERS = "」』”’）)】》〉\"'"  # closing quotes and brackets that stay with the sentence they close
 # A sentence as (leading blanks, rest): the matches tile the text, so offsets can be summed.
-SENTENCE = re.compile(rf"([{BLANK}]*)([^。！？!?…]*(?:[。！？!?…]+[」』”’）)】》〉\"']*|$))")
-# A line: edge blanks around its content (group 1: from its first to its last non-blank
-# character, or empty), then its line break or the end of the text.
-LINE = re.compile(
-    rf"[{BLANK}]*((?:[^\r\n{BLANK}](?:[^\r\n]*[^\r\n{BLANK}])?)?)[{BLANK}]*(?:\r\n|\r|\n|\Z)"
+SENTENCE = re.compile(rf"([{BLANK}]*)([^{ENDS}]*(?:[{ENDS}]+[{CLOSERS}]*|$))")
+# A whole text as tokens, blanks between them skipped: a line break (group 1) or a sentence of
+# one line, cut as SENTENCE cuts that line. A sentence starts at a non-blank and ends after its
+# final punctuation and closing quotes (possessive `*+`: no backtracking in a line without
+# them) or, lacking them, at the line's last non-blank.
+_IN_LINE = rf"[^{ENDS}\r\n]"
+_NON_BLANK = rf"[^{ENDS}{BLANK}\r\n]"
+_END = rf"[{ENDS}]+[{CLOSERS}]*"
+TOKEN = re.compile(
+    rf"(\r\n|\r|\n)|{_NON_BLANK}(?:{_IN_LINE}*+{_END}|(?:{_IN_LINE}*{_NON_BLANK})?)|{_END}"
 )
+HEADING_LEAD = f"[{BLANK}]*"  # blanks that may precede a heading
 CAPTION_MAX_CHARS = 60
 PROSE_MIN_CHARS = 40
 
 
 class Line(NamedTuple):
-    """One non-blank line: 1-based number and the offsets of its text without edge spaces.
+    """One non-blank line: 1-based number, the offset and text without edge spaces, and the
+    spans of its sentences.
 
     A named tuple, built three times faster than a frozen dataclass: reports have many lines.
     """
 
     no: int
     start: int
-    end: int
     text: str
+    sentences: list[tuple[int, int]]
+
+
+# Build a Line from a tuple, skipping the Python-level __new__ of named tuples: lines are many.
+_new_line = partial(tuple.__new__, Line)
 
 
 @dataclass(frozen=True)
 class Style:
-    """A heading style: its name, level (1 section, 2 sub-section) and line-start regex."""
+    """A heading style: its name, level (1 section, 2 sub-section), line-start regex and rank
+    (its place in the priority order)."""
 
     name: str
     level: int
     regex: re.Pattern
+    rank: int
 
 
 @dataclass(frozen=True)
@@ -79,10 +94,31 @@ def heading_styles() -> tuple[Style, ...]:
         Style(
             s["name"],
             s["level"],
-            re.compile(f"[{BLANK}]*" + s["pattern"].replace("{numeral}", spec["numeral"])),
+            re.compile(HEADING_LEAD + s["pattern"].replace("{numeral}", spec["numeral"])),
+            rank,
         )
-        for s in spec["styles"]
+        for rank, s in enumerate(spec["styles"])
     )
+
+
+@cache
+def _heading_regex() -> tuple[re.Pattern, dict[int, tuple[Style, int]]]:
+    """All heading styles as one regex, so that a line takes one match call, not one a style.
+
+    After the leading blanks, its alternatives are the styles' regexes as groups, tried in
+    priority order; the second value maps the group of each (the match's last group) to its
+    style and to the group of its number.
+    """
+    styles = heading_styles()
+    alternatives = (
+        f"(?P<s{s.rank}>"
+        + s.regex.pattern.removeprefix(HEADING_LEAD).replace("(?P<num>", f"(?P<n{s.rank}>")
+        + ")"
+        for s in styles
+    )
+    regex = re.compile(HEADING_LEAD + "(?:" + "|".join(alternatives) + ")")
+    groups = {regex.groupindex[f"s{s.rank}"]: (s, regex.groupindex[f"n{s.rank}"]) for s in styles}
+    return regex, groups
 
 
 @cache
@@ -99,12 +135,19 @@ def boilerplate_rules() -> tuple[int, tuple[re.Pattern, ...]]:
 
 
 def split_lines(text: str) -> list[Line]:
-    """Non-blank lines with offsets of their content (edge spaces, line ends excluded)."""
-    return [
-        Line(no, m.start(1), m.end(1), m.group(1))
-        for no, m in enumerate(LINE.finditer(text), start=1)
-        if m.start(1) < m.end(1)
-    ]
+    """Non-blank lines with offsets of their content (edge spaces, line ends excluded) and their
+    sentences, all from one regex pass over the text."""
+    lines, no, spans = [], 1, []
+    for m in TOKEN.finditer(text + "\n"):  # the added break closes the last line
+        if m.lastindex is None:
+            spans.append(m.span())
+            continue
+        if spans:
+            start, end = spans[0][0], spans[-1][1]
+            lines.append(_new_line((no, start, text[start:end], spans)))
+            spans = []
+        no += 1
+    return lines
 
 
 def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
@@ -118,30 +161,34 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     return spans
 
 
-@lru_cache(maxsize=4096)
 def is_boilerplate(line: str) -> bool:
-    """Web-page clutter (share buttons, breadcrumbs, print links, footers).
-
-    Cached: a site repeats its clutter on every page, and searching each pattern is slow.
-    """
-    max_chars, patterns = boilerplate_rules()
-    return len(line) <= max_chars and any(p.search(line) for p in patterns)
+    """Web-page clutter (share buttons, breadcrumbs, print links, footers): a short line that
+    matches a clutter pattern."""
+    return len(line) <= boilerplate_rules()[0] and _matches_clutter(line)
 
 
-@cache
-def _number(label: str) -> int:
-    """The value of a heading number (三, 十二, 12); headings reuse few labels, so cached."""
-    return int(cn2an.cn2an(label, "smart"))
+@lru_cache(maxsize=4096)
+def _matches_clutter(line: str) -> bool:
+    """Whether a clutter pattern is in the line (cached: sites repeat clutter on every page)."""
+    return any(pattern.search(line) for pattern in boilerplate_rules()[1])
 
 
 def match_heading(line: str) -> Heading | None:
     """The first heading style the line starts with, and its number."""
-    for style in heading_styles():
-        m = style.regex.match(line)
-        if m:
-            label = m.group("num")
-            return Heading(style, _number(label), label, m.end())
-    return None
+    regex, groups = _heading_regex()
+    m = regex.match(line)
+    if m is None:
+        return None
+    group = m.lastindex
+    return _heading(group, m.group(groups[group][1]), m.end())
+
+
+@cache
+def _heading(group: int, label: str, end: int) -> Heading:
+    """The heading that a match of a style's group, number label (三, 十二, 12) and end stands
+    for; headings reuse few of these, so cached."""
+    number = int(cn2an.cn2an(label, "smart"))
+    return Heading(_heading_regex()[1][group][0], number, label, end)
 
 
 def _looks_like_prose(line: str, heading: Heading) -> bool:
@@ -149,7 +196,7 @@ def _looks_like_prose(line: str, heading: Heading) -> bool:
     rest = line[heading.end :]
     if match_heading(rest[:8] + "、") or re.match(r"[0-9一二三四五六七八九十百千两兩]", rest):
         return True
-    return len(line) >= PROSE_MIN_CHARS and line[-1] in "。！？!?…"
+    return len(line) >= PROSE_MIN_CHARS and line[-1] in ENDS
 
 
 def _numbering_error(heading: Heading, last: Heading | None, seen: dict[int, int]) -> str:
@@ -179,85 +226,78 @@ def _top_style(lines: list[Line]) -> Style | None:
         if h and h.style.level == 1 and not _looks_like_prose(line.text, h):
             if h.number == 1:
                 return h.style
-            if line.text[-1] not in "。！？!?…":
+            if line.text[-1] not in ENDS:
                 candidates.append(h.style)
     return candidates[0] if candidates else None
 
 
 def _is_sub_style(style: Style, top: Style) -> bool:
-    order = [s.name for s in heading_styles()]
-    return style.level == 2 or order.index(style.name) > order.index(top.name)
+    return style.level == 2 or style.rank > top.rank
 
 
-def _label_lines(doc: Document, lines: list[Line]) -> list[tuple[Line, str, Heading | None]]:
-    """Give each line a kind (boilerplate, heading, subheading, text) and check the numbering."""
+def _new_group(part: int, section_no: int, heading: tuple[Line, Heading] | None) -> dict:
+    """A section's lines, as (line, kind, heading) from its heading line on, and its text lines."""
+    lines = [(heading[0], "heading", heading[1])] if heading else []
+    return {"part": part, "section_no": section_no, "heading": heading, "lines": lines, "text": []}
+
+
+def _group_lines(doc: Document, lines: list[Line]) -> list[dict]:
+    """Give each line a kind (boilerplate, heading, subheading, text), check the numbering, and
+    gather the lines by section: the preamble (section 0), then one group per heading."""
     top = _top_style(lines)
-    labelled, last, sub, seen = [], None, 0, {}
+    group = _new_group(1, 0, None)
+    groups, last, sub, seen = [group], None, 0, {}
     for line in lines:
         if is_boilerplate(line.text):
-            labelled.append((line, "boilerplate", None))
+            group["lines"].append((line, "boilerplate", None))
             continue
         h = match_heading(line.text)
-        if h and top and h.style == top:
-            if last is None and h.number == 1 or last and h.number == last.number + 1:
-                kind = "heading"
-            elif last and h.number == 1:
-                kind, seen = "heading", {}
-            elif _looks_like_prose(line.text, h):
-                kind = "text"
-            else:
+        if h and h.style is top:
+            restart = last is not None and h.number == 1  # a new part (an annex) begins
+            if h.number == (last.number + 1 if last else 1) or restart:
+                group = _new_group(group["part"] + restart, h.number, (line, h))
+                groups.append(group)
+                last, sub, seen = h, 0, {} if restart else seen
+                seen[h.number] = line.no
+                continue
+            if not _looks_like_prose(line.text, h):
                 col = line.start - doc.text.rfind("\n", 0, line.start)
                 raise SzpolicyError(_numbering_error(h, last, seen), doc.path, line.no, col)
-            if kind == "heading":
-                last, sub = h, 0
-                seen[h.number] = line.no
-        elif h and top and last and _is_sub_style(h.style, top) and h.number == sub + 1:
-            kind, sub = "subheading", h.number
-        else:
-            kind = "text"
-        labelled.append((line, kind, h if kind in ("heading", "subheading") else None))
-    return labelled
+        elif h and last and _is_sub_style(h.style, top) and h.number == sub + 1:
+            group["lines"].append((line, "subheading", h))
+            sub = h.number
+            continue
+        group["lines"].append((line, "text", None))
+        group["text"].append(line)
+    return groups
 
 
 def _caption_index(paragraphs: list[Line]) -> int | None:
-    """Index of the section's caption: a short one-sentence last line after longer text.
+    """Index of the section's caption: a short one-sentence last line after text at least twice
+    as long.
 
     An annex label (附件：…) closing the section is passed over: it introduces the next part.
     """
-    if paragraphs and annex_label().match(paragraphs[-1].text):
-        paragraphs = paragraphs[:-1]
-    if len(paragraphs) < 2:
+    last = len(paragraphs) - 1
+    if last >= 0 and annex_label().match(paragraphs[last].text):
+        last -= 1
+    if last < 1:
         return None
-    last = paragraphs[-1]
-    longest = max(len(p.text) for p in paragraphs[:-1])
-    one_sentence = len(split_sentences(last.text)) == 1
-    if one_sentence and len(last.text) <= CAPTION_MAX_CHARS and 2 * len(last.text) <= longest:
-        return len(paragraphs) - 1
+    caption = paragraphs[last]
+    if len(caption.sentences) == 1 and len(caption.text) <= CAPTION_MAX_CHARS:
+        for paragraph in paragraphs[:last]:
+            if len(paragraph.text) >= 2 * len(caption.text):
+                return last
     return None
 
 
 def structure(doc: Document) -> Structure:
     """Sections and sentences of a report; raises SzpolicyError on impossible numbering."""
-    lines = split_lines(doc.text)
-    labelled = _label_lines(doc, lines)
+    groups = _group_lines(doc, split_lines(doc.text))
     out = Structure()
-    if not any(kind == "heading" for _, kind, _ in labelled):
+    if len(groups) == 1:  # no headings: the whole report is section 1
         out.warnings.append(f"{doc.path}: no numbered headings; the report is one section")
         warnings.warn(out.warnings[-1], stacklevel=2)
-    groups: list[dict] = []  # one per section, plus the preamble (section 0)
-    current = {"part": 1, "section_no": 0, "heading": None, "lines": []}
-    groups.append(current)
-    part, prev_no = 1, 0
-    for line, kind, h in labelled:
-        if kind == "heading":
-            if h.number == 1 and prev_no:
-                part += 1
-            prev_no = h.number
-            current = {"part": part, "section_no": h.number, "heading": (line, h), "lines": []}
-            groups.append(current)
-        else:
-            current["lines"].append((line, kind, h))
-    if len(groups) == 1:  # no headings: the whole report is section 1
         groups[0]["section_no"] = 1
     for group in groups:
         _emit(doc, group, out)
@@ -266,36 +306,38 @@ def structure(doc: Document) -> Structure:
 
 def _emit(doc: Document, group: dict, out: Structure) -> None:
     """Append a section's rows and its sentences' rows to `out`."""
-    text_lines = [ln for ln, k, _ in group["lines"] if k == "text"]
-    body_lines = [ln for ln, k, _ in group["lines"] if k in ("text", "subheading")]
-    if group["heading"] and not text_lines:
-        line, h = group["heading"]
+    text_lines, heading = group["text"], group["heading"]
+    if heading and not text_lines:
+        line, h = heading
         raise SzpolicyError(f"section {h.label} has no body text", doc.path, line.no, 1)
     preamble = group["section_no"] == 0
-    caption = None if preamble or not group["heading"] else _caption_index(text_lines)
+    caption = None if preamble or not heading else _caption_index(text_lines)
     caption_line = text_lines[caption] if caption is not None else None
-    sub = 0
-    rows: list[tuple[Line, str, Heading | None]] = []
-    if group["heading"]:
-        rows.append((group["heading"][0], "heading", group["heading"][1]))
-    rows += group["lines"]
-    sentences, first_sentence = out.sentences, len(out.sentences)
+    lede = text_lines[0] if preamble and len(text_lines) > 1 else None
+    text, sentences, first_sentence = doc.text, out.sentences, len(out.sentences)
     report_id, part, section_no = doc.report_id, group["part"], group["section_no"]
-    for line, kind, h in rows:
-        if kind == "subheading":
-            sub = h.number
-        if kind == "boilerplate":
-            role = "boilerplate"
-        elif preamble:
-            role = "lede" if line is text_lines[0] and len(text_lines) > 1 else "intro"
-        elif line is caption_line:
-            role = "caption"
-        elif kind in ("heading", "subheading"):
-            role = kind
+    sentence_no, sub, n_paragraphs = first_sentence, 0, 0
+    paragraph_no = sentences[-1]["paragraph_no"] if sentences else 0
+    for line, kind, h in group["lines"]:
+        if kind == "text":
+            n_paragraphs += 1
+            if preamble:
+                role = "lede" if line is lede else "intro"
+            else:
+                role = "caption" if line is caption_line else "body"
+            later = role  # the role of the line's sentences after the first
+        elif kind == "boilerplate":
+            role = later = "boilerplate"
         else:
-            role = "body"
-        paragraph_no = sentences[-1]["paragraph_no"] + 1 if sentences else 1
-        for i, (start, end) in enumerate(split_sentences(line.text, line.start)):
+            if kind == "subheading":
+                n_paragraphs += 1
+                sub = h.number
+            role, later = kind, "body"
+        paragraph_no += 1
+        line_no = line.no
+        whole = line.text if len(line.sentences) == 1 else None  # reused, not copied
+        for start, end in line.sentences:
+            sentence_no += 1
             sentences.append(
                 {
                     "report_id": report_id,
@@ -303,29 +345,30 @@ def _emit(doc: Document, group: dict, out: Structure) -> None:
                     "section_no": section_no,
                     "subsection_no": sub,
                     "paragraph_no": paragraph_no,
-                    "sentence_no": len(sentences) + 1,
-                    "role": "body" if role in ("heading", "subheading") and i else role,
-                    "text": doc.text[start:end],
-                    "line_no": line.no,
+                    "sentence_no": sentence_no,
+                    "role": role,
+                    "text": whole or text[start:end],
+                    "line_no": line_no,
                     "char_start": start,
                     "char_end": end,
                 }
             )
+            role = later
     if preamble:
         return
-    heading_line, h = group["heading"] or (None, None)
-    spans = [(s["char_start"], s["char_end"]) for s in out.sentences[first_sentence:]]
+    h = heading[1] if heading else None
+    first = sentences[first_sentence]
     out.sections.append(
         {
-            "report_id": doc.report_id,
-            "part": group["part"],
-            "section_no": group["section_no"],
-            "numbering": heading_line.text[: h.end] if h else "",
-            "heading": out.sentences[first_sentence]["text"][h.end :].strip(BLANK) if h else "",
+            "report_id": report_id,
+            "part": part,
+            "section_no": section_no,
+            "numbering": heading[0].text[: h.end] if h else "",
+            "heading": first["text"][h.end :].strip(BLANK) if h else "",
             "caption": caption_line.text if caption_line else None,
-            "n_paragraphs": len(body_lines),
-            "n_sentences": len(spans),
-            "char_start": spans[0][0],
-            "char_end": spans[-1][1],
+            "n_paragraphs": n_paragraphs,
+            "n_sentences": sentence_no - first_sentence,
+            "char_start": first["char_start"],
+            "char_end": sentences[-1]["char_end"],
         }
     )
