@@ -119,8 +119,8 @@ def collect(
     """Process every report (in `jobs` processes), join the tables and validate them.
 
     Batches go in report_id order and every per-report table's key starts with report_id, so
-    the batches joined in order are sorted. With `csv_folder`, each table's CSV is written
-    there as its batches arrive.
+    the batches joined in order are sorted. With `csv_folder`, every table's CSV is written
+    there, the per-report ones as their batches arrive.
     """
     entries = sorted(entries, key=lambda e: e.report_id)
     bar = tqdm(total=len(entries), unit="report", disable=not progress, leave=False)
@@ -138,6 +138,8 @@ def collect(
     for f in files.values():
         f.close()
     joined = {"agencies": conform("agencies", load_gazetteer())}
+    if csv_folder:
+        (csv_folder / "agencies.csv").write_text(_csv(joined["agencies"]), encoding="utf-8")
     for name in list(parts):  # one table at a time, its batches freed as it is joined
         joined[name] = pd.concat(parts.pop(name), ignore_index=True)
     return {name: validate(name, joined[name]) for name in TABLES}
@@ -151,14 +153,12 @@ def _open_csv(folder: Path, table: str) -> TextIO:
 
 
 def _write(folder: Path, tables: dict[str, pd.DataFrame], fmt: str) -> None:
-    """Write the tables not written yet (every one but streamed CSVs) and datapackage.json."""
+    """Write datapackage.json, and the tables unless they are CSVs (`collect` wrote those)."""
     resources = []
     for name in TABLES:
         df = tables[name]
         if fmt == "csv":
             rel = f"{name}.csv"
-            if not (folder / rel).exists():
-                (folder / rel).write_text(_csv(df), encoding="utf-8")
         elif "report_id" in df:
             rel = name  # a folder partitioned by report: report_id=<id>/part-0.parquet
             df.to_parquet(
