@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
-from itertools import accumulate, compress, count, pairwise
+from itertools import compress, count, pairwise
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import yaml
 
+from . import joined
 from .schema import spec
 from .script import to_hans
 
@@ -153,9 +153,7 @@ def alias_matcher(index: dict[str, str]) -> AliasMatcher:
     branches = [f"{re.escape(first)}(?:{'|'.join(r)})" for first, r in rests.items()]
     nested = {surface: _prefix_aliases(surface, index) for surface in surfaces}
     pattern = "|".join(branches) or "(?!)"  # (?!): an empty index finds nothing
-    used = set("".join(surfaces))
-    separator = next(c for c in map(chr, count(ord("\n"))) if c not in used)
-    return AliasMatcher(re.compile(pattern), nested, separator)
+    return AliasMatcher(re.compile(pattern), nested, joined.separator(surfaces))
 
 
 def _prefix_aliases(surface: str, index: dict[str, str]) -> tuple[tuple[int, str], ...]:
@@ -212,17 +210,16 @@ def _longest_aliases(
     One scan runs over all the texts joined by `known.separator`, which no alias holds, so no
     match spans two texts; the many texts without an alias then cost nothing in Python.
     """
-    joined = known.separator.join(texts)
-    ends = list(accumulate(len(text) + 1 for text in texts))  # each text's end, plus one
+    whole, ends = joined.join(texts, known.separator)
     search, nested = known.longest.search, known.nested
-    found = search(joined)
+    found = search(whole)
     while found is not None:
-        i = bisect_right(ends, found.start())
-        end, base, longest = ends[i], ends[i] - len(texts[i]) - 1, []
-        while found is not None and (start := found.start()) < end:
+        i, base = joined.locate(ends, found.start())
+        longest = []
+        while found is not None and (start := found.start()) < ends[i]:
             length, agency_id = nested[found.group()][-1]
             longest.append((start - base, start - base + length, agency_id))
-            found = search(joined, start + 1)
+            found = search(whole, start + 1)
         yield i, longest
 
 

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import re
 import zlib
-from bisect import bisect_right
 from collections.abc import Sequence
 from functools import cache
-from itertools import accumulate, count
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from . import joined
 from .lexicon import Cues, Lexicon, Term
 from .parameters import check_choice
 
@@ -128,9 +127,7 @@ def _terms(lexicon: Lexicon) -> _Terms:
     """
     surfaces = {form.translate(ASCII_LOWER): hit for form, hit in lexicon.surfaces().items()}
     longest_first = sorted(surfaces, key=len, reverse=True)
-    used = set("".join(surfaces))
-    chars = map(chr, count(ord("\n")))
-    separator = next(c for c in chars if c not in used and not _is_word_char(c))
+    separator = joined.separator(surfaces, _is_word_char)
     return _Terms(surfaces, re.compile(_alternation(longest_first)), separator)
 
 
@@ -220,12 +217,11 @@ def lexicon_hits(sentences: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
     """
     terms, search = _terms(lexicon), _cue_search(lexicon.cues)
     texts = sentences["text"].tolist()
-    ends = list(accumulate(len(text) + 1 for text in texts))  # each text's end, plus one
+    whole, ends = joined.join(texts, terms.separator)
     found = []
-    for match in terms.regex.finditer(terms.separator.join(texts)):
-        i = bisect_right(ends, match.start())
-        text, base = texts[i], ends[i] - len(texts[i]) - 1
-        start, end = match.start() - base, match.end() - base
+    for match in terms.regex.finditer(whole):
+        i, base = joined.locate(ends, match.start())
+        text, start, end = texts[i], match.start() - base, match.end() - base
         category, term = terms.surfaces[_ascii_folded(match.group())]
         use = _use(text, start, end, term, lexicon, search)
         if use is not None:

@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 
 from .dates import find_dates
-from .numerals import CN_CHARS, NUMERAL, NUMERAL_RE, parse_number
+from .numerals import CN_CHARS, DIGIT, NUMERAL, NUMERAL_RE, parse_number
 from .script import hans_aligned
 from .segment import pos_tags
 
@@ -47,7 +47,7 @@ EXCLUDED_COLUMNS = [
 ]
 CLAUSE_END = "，。；：！？,;:!?"
 CLAUSE_END_RE = re.compile(f"[{CLAUSE_END}]")
-DIGIT_RE = re.compile("[0-9０-９]")
+DIGIT_RE = re.compile(DIGIT)
 PERCENT_RE = re.compile(f"百分之([0-9.{CN_CHARS}]+)")
 NOUN_FLAGS = ("n", "vn", "an", "j", "b", "a", "l", "s", "eng")
 VERB_FLAGS = ("v", "vd", "p")
@@ -70,6 +70,7 @@ class Rules:
     years: tuple[int, int, str]
     lexical: list[str]
     any_lexical: re.Pattern  # finds nothing in a sentence that has none of the lexical words
+    any_mark: re.Pattern  # finds nothing in a sentence without title or quote marks
     lexical_chars: str
     article: str
     direction_window: int
@@ -92,7 +93,7 @@ def _fold(word: str) -> str:
 def rules() -> Rules:
     """Load number_exclusions.yaml once."""
     raw = yaml.safe_load(_data("number_exclusions.yaml").read_text("utf-8"))
-    place = {"{n}": NUMERAL, "{cn}": f"[{CN_CHARS}]", "{ar}": r"[0-9０-９]+"}
+    place = {"{n}": NUMERAL, "{cn}": f"[{CN_CHARS}]", "{ar}": f"{DIGIT}+"}
 
     def compile_(regex: str) -> re.Pattern:
         for key, value in place.items():
@@ -117,6 +118,7 @@ def rules() -> Rules:
         years=(int(years["min"]), int(years["max"]), years["reason"]),
         lexical=[_fold(w) for w in raw["lexical"]],
         any_lexical=re.compile("|".join(re.escape(_fold(w)) for w in raw["lexical"]) or "(?!)"),
+        any_mark=_marks(titles["open"] + titles["close"] + quotes["open"] + quotes["close"]),
         lexical_chars=_fold(raw["lexical_chars"]),
         article=_fold(raw["indefinite_article"]),
         direction_window=int(raw["direction_window"]),
@@ -293,7 +295,7 @@ def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numer
     lexical = _word_spans(folded, r.lexical) if r.any_lexical.search(folded) else []
     span_rules = _span_rules(text, folded)
     titles = quotes = []
-    if _marks("".join(r.title_marks[:2] + r.quote_marks[:2])).search(folded):
+    if r.any_mark.search(folded):
         titles = _containers(folded, r.title_marks[0], r.title_marks[1], None)
         quotes = _containers(folded, *r.quote_marks[:2], r.quote_marks[3])
     for n in numerals:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
-from itertools import accumulate, count
 
 import pandas as pd
 
+from . import joined
 from .script import hans_aligned
 from .segment import pos_tags
 
@@ -91,8 +90,7 @@ def _citation_marks() -> tuple[re.Pattern, str]:
     """A regex finding a 《 or a kind (what `find_instruments` looks for first), and a
     character that neither holds, to join texts by."""
     marks = f"《|{_names_a_kind().pattern}"
-    used = set(marks)
-    return re.compile(marks), next(c for c in map(chr, count(ord("\n"))) if c not in used)
+    return re.compile(marks), joined.separator(marks)
 
 
 def _citing(folded: list[str]) -> list[int]:
@@ -102,8 +100,8 @@ def _citing(folded: list[str]) -> list[int]:
     two texts; the many texts that cite nothing then cost nothing more in Python.
     """
     marks, separator = _citation_marks()
-    ends = list(accumulate(len(text) + 1 for text in folded))  # each text's end, plus one
-    return sorted({bisect_right(ends, m.start()) for m in marks.finditer(separator.join(folded))})
+    whole, ends = joined.join(folded, separator)
+    return sorted({joined.locate(ends, m.start())[0] for m in marks.finditer(whole)})
 
 
 @cache
