@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import pandas as pd
@@ -18,7 +18,7 @@ import yaml
 
 from .dates import find_dates
 from .numerals import CN_CHARS, DIGIT, NUMERAL, NUMERAL_RE, parse_number
-from .script import hans_aligned
+from .script import SENTENCES_CACHED, hans_aligned
 from .segment import pos_tags
 
 INDICATOR_COLUMNS = [
@@ -481,6 +481,10 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
     ]
 
 
+# Sentences recur across a corpus (set phrases, a report's text reused the next year); their
+# rows are shared between calls and only read.
+_sentence_numbers_cached = lru_cache(maxsize=SENTENCES_CACHED)(sentence_numbers)
+
 Mention = tuple[int, int, str, str]  # (char_start, char_end, role, agency_id), report offsets
 SENTENCE_FIELDS = ["report_id", "part", "section_no", "sentence_no", "text", "char_start"]
 
@@ -526,10 +530,10 @@ def extract_numbers(
         ordered, SENTENCE_FIELDS
     ):
         here = grouped.get((report_id, sentence_no), [])
-        spans = [(start - offset, end - offset) for start, end, _, _ in here]
+        spans = tuple((start - offset, end - offset) for start, end, _, _ in here)
         subjects = [(start, agency) for start, _, role, agency in here if role == "subject"]
         lead = leads.get((report_id, part, section_no))
-        found, excluded = sentence_numbers(text, spans)
+        found, excluded = _sentence_numbers_cached(text, spans)
         key = (report_id, section_no, sentence_no)
         for row in found:
             start, end = row["start"] + offset, row["end"] + offset
