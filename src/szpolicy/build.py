@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
 
 import pandas as pd
 from tqdm import tqdm
 
 from . import paths
 from .agencies import load_gazetteer
+from .csvbytes import csv_bytes
 from .errors import SzpolicyError
 from .manifest import Entry, read_manifest, verify_hash
 from .read import read_report
@@ -79,7 +80,7 @@ def _read(entry: Entry) -> Report:
     return read_report(entry.path, entry.report_id), _source_file(entry.path), entry.title
 
 
-Batch = tuple[dict[str, pd.DataFrame], dict[str, str]]  # conformed tables, their CSV rows
+Batch = tuple[dict[str, pd.DataFrame], dict[str, bytes]]  # conformed tables, their CSV rows
 
 
 def process(entries: list[Entry], fmt: str = "csv") -> Batch:
@@ -91,11 +92,7 @@ def process(entries: list[Entry], fmt: str = "csv") -> Batch:
     tables = {name: conform(name, df) for name, df in batch_tables(map(_read, entries)).items()}
     if fmt != "csv":
         return tables, {}
-    return tables, {name: _csv(df, header=False) for name, df in tables.items()}
-
-
-def _csv(df: pd.DataFrame, header: bool = True) -> str:
-    return df.to_csv(index=False, header=header, lineterminator="\n")
+    return tables, {name: csv_bytes(df, header=False) for name, df in tables.items()}
 
 
 def _batches(entries: list[Entry], jobs: int) -> list[list[Entry]]:
@@ -131,24 +128,24 @@ def collect(
     for batch, (tables, rows) in zip(batches, _results(batches, jobs, fmt), strict=True):
         for name, df in tables.items():
             parts[name].append(df)
-        for name, text in rows.items():
-            files[name].write(text)
+        for name, data in rows.items():
+            files[name].write(data)
         bar.update(len(batch))
     bar.close()
     for f in files.values():
         f.close()
     joined = {"agencies": conform("agencies", load_gazetteer())}
     if csv_folder:
-        (csv_folder / "agencies.csv").write_text(_csv(joined["agencies"]), encoding="utf-8")
+        (csv_folder / "agencies.csv").write_bytes(csv_bytes(joined["agencies"]))
     for name in list(parts):  # one table at a time, its batches freed as it is joined
         joined[name] = pd.concat(parts.pop(name), ignore_index=True)
     return {name: validate(name, joined[name]) for name in TABLES}
 
 
-def _open_csv(folder: Path, table: str) -> TextIO:
+def _open_csv(folder: Path, table: str) -> BinaryIO:
     """A table's CSV file in `folder`, opened for its rows with the header written."""
-    f = (folder / f"{table}.csv").open("w", encoding="utf-8", newline="")
-    f.write(_csv(pd.DataFrame(columns=columns(table))))
+    f = (folder / f"{table}.csv").open("wb")
+    f.write(csv_bytes(pd.DataFrame(columns=columns(table))))
     return f
 
 

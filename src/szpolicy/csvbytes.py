@@ -1,0 +1,51 @@
+"""A table as CSV bytes (UTF-8), formatted column by column with Arrow compute kernels.
+
+Why not `DataFrame.to_csv`: it formats row by row through Python's csv module and took a fifth
+of a corpus build; these kernels give the same bytes in a third of the time. Why not
+`pyarrow.csv.write_csv`: it quotes every string, so the files would change for no reader's
+benefit. Fields are quoted as the csv module's QUOTE_MINIMAL does, carriage returns included.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+NEEDS_QUOTES = '[",\r\n]'
+TEXT = pa.large_string()
+QUOTE, EMPTY, COMMA, NEWLINE = (pa.scalar(s, TEXT) for s in ('"', "", ",", "\n"))
+
+
+def _fields(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """One column as CSV fields: missing values empty, strings quoted where they must be."""
+    if pa.types.is_floating(column.type):  # numpy's shortest repr, as pandas writes floats
+        values = column.to_numpy()
+        return pa.chunked_array([np.where(np.isnan(values), "", values.astype(str))], TEXT)
+    if pa.types.is_boolean(column.type):
+        return pc.fill_null(pc.if_else(column, "True", "False").cast(TEXT), EMPTY)
+    fields = pc.fill_null(column.cast(TEXT), EMPTY)
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return fields
+    escaped = pc.replace_substring(fields, '"', '""')
+    quoted = pc.binary_join_element_wise(QUOTE, escaped, QUOTE, EMPTY)
+    return pc.if_else(pc.match_substring_regex(fields, NEEDS_QUOTES), quoted, fields)
+
+
+def _data(lines: pa.LargeStringArray) -> memoryview:
+    """The values of a string array without nulls, end to end: the span of its data buffer."""
+    _, offsets, data = lines.buffers()
+    ends = np.frombuffer(offsets, np.int64)[lines.offset : lines.offset + len(lines) + 1]
+    return memoryview(data)[ends[0] : ends[-1]]
+
+
+def csv_bytes(df: pd.DataFrame, header: bool = True) -> bytes:
+    """The table as UTF-8 CSV with "\\n" line ends, no index, and a header line if asked."""
+    head = (",".join(df.columns) + "\n").encode() if header else b""
+    if df.empty:
+        return head
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    rows = pc.binary_join_element_wise(*map(_fields, table.columns), COMMA)
+    lines = pc.binary_join_element_wise(rows, NEWLINE, EMPTY)
+    return head + b"".join(map(_data, lines.chunks))
