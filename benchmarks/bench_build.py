@@ -30,7 +30,7 @@ STAGES = {
         "read_report": "read/decode",
         "conform": "conform+validate",
         "validate": "conform+validate",
-        "_csv": "CSV formatting",
+        "csv_bytes": "CSV formatting",
     },
     "szpolicy.tables": {
         "structure": "structure",
