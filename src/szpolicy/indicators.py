@@ -497,10 +497,11 @@ def _records(df: pd.DataFrame, columns: list[str]) -> zip:
 def _by_sentence(mentions: pd.DataFrame) -> dict[tuple[str, int], list[Mention]]:
     """(report_id, sentence_no) -> its mentions, ordered by char_start (stable)."""
     ordered = mentions.sort_values(["report_id", "char_start"], kind="mergesort")
-    columns = ["report_id", "sentence_no", "char_start", "char_end", "role", "agency_id"]
+    keys = _records(ordered, ["report_id", "sentence_no"])
+    found = _records(ordered, ["char_start", "char_end", "role", "agency_id"])
     out: dict[tuple[str, int], list[Mention]] = {}
-    for report_id, sentence_no, *mention in _records(ordered, columns):
-        out.setdefault((report_id, sentence_no), []).append(tuple(mention))
+    for key, mention in zip(keys, found, strict=True):
+        out.setdefault(key, []).append(mention)
     return out
 
 
@@ -529,11 +530,13 @@ def extract_numbers(
     for report_id, part, section_no, sentence_no, text, offset in _records(
         ordered, SENTENCE_FIELDS
     ):
-        here = grouped.get((report_id, sentence_no), [])
+        here = grouped.get((report_id, sentence_no), ())
         spans = tuple((start - offset, end - offset) for start, end, _, _ in here)
+        found, excluded = _sentence_numbers_cached(text, spans)
+        if not (found or excluded):
+            continue
         subjects = [(start, agency) for start, _, role, agency in here if role == "subject"]
         lead = leads.get((report_id, part, section_no))
-        found, excluded = _sentence_numbers_cached(text, spans)
         key = (report_id, section_no, sentence_no)
         for row in found:
             start, end = row["start"] + offset, row["end"] + offset
