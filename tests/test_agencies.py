@@ -314,6 +314,27 @@ def test_empty_and_malformed_input() -> None:
         agency_mentions(pd.DataFrame({"text": ["市婦聯"]}))
 
 
+@pytest.mark.parametrize("with_hans", [False, True])
+def test_recurring_sentences_keep_their_own_rows(seed: Document, with_hans: bool) -> None:
+    """A batch matches each distinct sentence once, yet each report keeps its own rows."""
+    reports = [
+        sentence_rows(seed.text, "a"),
+        sentence_rows(T2S.convert(seed.text), "b"),  # same Simplified rendering, other surfaces
+        sentence_rows(seed.text, "c"),
+    ]
+    if with_hans:
+        for sentences in reports:
+            sentences["text_hans"] = [HK2S.convert(t) for t in sentences["text"]]
+    batch = pd.concat(reports, ignore_index=True)
+    mentions = agency_mentions(batch)
+    one_by_one = [agency_mentions(sentences) for sentences in reports]
+    pd.testing.assert_frame_equal(mentions, pd.concat(one_by_one, ignore_index=True))
+    leads = [lead_agencies(s, m) for s, m in zip(reports, one_by_one, strict=True)]
+    pd.testing.assert_frame_equal(
+        lead_agencies(batch, mentions), pd.concat(leads, ignore_index=True)
+    )
+
+
 ALIASES = sorted({a for a in surface_index(load_gazetteer())})
 FILLER = st.text(alphabet="0123456789，。的了", max_size=4)
 

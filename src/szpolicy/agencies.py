@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache, partial
 from importlib import resources
 from importlib.resources.abc import Traversable
-from itertools import compress, count, pairwise
+from itertools import pairwise
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import yaml
 
-from . import joined
 from .schema import spec
-from .script import to_hans
+from .script import SENTENCES_CACHED, to_hans
 
 GAZETTEER = "agencies.csv"
 ROLE_RULES = "agency_roles.yaml"
@@ -134,7 +132,6 @@ class AliasMatcher(NamedTuple):
 
     longest: re.Pattern  # a search finds the next position where an alias begins, and its longest
     nested: dict[str, tuple[tuple[int, str], ...]]  # alias -> (length, agency_id) of its prefixes
-    separator: str  # a character no alias holds, to join texts by
 
 
 def alias_matcher(index: dict[str, str]) -> AliasMatcher:
@@ -143,8 +140,7 @@ def alias_matcher(index: dict[str, str]) -> AliasMatcher:
     The regex branches on the first character (市(?:人大常委會|人大|…)|區(?:…)…) rather than
     trying every alias in turn, so the engine skips to where an alias begins and checks few of
     them; within a branch the longest alias comes first. Every alias that starts at a position is
-    a prefix of the longest one there, so `nested` lists them all, shortest first. The separator
-    is the first character from the line break on that no alias holds.
+    a prefix of the longest one there, so `nested` lists them all, shortest first.
     """
     surfaces = sorted(filter(None, index), key=len, reverse=True)
     rests: dict[str, list[str]] = {}
@@ -153,7 +149,7 @@ def alias_matcher(index: dict[str, str]) -> AliasMatcher:
     branches = [f"{re.escape(first)}(?:{'|'.join(r)})" for first, r in rests.items()]
     nested = {surface: _prefix_aliases(surface, index) for surface in surfaces}
     pattern = "|".join(branches) or "(?!)"  # (?!): an empty index finds nothing
-    return AliasMatcher(re.compile(pattern), nested, joined.separator(surfaces))
+    return AliasMatcher(re.compile(pattern), nested)
 
 
 def _prefix_aliases(surface: str, index: dict[str, str]) -> tuple[tuple[int, str], ...]:
@@ -201,26 +197,17 @@ def _inside_title(start: int, end: int, titles: list[tuple[int, int]]) -> bool:
     return any(a <= start and end <= b and (a, b) != (start, end) for a, b in titles)
 
 
-def _longest_aliases(
-    texts: list[str], known: AliasMatcher
-) -> Iterator[tuple[int, list[Candidate]]]:
-    """Per text that holds an alias: its index and the (start, end, agency_id) of the longest
-    alias at every position of it where one begins.
-
-    One scan runs over all the texts joined by `known.separator`, which no alias holds, so no
-    match spans two texts; the many texts without an alias then cost nothing in Python.
-    """
-    whole, ends = joined.join(texts, known.separator)
+def _longest_aliases(text: str, known: AliasMatcher) -> list[Candidate]:
+    """The (start, end, agency_id) of the longest alias at every position where one begins."""
     search, nested = known.longest.search, known.nested
-    found = search(whole)
+    longest = []
+    found = search(text)
     while found is not None:
-        i, base = joined.locate(ends, found.start())
-        longest = []
-        while found is not None and (start := found.start()) < ends[i]:
-            length, agency_id = nested[found.group()][-1]
-            longest.append((start - base, start - base + length, agency_id))
-            found = search(whole, start + 1)
-        yield i, longest
+        start = found.start()
+        length, agency_id = nested[found.group()][-1]
+        longest.append((start, start + length, agency_id))
+        found = search(text, start + 1)
+    return longest
 
 
 def _with_prefixes(text: str, known: AliasMatcher, longest: list[Candidate]) -> list[Candidate]:
@@ -323,48 +310,95 @@ def mention_role(text: str, start: int, end: int, previous: tuple[int, str] | No
     return "mentioned"
 
 
-def _matchable_texts(sentences: pd.DataFrame, texts: list[str]) -> list[str]:
-    """`matchable` of every sentence text, from the text_hans column when the table has one.
+Mention = tuple[int, int, str, str]  # (start, end, agency_id, role) of a mention in a text
 
-    The build adds text_hans (the same hk2s rendering) before this stage, so the texts need not
-    be converted again.
+
+def _text_mentions(text: str, known: AliasMatcher) -> tuple[Mention, ...]:
+    """Every mention in one matchable text, in order."""
+    longest = _longest_aliases(text, known)
+    if not longest:
+        return ()
+    out, previous = [], None
+    for start, end, agency_id in _surfaces(text, known, longest):
+        role = mention_role(text, start, end, previous)
+        previous = (end, role)
+        out.append((start, end, agency_id, role))
+    return tuple(out)
+
+
+@lru_cache(maxsize=SENTENCES_CACHED)
+def _packaged_mentions(text: str) -> tuple[Mention, ...]:
+    """`_text_mentions` with the packaged gazetteer, cached: sentences recur across reports."""
+    return _text_mentions(text, _packaged_matcher())
+
+
+def _distinct_rows(columns: list[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
+    """Per row the number of its distinct values in `columns`, and the first row of each number.
+
+    Numbers follow first appearance; pandas finds them in C.
+    """
+    codes = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        column_codes, uniques = column.factorize(use_na_sentinel=False)
+        codes = codes * len(uniques) + column_codes
+    codes = pd.factorize(codes)[0]
+    return codes, np.unique(codes, return_index=True)[1]
+
+
+def _distinct_texts(sentences: pd.DataFrame) -> tuple[np.ndarray, list[str], list[str]]:
+    """Per sentence the number of its distinct text, and per number the text and its `matchable`.
+
+    Sentences recur across reports, so each distinct one is matched once. The build adds
+    text_hans (the same hk2s rendering) before this stage, so when the table has that column the
+    texts need not be converted again.
     """
     if "text_hans" not in sentences.columns:
-        return [matchable(text) for text in texts]
-    hans = sentences["text_hans"].tolist()
-    return [h if len(h) == len(t) else t for t, h in zip(texts, hans, strict=True)]
+        codes, first = _distinct_rows([sentences["text"]])
+        texts = sentences["text"].take(first).tolist()
+        return codes, texts, [matchable(text) for text in texts]
+    codes, first = _distinct_rows([sentences["text"], sentences["text_hans"]])
+    texts = sentences["text"].take(first).tolist()
+    hans = sentences["text_hans"].take(first).tolist()
+    return codes, texts, [h if len(h) == len(t) else t for t, h in zip(texts, hans, strict=True)]
 
 
-def _found_mentions(texts: list[str], known: AliasMatcher) -> list[tuple[int, int, int, str, str]]:
-    """(sentence index, start, end, agency_id, role) of every mention, in sentence order."""
-    out = []
-    for i, longest in _longest_aliases(texts, known):
-        text, previous = texts[i], None
-        for start, end, agency_id in _surfaces(text, known, longest):
-            role = mention_role(text, start, end, previous)
-            previous = (end, role)
-            out.append((i, start, end, agency_id, role))
-    return out
+def _repeated(codes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Spread a flat list of items, `counts[k]` per distinct value k in turn, over the rows.
+
+    Row i holds the items of its value codes[i]. Returns, for every item of every row in row
+    order, the row and the item's index in the flat list, computed in C for a whole batch.
+    """
+    per_row = counts[codes]
+    rows = np.repeat(np.arange(len(codes)), per_row)
+    row_begins = np.cumsum(per_row) - per_row
+    flat_begins = np.cumsum(counts) - counts
+    items = np.arange(len(rows)) + np.repeat(flat_begins[codes] - row_begins, per_row)
+    return rows, items
 
 
 def _mention_frame(
-    sentences: pd.DataFrame, texts: list[str], found: list[tuple[int, int, int, str, str]]
+    sentences: pd.DataFrame, codes: np.ndarray, texts: list[str], found: list[tuple[Mention, ...]]
 ) -> pd.DataFrame:
-    """The mentions table (MENTION_COLUMNS) of `_found_mentions`; offsets into the whole report."""
-    rows, starts, ends, agency_ids, roles = (
-        map(list, zip(*found, strict=True)) if found else [[]] * 5
+    """The mentions table (MENTION_COLUMNS) of every sentence, given the mentions `found` in each
+    distinct text (numbered by `codes`); offsets into the whole report.
+    """
+    counts = np.fromiter(map(len, found), dtype=np.intp, count=len(found))
+    rows, items = _repeated(codes, counts)
+    mentions = [m for ms in found for m in ms]
+    starts, ends, agency_ids, roles = (
+        map(list, zip(*mentions, strict=True)) if mentions else [[]] * 4
     )
-    at = np.array(rows, dtype=np.intp)
-    offsets = sentences["char_start"].to_numpy()[at]
+    surfaces = [text[s:e] for text, ms in zip(texts, found, strict=True) for s, e, _, _ in ms]
+    offsets = sentences["char_start"].to_numpy()[rows]
     columns = {
-        "report_id": sentences["report_id"].array.take(at),
-        "section_no": sentences["section_no"].to_numpy()[at],
-        "sentence_no": sentences["sentence_no"].to_numpy()[at],
-        "agency_id": agency_ids,
-        "surface": [texts[i][s:e] for i, s, e in zip(rows, starts, ends, strict=True)],
-        "role": roles,
-        "char_start": offsets + np.array(starts, dtype=np.int64),
-        "char_end": offsets + np.array(ends, dtype=np.int64),
+        "report_id": sentences["report_id"].array.take(rows),
+        "section_no": sentences["section_no"].to_numpy()[rows],
+        "sentence_no": sentences["sentence_no"].to_numpy()[rows],
+        "agency_id": pd.array(agency_ids, dtype="str").take(items),
+        "surface": pd.array(surfaces, dtype="str").take(items),
+        "role": pd.array(roles, dtype="str").take(items),
+        "char_start": offsets + np.array(starts, dtype=np.int64)[items],
+        "char_end": offsets + np.array(ends, dtype=np.int64)[items],
     }
     out = pd.DataFrame({c: pd.array(v, dtype=MENTION_DTYPES[c]) for c, v in columns.items()})
     return out.sort_values(["report_id", "char_start"], kind="mergesort").reset_index(drop=True)
@@ -381,10 +415,12 @@ def agency_mentions(sentences: pd.DataFrame, gazetteer: pd.DataFrame | None = No
     missing = [c for c in SENTENCE_COLUMNS if c not in sentences.columns]
     if missing:
         raise ValueError(f"agency_mentions: sentences lack columns {missing}")
-    known = _packaged_matcher() if gazetteer is None else alias_matcher(surface_index(gazetteer))
-    texts = sentences["text"].tolist()
-    found = _found_mentions(_matchable_texts(sentences, texts), known)
-    return _mention_frame(sentences, texts, found)
+    if gazetteer is None:
+        mentions_of = _packaged_mentions
+    else:
+        mentions_of = partial(_text_mentions, known=alias_matcher(surface_index(gazetteer)))
+    codes, texts, matchables = _distinct_texts(sentences)
+    return _mention_frame(sentences, codes, texts, [mentions_of(text) for text in matchables])
 
 
 def lead_agencies(sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
@@ -395,41 +431,27 @@ def lead_agencies(sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFra
     (agency_roles.yaml `never_lead`: the city as a whole, 我市) never lead a section.
     The lead is missing when the section names no acting organisation.
     """
-    report_ids, parts = sentences["report_id"].tolist(), sentences["part"].tolist()
     numbered = sentences["role"].eq("body") & sentences["section_no"].gt(0)
-    keys = zip(report_ids, parts, sentences["section_no"].tolist(), strict=True)
-    sections = sorted(set(compress(keys, numbered.tolist())))
-    row = dict(zip(zip(report_ids, sentences["sentence_no"].tolist(), strict=True), count()))
-    leads = _section_leads(mentions, row, parts, sentences["role"].tolist())
-    columns = map(list, zip(*sections, strict=True)) if sections else [[]] * 3
-    out = {
-        c: pd.Series(v, dtype=sentences[c].dtype)
-        for c, v in zip(SECTION_KEYS, columns, strict=True)
-    }
-    lead = [leads.get(key, np.nan) for key in sections]
-    out["lead_agency_id"] = pd.Series(lead, dtype=mentions["agency_id"].dtype)
-    return pd.DataFrame(out)  # Series keep their dtypes: an object column stays object
+    sections = sentences.loc[numbered, SECTION_KEYS].drop_duplicates().sort_values(SECTION_KEYS)
+    leads = _section_leads(sentences, mentions)
+    return sections.merge(leads, on=SECTION_KEYS, how="left")
 
 
-def _section_leads(
-    mentions: pd.DataFrame, row: dict[tuple, int], parts: list[int], roles: list[str]
-) -> dict[tuple, str]:
-    """The lead agency_id of each section (by SECTION_KEYS) that has one.
+def _section_leads(sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """The lead_agency_id of each section (by SECTION_KEYS) that has one.
 
-    `row` finds a sentence's index in `parts` and `roles` by its (report_id, sentence_no).
-    Candidates are subject mentions, in body or heading sentences, of agencies that may lead;
-    body ones come first, then the earliest, then the first listed.
+    Candidates are subject mentions, in body or heading sentences (the last one with the
+    mention's report_id and sentence_no), of agencies that may lead; body ones come first, then
+    the earliest, then the first listed.
     """
-    never = set(role_rules()["never_lead"])
-    columns = ["role", "report_id", "sentence_no", "section_no", "agency_id", "char_start"]
-    best: dict[tuple, tuple[tuple[bool, int], str]] = {}  # key -> (rank, agency_id)
-    for role, report_id, sentence_no, section_no, agency_id, char_start in zip(
-        *(mentions[c].tolist() for c in columns), strict=True
-    ):
-        i = row.get((report_id, sentence_no)) if role == "subject" else None
-        if i is None or roles[i] not in ("body", "heading") or agency_id in never:
-            continue
-        key, rank = (report_id, parts[i], section_no), (roles[i] == "heading", char_start)
-        if key not in best or rank < best[key][0]:
-            best[key] = (rank, agency_id)
-    return {key: agency_id for key, (_, agency_id) in best.items()}
+    never = role_rules()["never_lead"]
+    may_lead = mentions["role"].eq("subject") & ~mentions["agency_id"].isin(never)
+    columns = ["report_id", "sentence_no", "section_no", "agency_id", "char_start"]
+    candidates = mentions.loc[may_lead, columns].assign(listed=np.arange(may_lead.sum()))
+    located = ["report_id", "sentence_no"]
+    places = sentences[[*located, "part", "role"]].drop_duplicates(located, keep="last")
+    places = places[places["role"].isin(["body", "heading"])]
+    found = candidates.merge(places, on=located)
+    found["heading"] = found["role"].eq("heading")
+    found = found.sort_values(["heading", "char_start", "listed"]).drop_duplicates(SECTION_KEYS)
+    return found[[*SECTION_KEYS, "agency_id"]].rename(columns={"agency_id": "lead_agency_id"})

@@ -31,8 +31,8 @@ def batch_tables(reports: Iterable[Report]) -> dict[str, pd.DataFrame]:
     Each report is structured as it comes, so a bad report fails before the next is read.
     """
     structured = [(report, structure(report[0])) for report in reports]
-    sentences = pd.DataFrame([row for _, st in structured for row in st.sentences])
-    sentences["text_hans"] = [to_hans(t) for t in sentences["text"]]
+    sentences = _object_strings(pd.DataFrame([row for _, st in structured for row in st.sentences]))
+    sentences["text_hans"] = pd.Series([to_hans(t) for t in sentences["text"]], dtype=object)
     mentions = agency_mentions(sentences)
     sections = pd.DataFrame([row for _, st in structured for row in st.sections])
     sections["heading_hans"] = [to_hans(t) for t in sections["heading"]]
@@ -51,6 +51,11 @@ def batch_tables(reports: Iterable[Report]) -> dict[str, pd.DataFrame]:
         "legal_instruments": extract_instruments(sentences),
         "digitisation_hits": lexicon_hits(sentences, load_lexicon(DEFAULT_LEXICON)),
     }
+
+
+def _object_strings(df: pd.DataFrame) -> pd.DataFrame:
+    """String columns as Python objects: every stage reads them as lists, and conform types them."""
+    return df.astype({c: object for c in df.columns if df[c].dtype == "str"})
 
 
 def _report_row(
