@@ -28,9 +28,12 @@ def _fields(column: pa.ChunkedArray) -> pa.ChunkedArray:
     fields = pc.fill_null(column.cast(TEXT), EMPTY)
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
         return fields
+    needs_quotes = pc.match_substring_regex(fields, NEEDS_QUOTES)
+    if not pc.any(needs_quotes).as_py():  # most columns: ids, roles, units
+        return fields
     escaped = pc.replace_substring(fields, '"', '""')
     quoted = pc.binary_join_element_wise(QUOTE, escaped, QUOTE, EMPTY)
-    return pc.if_else(pc.match_substring_regex(fields, NEEDS_QUOTES), quoted, fields)
+    return pc.if_else(needs_quotes, quoted, fields)
 
 
 def _data(lines: pa.LargeStringArray) -> memoryview:
