@@ -155,10 +155,21 @@ def test_sentences_join_back_to_paragraphs(built):
 
 def test_annex_sections_keep_their_own_lead_agency(tmp_path, write_report):
     text = "導語……\n引言。\n一、甲\n市婦聯開展活動。全年開展12場。\n一、附件\n開展培訓5期。\n"
-    tables = build([write_report(text)], out=tmp_path / "out")
+    build([write_report(text)], out=tmp_path / "out")
+    tables = {name: szpolicy.load(name, tmp_path / "out") for name in ("sections", "indicators")}
     sections = tables["sections"].set_index(["part", "section_no"])
     assert sections.loc[(1, 1), "lead_agency_id"] == "city_womens_federation"
     assert pd.isna(sections.loc[(2, 1), "lead_agency_id"])
     agency = tables["indicators"].set_index("surface")["agency_id"]
     assert agency["12場"] == "city_womens_federation"
     assert pd.isna(agency["5期"])
+
+
+def test_parquet_tables_without_rows_still_load(tmp_path, write_report):
+    report = write_report("導語……\n引言。\n一、甲\n市婦聯開展活動。\n")
+    counts = build([report], out=tmp_path / "parquet", fmt="parquet")
+    assert counts["legal_instruments"] == 0 < counts["sentences"]
+    for name in TABLES:
+        df = szpolicy.load(name, tmp_path / "parquet")
+        assert len(df) == counts[name]
+        validate(name, df)  # exact columns and types, rows or not

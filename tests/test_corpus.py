@@ -7,6 +7,7 @@ import pytest
 
 import szpolicy
 from szpolicy.build import build
+from szpolicy.schema import TABLES
 from szpolicy.script import to_hans
 from szpolicy.testing import write_corpus
 
@@ -37,7 +38,10 @@ def corpus(tmp_path_factory):
 def built(corpus, tmp_path_factory):
     folder, _ = corpus
     out = tmp_path_factory.mktemp("out")
-    return build([folder], out=out / "csv", jobs=2), out
+    counts = build([folder], out=out / "csv", jobs=2)
+    tables = {name: szpolicy.load(name, out / "csv") for name in TABLES}
+    assert counts == {name: len(df) for name, df in tables.items()}
+    return tables, out
 
 
 def test_one_row_per_report_and_no_key_collisions(corpus, built):
@@ -77,5 +81,5 @@ def test_parquet_is_read_by_duckdb_directly(corpus, built):
     rows = duckdb.sql(query).fetchall()
     expected = tables["sentences"].groupby("report_id").size()
     assert rows == list(expected.items())
-    loaded = szpolicy.load("sentences", out / "parquet")
-    assert loaded.equals(tables["sentences"])
+    for name in TABLES:
+        assert szpolicy.load(name, out / "parquet").equals(tables[name]), name

@@ -6,6 +6,7 @@ import json
 import math
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from itertools import repeat
 from pathlib import Path
 from typing import BinaryIO
@@ -80,19 +81,21 @@ def _read(entry: Entry) -> Report:
     return read_report(entry.path, entry.report_id), _source_file(entry.path), entry.title
 
 
-Batch = tuple[dict[str, pd.DataFrame], dict[str, bytes]]  # conformed tables, their CSV rows
+Batch = dict[str, tuple[int, bytes | pd.DataFrame]]  # table -> (rows, CSV rows or the frame)
 
 
 def process(entries: list[Entry], fmt: str = "csv") -> Batch:
-    """The conformed tables of a batch of reports and, for CSV, their rows already formatted.
+    """The validated tables of a batch of reports: for CSV, their rows already formatted.
 
-    Reports are read as the previous one is structured. Formatting here, in the worker, lets the
-    workers share that cost instead of leaving it to the main process after they finish.
+    Reports are read as the previous one is structured. Validating and formatting here, in the
+    worker, lets the workers share that cost, and the main process need not keep the tables:
+    every per-report table's key starts with report_id, so no key repeats across batches.
     """
-    tables = {name: conform(name, df) for name, df in batch_tables(map(_read, entries)).items()}
-    if fmt != "csv":
-        return tables, {}
-    return tables, {name: csv_bytes(df, header=False) for name, df in tables.items()}
+    tables = batch_tables(map(_read, entries))
+    batch = {name: validate(name, conform(name, df)) for name, df in tables.items()}
+    if fmt == "csv":
+        return {name: (len(df), csv_bytes(df, header=False)) for name, df in batch.items()}
+    return {name: (len(df), df) for name, df in batch.items()}
 
 
 def _batches(entries: list[Entry], jobs: int) -> list[list[Entry]]:
@@ -111,35 +114,42 @@ def _results(batches: list[list[Entry]], jobs: int, fmt: str) -> Iterator[Batch]
 
 
 def collect(
-    entries: list[Entry], jobs: int = 1, progress: bool = False, csv_folder: Path | None = None
-) -> dict[str, pd.DataFrame]:
-    """Process every report (in `jobs` processes), join the tables and validate them.
+    entries: list[Entry], folder: Path, fmt: str = "csv", jobs: int = 1, progress: bool = False
+) -> dict[str, int]:
+    """Process every report (in `jobs` processes) and write every table to `folder`; row counts.
 
     Batches go in report_id order and every per-report table's key starts with report_id, so
-    the batches joined in order are sorted. With `csv_folder`, every table's CSV is written
-    there, the per-report ones as their batches arrive.
+    the rows appended batch by batch are sorted. Parquet tables are partitioned by report, so
+    each batch writes its own reports' files.
     """
     entries = sorted(entries, key=lambda e: e.report_id)
-    bar = tqdm(total=len(entries), unit="report", disable=not progress, leave=False)
-    parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES if t != "agencies"}
-    files = {t: _open_csv(csv_folder, t) for t in parts} if csv_folder else {}
+    gazetteer = validate("agencies", conform("agencies", load_gazetteer()))
+    counts = dict.fromkeys(TABLES, 0) | {"agencies": len(gazetteer)}
+    empty: dict[str, pd.DataFrame] = {}  # Parquet tables that had no rows in a batch
     batches = _batches(entries, jobs)
-    fmt = "csv" if csv_folder else "parquet"
-    for batch, (tables, rows) in zip(batches, _results(batches, jobs, fmt), strict=True):
-        for name, df in tables.items():
-            parts[name].append(df)
-        for name, data in rows.items():
-            files[name].write(data)
-        bar.update(len(batch))
-    bar.close()
-    for f in files.values():
-        f.close()
-    joined = {"agencies": conform("agencies", load_gazetteer())}
-    if csv_folder:
-        (csv_folder / "agencies.csv").write_bytes(csv_bytes(joined["agencies"]))
-    for name in list(parts):  # one table at a time, its batches freed as it is joined
-        joined[name] = pd.concat(parts.pop(name), ignore_index=True)
-    return {name: validate(name, joined[name]) for name in TABLES}
+    bar = tqdm(total=len(entries), unit="report", disable=not progress, leave=False)
+    with ExitStack() as stack, bar:
+        if fmt == "csv":
+            (folder / "agencies.csv").write_bytes(csv_bytes(gazetteer))
+            files = {
+                t: stack.enter_context(_open_csv(folder, t)) for t in TABLES if t != "agencies"
+            }
+        else:
+            gazetteer.to_parquet(folder / "agencies.parquet", index=False)
+        for batch, tables in zip(batches, _results(batches, jobs, fmt), strict=True):
+            for name, (n, rows) in tables.items():
+                counts[name] += n
+                if fmt == "csv":
+                    files[name].write(rows)
+                elif n:
+                    _write_partitions(folder, name, rows)
+                else:
+                    empty[name] = rows
+            bar.update(len(batch))
+    for name in (name for name in empty if not counts[name]):
+        (folder / name).mkdir()  # one file without rows, so readers still find the columns
+        empty[name].to_parquet(folder / name / "part-0.parquet", index=False)
+    return counts
 
 
 def _open_csv(folder: Path, table: str) -> BinaryIO:
@@ -149,25 +159,24 @@ def _open_csv(folder: Path, table: str) -> BinaryIO:
     return f
 
 
-def _write(folder: Path, tables: dict[str, pd.DataFrame], fmt: str) -> None:
-    """Write datapackage.json, and the tables unless they are CSVs (`collect` wrote those)."""
+def _write_partitions(folder: Path, table: str, df: pd.DataFrame) -> None:
+    """Add a table's rows to its folder partitioned by report: report_id=<id>/part-0.parquet."""
+    df.to_parquet(
+        folder / table,
+        index=False,
+        partition_cols=["report_id"],
+        basename_template="part-{i}.parquet",
+    )
+
+
+def _write_package(folder: Path, fmt: str) -> None:
+    """Write datapackage.json: every table's file, fields and keys."""
     resources = []
     for name in TABLES:
-        df = tables[name]
         if fmt == "csv":
-            rel = f"{name}.csv"
-        elif "report_id" in df:
-            rel = name  # a folder partitioned by report: report_id=<id>/part-0.parquet
-            df.to_parquet(
-                folder / rel,
-                index=False,
-                partition_cols=["report_id"],
-                basename_template="part-{i}.parquet",
-            )
-        else:
-            rel = f"{name}.parquet"
-            df.to_parquet(folder / rel, index=False)
-        resources.append(resource(name, rel))
+            resources.append(resource(name, f"{name}.csv"))
+        else:  # a folder partitioned by report, or one file for the gazetteer
+            resources.append(resource(name, f"{name}.parquet" if name == "agencies" else name))
     package = {
         "profile": "tabular-data-package",
         "name": "szpolicy-processed",
@@ -188,21 +197,24 @@ def build(
     jobs: int = 1,
     fmt: str = "csv",
     progress: bool = False,
-) -> dict[str, pd.DataFrame]:
-    """Build every table from the raw reports and write them to `out` atomically."""
+) -> dict[str, int]:
+    """Build every table from the raw reports and write them to `out` atomically; row counts.
+
+    The tables stay on disk (read them with `load`), so a corpus of any size fits in memory.
+    """
     if fmt not in FORMATS:
         raise SzpolicyError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out = Path(out)
     check_out_dir(out)  # before the work, not after it
     entries = resolve_inputs(raw)
-    tables: dict[str, pd.DataFrame] = {}
+    counts: dict[str, int] = {}
 
     def fill(folder: Path) -> None:
-        tables.update(collect(entries, jobs, progress, folder if fmt == "csv" else None))
-        _write(folder, tables, fmt)
+        counts.update(collect(entries, folder, fmt, jobs, progress))
+        _write_package(folder, fmt)
 
     write_atomically(out, fill)
-    return tables
+    return counts
 
 
 def load(name: str, folder: str | Path = paths.PROCESSED) -> pd.DataFrame:

@@ -14,9 +14,8 @@ def _build(args: argparse.Namespace) -> None:
     from .build import build
 
     out = Path(args.out).resolve()
-    tables = build(args.raw, out, jobs=args.jobs, fmt=args.format, progress=sys.stderr.isatty())
-    counts = ", ".join(f"{name} {len(df)}" for name, df in tables.items())
-    print(f"szpolicy: wrote {out} ({counts})")
+    counts = build(args.raw, out, jobs=args.jobs, fmt=args.format, progress=sys.stderr.isatty())
+    print(f"szpolicy: wrote {out} ({', '.join(f'{name} {n}' for name, n in counts.items())})")
 
 
 def _add_raw(args: argparse.Namespace) -> None:
