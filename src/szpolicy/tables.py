@@ -31,7 +31,7 @@ def batch_tables(reports: Iterable[Report]) -> dict[str, pd.DataFrame]:
     Each report is structured as it comes, so a bad report fails before the next is read.
     """
     structured = [(report, structure(report[0])) for report in reports]
-    sentences = _object_strings(pd.DataFrame([row for _, st in structured for row in st.sentences]))
+    sentences = _frame([row for _, st in structured for row in st.sentences])
     sentences["text_hans"] = pd.Series([to_hans(t) for t in sentences["text"]], dtype=object)
     mentions = agency_mentions(sentences)
     sections = pd.DataFrame([row for _, st in structured for row in st.sections])
@@ -53,9 +53,16 @@ def batch_tables(reports: Iterable[Report]) -> dict[str, pd.DataFrame]:
     }
 
 
-def _object_strings(df: pd.DataFrame) -> pd.DataFrame:
-    """String columns as Python objects: every stage reads them as lists, and conform types them."""
-    return df.astype({c: object for c in df.columns if df[c].dtype == "str"})
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    """Row dicts as a frame, built by column; text stays Python strings, as every stage reads it
+    as lists (conform types the tables at the end)."""
+    columns = {key: [row[key] for row in rows] for key in rows[0]} if rows else {}
+    return pd.DataFrame(
+        {
+            k: pd.Series(v, dtype=object if isinstance(v[0], str) else None)
+            for k, v in columns.items()
+        }
+    )
 
 
 def _report_row(
