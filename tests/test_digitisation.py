@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -169,6 +170,35 @@ def test_hits_never_overlap_and_match_their_offsets(pieces) -> None:
     spans = list(zip(hits["char_start"] - 100, hits["char_end"] - 100, strict=True))
     assert all(text[a:b] == s for (a, b), s in zip(spans, hits["surface"], strict=True))
     assert all(b <= c for (_, b), (c, _) in zip(spans, spans[1:], strict=False))
+
+
+def test_recurring_sentences_keep_their_own_rows(text: str) -> None:
+    """A batch scans each distinct sentence once, yet each report keeps its own rows, whether
+    its strings are Python objects (as the build passes them) or pandas 'str' columns."""
+    reports = [
+        sentence_rows(text, "a"),
+        sentence_rows(HK2S.convert(text), "b"),  # other surfaces, other offsets
+        sentence_rows(text, "c"),
+    ]
+    one_by_one = pd.concat([lexicon_hits(s, FULL) for s in reports], ignore_index=True)
+    batch = pd.concat(reports, ignore_index=True)
+    assert batch["text"].duplicated().any()
+    for strings in ("str", object):
+        typed = batch.astype({"report_id": strings, "text": strings})
+        pd.testing.assert_frame_equal(lexicon_hits(typed, FULL), one_by_one)
+
+
+def test_lexicons_never_share_hits(seed) -> None:
+    """Hits are kept per sentence text and lexicon: a lexicon loaded otherwise gets its own."""
+    sentences, hits = seed[0], seed[2]
+    tool_default = lexicon_hits(sentences, replace(FULL, default_use="tool"))
+    assert (tool_default["use"] == "tool").sum() > (hits["use"] == "tool").sum()
+    pd.testing.assert_frame_equal(tool_default.drop(columns="use"), hits.drop(columns="use"))
+    narrow_lexicon = load_lexicon("digitisation_lexicon_narrow")
+    narrow = lexicon_hits(sentences, narrow_lexicon)
+    assert set(narrow["term"]) <= {t.zh_hant for c in narrow_lexicon.categories for t in c.terms}
+    assert set(narrow["term"]) < set(hits["term"])
+    pd.testing.assert_frame_equal(lexicon_hits(sentences, FULL), hits)
 
 
 def test_score_table_has_the_documented_columns_and_order(seed) -> None:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .distinct import distinct_rows, repeated
 from .schema import spec
 from .script import SENTENCES_CACHED, to_hans
 
@@ -332,19 +333,6 @@ def _packaged_mentions(text: str) -> tuple[Mention, ...]:
     return _text_mentions(text, _packaged_matcher())
 
 
-def _distinct_rows(columns: list[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
-    """Per row the number of its distinct values in `columns`, and the first row of each number.
-
-    Numbers follow first appearance; pandas finds them in C.
-    """
-    codes = np.zeros(len(columns[0]), dtype=np.int64)
-    for column in columns:
-        column_codes, uniques = column.factorize(use_na_sentinel=False)
-        codes = codes * len(uniques) + column_codes
-    codes = pd.factorize(codes)[0]
-    return codes, np.unique(codes, return_index=True)[1]
-
-
 def _distinct_texts(sentences: pd.DataFrame) -> tuple[np.ndarray, list[str], list[str]]:
     """Per sentence the number of its distinct text, and per number the text and its `matchable`.
 
@@ -353,27 +341,13 @@ def _distinct_texts(sentences: pd.DataFrame) -> tuple[np.ndarray, list[str], lis
     texts need not be converted again.
     """
     if "text_hans" not in sentences.columns:
-        codes, first = _distinct_rows([sentences["text"]])
+        codes, first = distinct_rows([sentences["text"]])
         texts = sentences["text"].take(first).tolist()
         return codes, texts, [matchable(text) for text in texts]
-    codes, first = _distinct_rows([sentences["text"], sentences["text_hans"]])
+    codes, first = distinct_rows([sentences["text"], sentences["text_hans"]])
     texts = sentences["text"].take(first).tolist()
     hans = sentences["text_hans"].take(first).tolist()
     return codes, texts, [h if len(h) == len(t) else t for t, h in zip(texts, hans, strict=True)]
-
-
-def _repeated(codes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Spread a flat list of items, `counts[k]` per distinct value k in turn, over the rows.
-
-    Row i holds the items of its value codes[i]. Returns, for every item of every row in row
-    order, the row and the item's index in the flat list, computed in C for a whole batch.
-    """
-    per_row = counts[codes]
-    rows = np.repeat(np.arange(len(codes)), per_row)
-    row_begins = np.cumsum(per_row) - per_row
-    flat_begins = np.cumsum(counts) - counts
-    items = np.arange(len(rows)) + np.repeat(flat_begins[codes] - row_begins, per_row)
-    return rows, items
 
 
 def _mention_frame(
@@ -383,7 +357,7 @@ def _mention_frame(
     distinct text (numbered by `codes`); offsets into the whole report.
     """
     counts = np.fromiter(map(len, found), dtype=np.intp, count=len(found))
-    rows, items = _repeated(codes, counts)
+    rows, items = repeated(codes, counts)
     mentions = [m for ms in found for m in ms]
     starts, ends, agency_ids, roles = (
         map(list, zip(*mentions, strict=True)) if mentions else [[]] * 4

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Sequence
-from functools import cache
+from collections.abc import Callable, Sequence
+from functools import cache, lru_cache, partial
+from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from . import joined
+from .distinct import distinct_rows, distinct_values, repeated
 from .lexicon import Cues, Lexicon, Term
 from .parameters import check_choice
+from .script import SENTENCES_CACHED
 
 NORMALISATIONS = ("per_1000_chars", "per_sentence", "raw")
 USE_CHOICES = ("tool", "subject", "all")
@@ -65,6 +67,7 @@ TO_CLAUSE_BREAK = re.compile(f"(?s:.*)[{re.escape(''.join(sorted(CLAUSE_BREAKS))
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 ASCII_UPPER = re.compile("[A-Z]")
 WORD_CHAR = "[0-9A-Za-z]"  # the characters `_is_word_char` accepts
+LEXICONS_CACHED = 8  # lexicons whose hits per sentence text are kept (notebooks compare a few)
 
 
 def _is_word_char(ch: str) -> bool:
@@ -113,7 +116,6 @@ class _Terms(NamedTuple):
 
     surfaces: dict[str, tuple[str, Term]]
     regex: re.Pattern
-    separator: str  # a character in no surface and not a word character, to join texts by
 
 
 @cache
@@ -127,8 +129,7 @@ def _terms(lexicon: Lexicon) -> _Terms:
     """
     surfaces = {form.translate(ASCII_LOWER): hit for form, hit in lexicon.surfaces().items()}
     longest_first = sorted(surfaces, key=len, reverse=True)
-    separator = joined.separator(surfaces, _is_word_char)
-    return _Terms(surfaces, re.compile(_alternation(longest_first)), separator)
+    return _Terms(surfaces, re.compile(_alternation(longest_first)))
 
 
 def _in_title(text: str, start: int, brackets: Sequence[str]) -> bool:
@@ -209,56 +210,104 @@ def _use(
     return lexicon.default_use
 
 
-def lexicon_hits(sentences: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
-    """One row per lexicon hit, with its tool/subject use and offsets into the whole report.
+Hit = tuple[str, str, int, int, str]  # (category, term, start, end, use) of a hit in a text
 
-    One scan runs over all the sentences joined by `_Terms.separator`: no match spans two
-    sentences, and the join changes no word boundary (see `_alternation`).
-    """
-    terms, search = _terms(lexicon), _cue_search(lexicon.cues)
-    texts = sentences["text"].tolist()
-    whole, ends = joined.join(texts, terms.separator)
+
+def _text_hits(text: str, lexicon: Lexicon, terms: _Terms, search: _CueSearch) -> tuple[Hit, ...]:
+    """Every hit in one text with its use, in order; offline counterparts are left out."""
     found = []
-    for match in terms.regex.finditer(whole):
-        i, base = joined.locate(ends, match.start())
-        text, start, end = texts[i], match.start() - base, match.end() - base
+    for match in terms.regex.finditer(text):
+        start, end = match.span()
         category, term = terms.surfaces[_ascii_folded(match.group())]
         use = _use(text, start, end, term, lexicon, search)
         if use is not None:
-            found.append((i, category, term.zh_hant, start, end, use))
-    return _hit_frame(sentences, texts, found, lexicon)
+            found.append((category, term.zh_hant, start, end, use))
+    return tuple(found)
+
+
+@lru_cache(maxsize=LEXICONS_CACHED)
+def _cached_hits(lexicon: Lexicon) -> Callable[[str], tuple[Hit, ...]]:
+    """`_text_hits` with one lexicon, cached per text: sentences recur across reports.
+
+    Keyed by the lexicon's value, so lexicons loaded with other parameters never share hits.
+    """
+    hits = partial(
+        _text_hits, lexicon=lexicon, terms=_terms(lexicon), search=_cue_search(lexicon.cues)
+    )
+    return lru_cache(maxsize=SENTENCES_CACHED)(hits)
+
+
+def lexicon_hits(sentences: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
+    """One row per lexicon hit, with its tool/subject use and offsets into the whole report.
+
+    Each distinct sentence text is scanned once; its hits go to every sentence with that text.
+    """
+    codes, texts = _distinct_texts(sentences["text"])
+    hits_of = _cached_hits(lexicon)
+    return _hit_frame(sentences, codes, texts, [hits_of(text) for text in texts], lexicon)
+
+
+def _distinct_texts(texts: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Per sentence the number of its distinct text, and per number the text.
+
+    The build passes Python-object columns, which are numbered fastest as a list; pandas numbers
+    other columns (its 'str' dtype) in C.
+    """
+    if texts.dtype == object:
+        return distinct_values(texts.tolist())
+    codes, first = distinct_rows([texts])
+    return codes, texts.take(first).tolist()
 
 
 def _hit_frame(
-    sentences: pd.DataFrame, texts: list[str], found: list[tuple], lexicon: Lexicon
+    sentences: pd.DataFrame,
+    codes: np.ndarray,
+    texts: list[str],
+    found: list[tuple[Hit, ...]],
+    lexicon: Lexicon,
 ) -> pd.DataFrame:
-    """The hits table of `lexicon_hits`' (sentence index, category, term, start, end, use) finds.
+    """The hits table of every sentence, given the hits `found` in each distinct text (numbered
+    by `codes`); offsets into the whole report.
 
-    Offsets are into the whole report. Text columns are typed from their values, as in a frame
-    built from rows: object when there are no hits. Integer columns are int64.
+    report_id is typed from its values, as in a frame built from rows; the other text columns
+    hold strings only, so they are 'str' arrays, taken in C. Text columns are object when there
+    are no hits. Integer columns are int64.
     """
-    if not found:
+    counts = np.fromiter(map(len, found), dtype=np.intp, count=len(found))
+    if not counts.any():
         return pd.DataFrame([], columns=HIT_COLUMNS).astype(dict.fromkeys(INT_COLUMNS, "int64"))
-    rows, categories, terms, starts, ends, uses = map(list, zip(*found, strict=True))
-    report_ids = sentences["report_id"].tolist()
-    at = np.array(rows, dtype=np.intp)
-    offsets = sentences["char_start"].to_numpy(np.int64)[at]
-    hits = pd.DataFrame(
+    rows, items = repeated(codes, counts)
+    categories, terms, starts, ends, uses = zip(*chain.from_iterable(found), strict=True)
+    surfaces = [
+        text[s:e] for text, hits in zip(texts, found, strict=True) for _, _, s, e, _ in hits
+    ]
+    offsets = sentences["char_start"].to_numpy(np.int64)[rows]
+    frame = pd.DataFrame(
         {
-            "report_id": [report_ids[i] for i in rows],
-            "section_no": sentences["section_no"].to_numpy(np.int64)[at],
-            "sentence_no": sentences["sentence_no"].to_numpy(np.int64)[at],
-            "category": categories,
-            "term": terms,
-            "surface": [texts[i][s:e] for i, s, e in zip(rows, starts, ends, strict=True)],
-            "use": uses,
-            "char_start": offsets + np.array(starts, dtype=np.int64),
-            "char_end": offsets + np.array(ends, dtype=np.int64),
-            "lexicon": [lexicon.name] * len(rows),
-            "lexicon_version": [lexicon.version] * len(rows),
+            "report_id": sentences["report_id"].to_numpy(object)[rows].tolist(),
+            "section_no": sentences["section_no"].to_numpy(np.int64)[rows],
+            "sentence_no": sentences["sentence_no"].to_numpy(np.int64)[rows],
+            "category": _strings(categories).take(items),
+            "term": _strings(terms).take(items),
+            "surface": _strings(surfaces).take(items),
+            "use": _strings(uses).take(items),
+            "char_start": offsets + np.array(starts, dtype=np.int64)[items],
+            "char_end": offsets + np.array(ends, dtype=np.int64)[items],
+            "lexicon": _copies(lexicon.name, len(rows)),
+            "lexicon_version": _copies(lexicon.version, len(rows)),
         }
     )
-    return hits.sort_values(["report_id", "char_start"], kind="mergesort").reset_index(drop=True)
+    return frame.sort_values(["report_id", "char_start"], kind="mergesort").reset_index(drop=True)
+
+
+def _strings(values: Sequence[str]) -> pd.api.extensions.ExtensionArray:
+    """The strings as the pandas 'str' array a frame would build of them, to take from in C."""
+    return pd.array(values, dtype="str")
+
+
+def _copies(value: str, n: int) -> pd.api.extensions.ExtensionArray:
+    """`n` copies of a string as a 'str' array, taken in C from an array of one."""
+    return _strings([value]).take(np.zeros(n, dtype=np.intp))
 
 
 def _require_columns(df: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
