@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from szpolicy import schema
-from szpolicy.dates import extract_dates, find_dates, report_year
+from szpolicy.dates import REVIEW_RE, extract_dates, find_dates, report_year
+from szpolicy.numerals import parse_number
 from szpolicy.script import hans_aligned
 from tests.conftest import sentence_rows as split_sentences
 
@@ -63,6 +64,21 @@ def test_durations_and_counts_are_not_dates() -> None:
 )
 def test_report_year(text: str, year: int | None) -> None:
     assert report_year(text) == year
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "深圳市人大\n\n回顧2023年工作，展望未來。\n2022年。",
+        "回望2024\n年，深圳。",  # 年 on the next line
+        "總結2022\n年",  # the match reaches the end of the text
+        "乾隆皇后\n回望2024年，深圳。",  # a phrase that folds unlike its characters
+        "總結" + "，" * 500 + "2021年，2022年。",  # no review phrase: the most frequent year
+    ],
+)
+def test_report_year_folded_line_by_line_is_that_of_the_whole_text(text: str) -> None:
+    m = REVIEW_RE.search(hans_aligned(text))
+    assert report_year(text) == (int(parse_number(m["y"])) if m else 2022)
 
 
 def test_seed_dates(seed) -> None:

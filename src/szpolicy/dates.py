@@ -139,7 +139,7 @@ def _dates(text: str) -> tuple[DateSpan, ...]:
 def report_year(text: str) -> int | None:
     """The year a report reviews: the one named after 回望/回顧/過去的, else the most frequent
     explicit year (ties go to the latest), else None."""
-    folded = hans_aligned(text)
+    folded = "\n".join(map(hans_aligned, text.split("\n")))  # lines recur: each folded once
     if (m := REVIEW_RE.search(folded)) is not None:
         return int(parse_number(m["y"]))
     years = Counter(s.year for s in find_dates(text) if s.year is not None)
@@ -160,29 +160,23 @@ def _iso_range(span: DateSpan, year: int) -> tuple[str, str]:
 SENTENCE_FIELDS = ["report_id", "section_no", "sentence_no", "text", "char_start"]
 
 
-def _row(sentence: tuple, span: DateSpan, year_of_report: int | None) -> tuple:
-    """One dates row (in COLUMNS order) for a span of a sentence (its SENTENCE_FIELDS)."""
-    report_id, section_no, sentence_no, text, offset = sentence
-    if span.year is not None:
-        year = span.year
-    elif year_of_report is not None and span.year_offset is not None:
-        year = year_of_report + span.year_offset
-    else:
-        year = None
-    start, end = _iso_range(span, year) if year is not None else ("", "")
-    return (
-        report_id,
-        section_no,
-        sentence_no,
-        text[span.start : span.end],
-        start,
-        end,
-        span.precision,
-        span.is_relative,
-        year is not None,
-        offset + span.start,
-        offset + span.end,
-    )
+@lru_cache(maxsize=SENTENCES_CACHED)
+def _date_rows(text: str, year_of_report: int | None) -> tuple[tuple[tuple, int, int], ...]:
+    """The dates of a text as (COLUMNS surface to resolved, span start, span end), cached:
+    sentences recur."""
+    rows = []
+    for span in _dates(text):
+        if span.year is not None:
+            year = span.year
+        elif year_of_report is not None and span.year_offset is not None:
+            year = year_of_report + span.year_offset
+        else:
+            year = None
+        start, end = _iso_range(span, year) if year is not None else ("", "")
+        surface = text[span.start : span.end]
+        fields = (surface, start, end, span.precision, span.is_relative, year is not None)
+        rows.append((fields, span.start, span.end))
+    return tuple(rows)
 
 
 def extract_dates(
@@ -192,9 +186,11 @@ def extract_dates(
     for all sentences, or report_id -> year for several reports)."""
     years = report_year if isinstance(report_year, Mapping) else defaultdict(lambda: report_year)
     rows = [
-        _row(sentence, span, years[sentence[0]])
-        for sentence in zip(*(sentences[c].tolist() for c in SENTENCE_FIELDS), strict=True)
-        for span in find_dates(sentence[3])
+        (report_id, section_no, sentence_no, *fields, offset + start, offset + end)
+        for report_id, section_no, sentence_no, text, offset in zip(
+            *(sentences[c].tolist() for c in SENTENCE_FIELDS), strict=True
+        )
+        for fields, start, end in _date_rows(text, years[report_id])
     ]
     table = pd.DataFrame(rows, columns=COLUMNS)
     return table.sort_values(["report_id", "char_start"], kind="mergesort").reset_index(drop=True)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import pandas as pd
 
 from . import joined
-from .script import hans_aligned
+from .script import SENTENCES_CACHED, hans_aligned
 from .segment import pos_tags
 
 COLUMNS = [
@@ -97,11 +98,17 @@ def _citing(folded: list[str]) -> list[int]:
     """Indices of the folded texts `find_instruments` may find something in: with a 《 or a kind.
 
     One scan runs over all the texts joined by a character no mark holds, so no match spans
-    two texts; the many texts that cite nothing then cost nothing more in Python.
+    two texts; the many texts that cite nothing then cost nothing more in Python. After a
+    mark, the search resumes at the next text: one mark is enough.
     """
     marks, separator = _citation_marks()
     whole, ends = joined.join(folded, separator)
-    return sorted({joined.locate(ends, m.start())[0] for m in marks.finditer(whole)})
+    citing, pos = [], 0
+    while (m := marks.search(whole, pos)) is not None:
+        i = bisect_right(ends, m.start())
+        citing.append(i)
+        pos = ends[i]
+    return citing
 
 
 @cache
@@ -194,18 +201,20 @@ def _add_unbracketed(text: str, folded: str, found: list[tuple[int, int, str]]) 
 
 def find_instruments(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every instrument title in a text; offsets exclude the 《》."""
-    return _instruments_in(text, hans_aligned(text))
+    return list(_instruments_in(text))
 
 
-def _instruments_in(text: str, folded: str) -> list[tuple[int, int, str]]:
-    """`find_instruments` of a text, given its `hans_aligned` form.
+@lru_cache(maxsize=SENTENCES_CACHED)
+def _instruments_in(text: str) -> tuple[tuple[int, int, str], ...]:
+    """`find_instruments`, cached: sentences recur (boilerplate, formulaic phrases).
 
     Most sentences have no 《 and name no kind: two quick tests skip the regexes for them.
     """
+    folded = hans_aligned(text)
     found = _bracketed(text, folded) if "《" in folded else []
     if _names_a_kind().search(folded) is not None:
         _add_unbracketed(text, folded, found)
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def _is_short(title: str, kind: str) -> bool:
@@ -223,7 +232,7 @@ def extract_instruments(sentences: pd.DataFrame) -> pd.DataFrame:
     found = [
         (i, start, end, kind)
         for i in _citing(folded)
-        for start, end, kind in _instruments_in(texts[i], folded[i])
+        for start, end, kind in _instruments_in(texts[i])
     ]
     return _instrument_frame(sentences, texts, found)
 

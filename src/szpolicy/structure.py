@@ -14,6 +14,7 @@ import yaml
 
 from .errors import SzpolicyError
 from .read import Document
+from .script import SENTENCES_CACHED
 
 BLANK = " \t\u3000\u00a0\ufeff"
 ENDS = "。！？!?…"  # sentence-final punctuation
@@ -173,8 +174,10 @@ def _matches_clutter(line: str) -> bool:
     return any(pattern.search(line) for pattern in boilerplate_rules()[1])
 
 
+@lru_cache(maxsize=SENTENCES_CACHED)
 def match_heading(line: str) -> Heading | None:
-    """The first heading style the line starts with, and its number."""
+    """The first heading style the line starts with, and its number (cached: each line is
+    tried twice, and lines recur from report to report)."""
     regex, groups = _heading_regex()
     m = regex.match(line)
     if m is None:
