@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .distinct import distinct_rows, repeated
+from .distinct import distinct_values, repeated
 from .schema import spec
 from .script import SENTENCES_CACHED, to_hans
 
@@ -340,14 +340,12 @@ def _distinct_texts(sentences: pd.DataFrame) -> tuple[np.ndarray, list[str], lis
     text_hans (the same hk2s rendering) before this stage, so when the table has that column the
     texts need not be converted again.
     """
+    texts = sentences["text"].tolist()
     if "text_hans" not in sentences.columns:
-        codes, first = distinct_rows([sentences["text"]])
-        texts = sentences["text"].take(first).tolist()
-        return codes, texts, [matchable(text) for text in texts]
-    codes, first = distinct_rows([sentences["text"], sentences["text_hans"]])
-    texts = sentences["text"].take(first).tolist()
-    hans = sentences["text_hans"].take(first).tolist()
-    return codes, texts, [h if len(h) == len(t) else t for t, h in zip(texts, hans, strict=True)]
+        codes, distinct = distinct_values(texts)
+        return codes, distinct, [matchable(text) for text in distinct]
+    codes, pairs = distinct_values(list(zip(texts, sentences["text_hans"].tolist(), strict=True)))
+    return codes, [t for t, _ in pairs], [h if len(h) == len(t) else t for t, h in pairs]
 
 
 def _mention_frame(

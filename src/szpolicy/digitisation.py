@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .distinct import distinct_rows, distinct_values, repeated
+from .distinct import distinct_values, repeated
 from .lexicon import Cues, Lexicon, Term
 from .parameters import check_choice
 from .script import SENTENCES_CACHED
@@ -242,21 +242,9 @@ def lexicon_hits(sentences: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
 
     Each distinct sentence text is scanned once; its hits go to every sentence with that text.
     """
-    codes, texts = _distinct_texts(sentences["text"])
+    codes, texts = distinct_values(sentences["text"].tolist())
     hits_of = _cached_hits(lexicon)
     return _hit_frame(sentences, codes, texts, [hits_of(text) for text in texts], lexicon)
-
-
-def _distinct_texts(texts: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Per sentence the number of its distinct text, and per number the text.
-
-    The build passes Python-object columns, which are numbered fastest as a list; pandas numbers
-    other columns (its 'str' dtype) in C.
-    """
-    if texts.dtype == object:
-        return distinct_values(texts.tolist())
-    codes, first = distinct_rows([texts])
-    return codes, texts.take(first).tolist()
 
 
 def _hit_frame(

@@ -9,20 +9,6 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 import numpy as np
-import pandas as pd
-
-
-def distinct_rows(columns: list[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
-    """Per row the number of its distinct values in `columns`, and the first row of each number.
-
-    Numbers follow first appearance; pandas finds them in C.
-    """
-    codes = np.zeros(len(columns[0]), dtype=np.int64)
-    for column in columns:
-        column_codes, uniques = column.factorize(use_na_sentinel=False)
-        codes = codes * len(uniques) + column_codes
-    codes = pd.factorize(codes)[0]
-    return codes, np.unique(codes, return_index=True)[1]
 
 
 def repeated(codes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -42,8 +28,8 @@ def repeated(codes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndar
 def distinct_values(values: list[Hashable]) -> tuple[np.ndarray, list[Hashable]]:
     """Per value the number of its distinct value, and the distinct values in that order.
 
-    Numbers follow first appearance, as in `distinct_rows`; for a list of Python strings, dicts
-    in C beat pandas, which first encodes every string to UTF-8.
+    Numbers follow first appearance. Dicts do it in C; for Python strings they beat pandas'
+    factorize, which first encodes every string to UTF-8.
     """
     uniques = list(dict.fromkeys(values))
     number = {value: i for i, value in enumerate(uniques)}
