@@ -99,8 +99,9 @@ def process(entries: list[Entry], fmt: str = "csv") -> Batch:
 
 
 def _batches(entries: list[Entry], jobs: int) -> list[list[Entry]]:
-    """The entries in batches: at most BATCH each, and several per worker to share the work."""
-    size = max(1, min(BATCH, math.ceil(len(entries) / (jobs * 4))))
+    """The entries in batches of at most BATCH; with several workers, at least four per worker
+    so they share the work evenly."""
+    size = BATCH if jobs == 1 else max(1, min(BATCH, math.ceil(len(entries) / (jobs * 4))))
     return [entries[i : i + size] for i in range(0, len(entries), size)]
 
 
