@@ -7,10 +7,10 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import accumulate, count
 
 import pandas as pd
 
-from . import joined
 from .script import SENTENCES_CACHED, hans_aligned
 from .segment import pos_tags
 
@@ -91,7 +91,7 @@ def _citation_marks() -> tuple[re.Pattern, str]:
     """A regex finding a 《 or a kind (what `find_instruments` looks for first), and a
     character that neither holds, to join texts by."""
     marks = f"《|{_names_a_kind().pattern}"
-    return re.compile(marks), joined.separator(marks)
+    return re.compile(marks), next(c for c in map(chr, count(ord("\n"))) if c not in marks)
 
 
 def _citing(folded: list[str]) -> list[int]:
@@ -102,7 +102,7 @@ def _citing(folded: list[str]) -> list[int]:
     mark, the search resumes at the next text: one mark is enough.
     """
     marks, separator = _citation_marks()
-    whole, ends = joined.join(folded, separator)
+    whole, ends = separator.join(folded), list(accumulate(len(text) + 1 for text in folded))
     citing, pos = [], 0
     while (m := marks.search(whole, pos)) is not None:
         i = bisect_right(ends, m.start())
