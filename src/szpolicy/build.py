@@ -201,7 +201,7 @@ def build(
 ) -> dict[str, int]:
     """Build every table from the raw reports and write them to `out` atomically; row counts.
 
-    The tables stay on disk (read them with `load`), so a corpus of any size fits in memory.
+    The tables stay on disk (read them with `load`), so memory stays flat as the corpus grows.
     """
     if fmt not in FORMATS:
         raise SzpolicyError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
