@@ -11,6 +11,18 @@ from collections.abc import Hashable
 import numpy as np
 
 
+def distinct_values(values: list[Hashable]) -> tuple[np.ndarray, list[Hashable]]:
+    """Per value the number of its distinct value, and the distinct values in that order.
+
+    Numbers follow first appearance. Dicts do it in C; for Python strings they beat pandas'
+    factorize, which first encodes every string to UTF-8.
+    """
+    uniques = list(dict.fromkeys(values))
+    number = {value: i for i, value in enumerate(uniques)}
+    codes = np.fromiter(map(number.__getitem__, values), dtype=np.intp, count=len(values))
+    return codes, uniques
+
+
 def repeated(codes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Spread a flat list of items, `counts[k]` per distinct value k in turn, over the rows.
 
@@ -23,15 +35,3 @@ def repeated(codes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndar
     flat_begins = np.cumsum(counts) - counts
     items = np.arange(len(rows)) + np.repeat(flat_begins[codes] - row_begins, per_row)
     return rows, items
-
-
-def distinct_values(values: list[Hashable]) -> tuple[np.ndarray, list[Hashable]]:
-    """Per value the number of its distinct value, and the distinct values in that order.
-
-    Numbers follow first appearance. Dicts do it in C; for Python strings they beat pandas'
-    factorize, which first encodes every string to UTF-8.
-    """
-    uniques = list(dict.fromkeys(values))
-    number = {value: i for i, value in enumerate(uniques)}
-    codes = np.fromiter(map(number.__getitem__, values), dtype=np.intp, count=len(values))
-    return codes, uniques

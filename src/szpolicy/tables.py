@@ -20,11 +20,6 @@ DEFAULT_LEXICON = "digitisation_lexicon"
 Report = tuple[Document, str, str]  # a decoded report, its source file and its title (or "")
 
 
-def report_tables(doc: Document, source_file: str, title: str = "") -> dict[str, pd.DataFrame]:
-    """Every per-report table for one decoded report (the gazetteer table is added by the build)."""
-    return batch_tables([(doc, source_file, title)])
-
-
 def batch_tables(reports: Iterable[Report]) -> dict[str, pd.DataFrame]:
     """Every per-report table for several reports, each stage run once on all their sentences.
 

@@ -1,0 +1,24 @@
+"""Numbering distinct values and spreading per-value items over rows agree with plain loops."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from szpolicy.distinct import distinct_values, repeated
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.lists(st.sampled_from(["甲", "乙", "丙", "", "甲乙"]), max_size=30), st.data())
+def test_items_of_each_value_reach_every_row_with_it(
+    values: list[str], data: st.DataObject
+) -> None:
+    codes, uniques = distinct_values(values)
+    assert uniques == list(dict.fromkeys(values))
+    assert [uniques[c] for c in codes] == values
+    counts = np.array([data.draw(st.integers(0, 3)) for _ in uniques], dtype=np.intp)
+    flat = [(value, k) for value, n in zip(uniques, counts, strict=True) for k in range(n)]
+    rows, items = repeated(codes, counts)
+    expected = [(i, item) for i, v in enumerate(values) for item in flat if item[0] == v]
+    assert [(int(r), flat[i]) for r, i in zip(rows, items, strict=True)] == expected
