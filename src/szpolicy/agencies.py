@@ -336,16 +336,11 @@ def _packaged_mentions(text: str) -> tuple[Mention, ...]:
 def _distinct_texts(sentences: pd.DataFrame) -> tuple[np.ndarray, list[str], list[str]]:
     """Per sentence the number of its distinct text, and per number the text and its `matchable`.
 
-    Sentences recur across reports, so each distinct one is matched once. The build adds
-    text_hans (the same hk2s rendering) before this stage, so when the table has that column the
-    texts need not be converted again.
+    Sentences recur across reports, so each distinct one is matched once; `to_hans` is cached,
+    so texts the build has already folded for text_hans are not converted again.
     """
-    texts = sentences["text"].tolist()
-    if "text_hans" not in sentences.columns:
-        codes, distinct = distinct_values(texts)
-        return codes, distinct, [matchable(text) for text in distinct]
-    codes, pairs = distinct_values(list(zip(texts, sentences["text_hans"].tolist(), strict=True)))
-    return codes, [t for t, _ in pairs], [h if len(h) == len(t) else t for t, h in pairs]
+    codes, texts = distinct_values(sentences["text"].tolist())
+    return codes, texts, [matchable(text) for text in texts]
 
 
 def _mention_frame(
