@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -32,3 +33,18 @@ class SzpolicyError(Exception):
         prefix = ":".join(where)
         at_byte = f" (byte {self.byte})" if self.byte is not None else ""
         return f"{prefix}: {self.message}{at_byte}" if prefix else f"{self.message}{at_byte}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem found in one report that the build records in diagnostics.csv and goes on.
+
+    `severity` is "error" (the report was skipped) or "warning" (built, but a reader should
+    know: a numbering gap, a report without headings …); `code` is a short stable identifier.
+    """
+
+    severity: str
+    code: str
+    message: str
+    line: int | None = None
+    column: int | None = None
