@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from szpolicy import paths
+from szpolicy import load, paths
 from szpolicy.read import Document, read_report
 from szpolicy.script import detect_script
 from szpolicy.structure import structure
 
 SEED = paths.RAW / "000_90487d465f63e9bb.txt"
+
+
+def seed_table(name: str) -> pd.DataFrame:
+    """A committed table's rows of the seed report (data/processed holds the whole corpus)."""
+    df = load(name)
+    return df[df["report_id"] == SEED.stem].reset_index(drop=True) if "report_id" in df else df
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +42,4 @@ def write_report(tmp_path: Path):
 def sentence_rows(text: str, report_id: str = "r") -> pd.DataFrame:
     """The sentences table of a report given as text, cut by the real structure stage."""
     doc = Document(report_id, Path(f"{report_id}.txt"), text, "utf-8", detect_script(text), "", 0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a snippet without headings is one section, as meant
-        return pd.DataFrame(structure(doc).sentences)
+    return pd.DataFrame(structure(doc).sentences)

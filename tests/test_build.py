@@ -62,12 +62,13 @@ def test_load_is_typed_and_valid(built, table):
 
 @pytest.mark.parametrize("table", sorted(OFFSET_TEXT))
 def test_offsets_index_the_raw_text(built, table):
-    text = SEED.read_bytes().decode("utf-8")
+    reports = szpolicy.load("reports", built).set_index("report_id")
     df = szpolicy.load(table, built)
     column = OFFSET_TEXT[table]
-    assert all(
-        text[a:b] == t for a, b, t in zip(df.char_start, df.char_end, df[column], strict=True)
-    )
+    for report_id, rows in df.groupby("report_id"):
+        text = (paths.ROOT / reports.source_file[report_id]).read_bytes().decode("utf-8")
+        spans = zip(rows.char_start, rows.char_end, rows[column], strict=True)
+        assert all(text[a:b] == t for a, b, t in spans), report_id
 
 
 def test_report_row(built):
@@ -82,15 +83,34 @@ def test_report_row(built):
     assert row.sha256 == hashlib.sha256(SEED.read_bytes()).hexdigest()
 
 
-def test_failed_build_leaves_output_untouched(built, tmp_path, write_report):
+def test_bad_reports_are_skipped_and_recorded_the_rest_written(tmp_path, capsys):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "good.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    assert main(["build", str(folder), "--out", str(tmp_path / "out")]) == 3
+    err = capsys.readouterr().err
+    assert f"{folder / 'empty.txt'}: empty file" in err
+    assert f"{folder / 'image.txt'}: " in err
+    assert list(szpolicy.load("reports", tmp_path / "out").report_id) == ["good"]
+    diagnostics = szpolicy.load("diagnostics", tmp_path / "out")
+    errors = diagnostics[diagnostics.severity == "error"]
+    assert sorted(errors.report_id) == ["empty", "image"]
+    assert set(errors.source_file) == {"empty.txt", "image.txt"}
+
+
+def test_strict_build_with_a_bad_report_leaves_output_untouched(built, tmp_path, write_report):
     out = tmp_path / "out"
     shutil.copytree(built, out)
     before = snapshot(out)
-    bad = write_report("一、甲\n正文。\n三、丙\n正文。\n", name="bad.txt")
-    with pytest.raises(SzpolicyError, match="section 三 follows 一"):
-        build([SEED, bad], out=out)
+    bad = write_report(b"", name="bad.txt")
+    with pytest.raises(SzpolicyError, match="bad.txt: empty file"):
+        build([SEED, bad], out=out, strict=True)
     assert snapshot(out) == before
     assert not list(tmp_path.glob(".szpolicy-staging-*"))
+    assert main(["build", str(SEED), str(bad), "--out", str(out), "--strict"]) == 2
+    assert snapshot(out) == before
 
 
 def test_extra_files_in_output_are_kept(tmp_path):
@@ -142,7 +162,7 @@ def test_cli_exit_status_and_message(tmp_path, capsys):
 def test_sentences_join_back_to_paragraphs(built):
     text = SEED.read_bytes().decode("utf-8")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    sentences = szpolicy.load("sentences", built)
+    sentences = szpolicy.load("sentences", built).query("report_id == @SEED.stem")
     paragraphs = []
     for _, para in sentences.groupby("paragraph_no"):
         starts, ends = list(para.char_start), list(para.char_end)
@@ -167,7 +187,7 @@ def test_annex_sections_keep_their_own_lead_agency(tmp_path, write_report):
 
 def test_parquet_tables_without_rows_still_load(tmp_path, write_report):
     report = write_report("導語……\n引言。\n一、甲\n市婦聯開展活動。\n")
-    counts = build([report], out=tmp_path / "parquet", fmt="parquet")
+    counts = build([report], out=tmp_path / "parquet", fmt="parquet").counts
     assert counts["legal_instruments"] == 0 < counts["sentences"]
     for name in TABLES:
         df = szpolicy.load(name, tmp_path / "parquet")

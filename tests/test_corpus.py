@@ -38,7 +38,7 @@ def corpus(tmp_path_factory):
 def built(corpus, tmp_path_factory):
     folder, _ = corpus
     out = tmp_path_factory.mktemp("out")
-    counts = build([folder], out=out / "csv", jobs=2)
+    counts = build([folder], out=out / "csv", jobs=2).counts
     tables = {name: szpolicy.load(name, out / "csv") for name in TABLES}
     assert counts == {name: len(df) for name, df in tables.items()}
     return tables, out

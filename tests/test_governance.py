@@ -8,7 +8,6 @@ import opencc
 import pandas as pd
 import pytest
 
-import szpolicy
 from szpolicy.digitisation import lexicon_hits
 from szpolicy.errors import SzpolicyError
 from szpolicy.governance import (
@@ -20,6 +19,8 @@ from szpolicy.governance import (
     plot_mechanisms,
 )
 from szpolicy.lexicon import LexiconError, load_lexicon
+
+from .conftest import seed_table
 
 HK2S = opencc.OpenCC("hk2s")
 LEX = load_lexicon(DEFAULT_LEXICON)
@@ -203,9 +204,9 @@ def test_instruments_by_agency_counts_titles_and_short_references():
 
 @pytest.fixture(scope="module")
 def seed():
-    sentences = szpolicy.load("sentences")
-    sections = szpolicy.load("sections")
-    agencies = szpolicy.load("agencies")
+    sentences = seed_table("sentences")
+    sections = seed_table("sections")
+    agencies = seed_table("agencies")
     hits = lexicon_hits(sentences, LEX)
     table = mechanisms_by_agency(sentences, sections, hits, agencies, CATEGORIES)
     return table, sections, agencies
@@ -229,7 +230,7 @@ def test_seed_legislature_legislates_and_supervises_and_cppcc_consults(seed):
 
 def test_seed_instruments_and_plot(seed, recwarn):
     table, sections, agencies = seed
-    cited = instruments_by_agency(szpolicy.load("legal_instruments"), sections, agencies)
+    cited = instruments_by_agency(seed_table("legal_instruments"), sections, agencies)
     legislature = _lead_of(sections, "legislature", agencies)
     assert "條例" in set(cited[cited["agency_id"] == legislature]["kind"])
     assert cited["n_titles"].le(cited["n_citations"]).all()

@@ -22,6 +22,8 @@ from szpolicy.indicator_profiles import (
     select,
 )
 
+from .conftest import seed_table
+
 HK2S = opencc.OpenCC("hk2s")
 
 
@@ -224,8 +226,8 @@ def test_select_validates_kind_and_agency():
 
 @pytest.fixture(scope="module")
 def seed():
-    indicators = szpolicy.load("indicators")
-    sentences = szpolicy.load("sentences")
+    indicators = seed_table("indicators")
+    sentences = seed_table("sentences")
     return classify_outcomes(indicators, sentences), sentences
 
 
@@ -245,7 +247,7 @@ def test_seed_evidence_and_profile(seed):
     assert len(evidence) == len(classified)
     assert evidence["sentence"].str.count("【").eq(1).all()
     agencies = szpolicy.load("agencies")
-    sections = szpolicy.load("sections")
+    sections = seed_table("sections")
     profile = agency_profile(classified, agencies, sections, "section")
     led = sections.dropna(subset=["lead_agency_id"])["section_no"]
     assert profile["n_indicators"].sum() == classified["section_no"].isin(led).sum()

@@ -135,8 +135,8 @@ def test_prose_that_starts_like_a_heading_is_body(write_report):
 
 
 def test_no_headings_is_one_section_with_a_warning(write_report):
-    with pytest.warns(UserWarning, match="no numbered headings"):
-        doc, st = sentences_of(write_report("第一段。\n第二段。\n"))
+    doc, st = sentences_of(write_report("第一段。\n第二段。\n"))
+    assert [(d.severity, d.code) for d in st.diagnostics] == [("warning", "no_headings")]
     assert [(s["section_no"], s["heading"]) for s in st.sections] == [(1, "")]
     assert {s["role"] for s in st.sentences} == {"body"}
 

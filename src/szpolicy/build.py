@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
+from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 from typing import BinaryIO
@@ -17,10 +19,12 @@ from tqdm import tqdm
 from . import paths
 from .agencies import load_gazetteer
 from .csvbytes import csv_bytes
-from .errors import SzpolicyError
+from .errors import Diagnostic, SzpolicyError
 from .manifest import Entry, read_manifest, verify_hash
+from .metadata import report_metadata
 from .read import read_report
 from .schema import TABLES, columns, conform, dtypes, resource, validate
+from .structure import structure
 from .tables import Report, batch_tables
 from .writer import check_out_dir, write_atomically
 
@@ -72,30 +76,92 @@ def resolve_inputs(raw: list[str | Path] | None) -> list[Entry]:
 
 
 def _read(entry: Entry) -> Report:
-    """One report decoded, with its hash checked against the manifest when it has one."""
+    """One report decoded (its hash checked against the manifest when it has one), structured
+    and described."""
     if entry.sha256:
         try:
             verify_hash(entry, entry.path.read_bytes())
         except OSError as err:
             raise SzpolicyError(f"cannot read: {err.strerror}", entry.path) from None
-    return read_report(entry.path, entry.report_id), _source_file(entry.path), entry.title
+    doc = read_report(entry.path, entry.report_id)
+    st = structure(doc)
+    return Report(doc, _source_file(entry.path), st, report_metadata(entry, doc.text, st))
 
 
-Batch = dict[str, tuple[int, bytes | pd.DataFrame]]  # table -> (rows, CSV rows or the frame)
+def _diagnostic_row(entry: Entry, d: Diagnostic) -> dict:
+    """A diagnostics row; `path` (the file as given, for messages) is not a column."""
+    return {
+        "path": str(entry.path),
+        "report_id": entry.report_id,
+        "source_file": _source_file(entry.path),
+        "line": d.line,
+        "column": d.column,
+        "severity": d.severity,
+        "code": d.code,
+        "message": d.message,
+    }
+
+
+def _skipped(entry: Entry, err: SzpolicyError) -> dict:
+    """The diagnostics row of a report that could not be read or structured."""
+    message = err.message + (f" (byte {err.byte})" if err.byte is not None else "")
+    d = Diagnostic("error", err.code or "unreadable", message, err.line, err.column)
+    return _diagnostic_row(entry, d)
+
+
+def _stage_tables(
+    reports: list[tuple[Entry, Report]], diagnostics: list[dict]
+) -> dict[str, pd.DataFrame]:
+    """The tables of the reports, every stage run on all of them at once; should a stage fail
+    on the batch, each report runs alone and the ones that still fail are skipped as errors."""
+    with contextlib.suppress(Exception):  # a defect on one report must not stop a corpus
+        return batch_tables([report for _, report in reports])
+    kept = []
+    for entry, report in reports:
+        try:
+            kept.append(batch_tables([report]))
+        except Exception as err:  # noqa: BLE001 - recorded, the report skipped
+            message = (
+                f"internal error while extracting ({type(err).__name__}: {err}); please report it"
+            )
+            d = Diagnostic("error", "internal_error", message)
+            diagnostics.append(_diagnostic_row(entry, d))
+    if not kept:
+        return _empty_tables()
+    return {name: pd.concat([t[name] for t in kept], ignore_index=True) for name in kept[0]}
+
+
+def _empty_tables() -> dict[str, pd.DataFrame]:
+    return {name: pd.DataFrame(columns=columns(name)) for name in TABLES if name != "agencies"}
+
+
+Batch = tuple[dict[str, tuple[int, bytes | pd.DataFrame]], list[dict]]
+"""Each table's (rows, CSV rows or the frame), and the batch's diagnostics rows."""
 
 
 def process(entries: list[Entry], fmt: str = "csv") -> Batch:
-    """The validated tables of a batch of reports: for CSV, their rows already formatted.
+    """The validated tables of a batch of reports (for CSV, their rows already formatted) and
+    its diagnostics; a report that cannot be read or structured is skipped and recorded.
 
-    Reports are read as the previous one is structured. Validating and formatting here, in the
-    worker, lets the workers share that cost, and the main process need not keep the tables:
-    every per-report table's key starts with report_id, so no key repeats across batches.
+    Validating and formatting here, in the worker, lets the workers share that cost, and the
+    main process need not keep the tables: every per-report table's key starts with report_id,
+    so no key repeats across batches.
     """
-    tables = batch_tables(map(_read, entries))
+    reports, diagnostics = [], []
+    for entry in entries:
+        try:
+            report = _read(entry)
+        except SzpolicyError as err:
+            diagnostics.append(_skipped(entry, err))
+            continue
+        reports.append((entry, report))
+        diagnostics += (_diagnostic_row(entry, d) for d in report.structure.diagnostics)
+    tables = _stage_tables(reports, diagnostics) if reports else _empty_tables()
+    tables["diagnostics"] = pd.DataFrame(diagnostics, columns=columns("diagnostics"))
     batch = {name: validate(name, conform(name, df)) for name, df in tables.items()}
     if fmt == "csv":
-        return {name: (len(df), csv_bytes(df, header=False)) for name, df in batch.items()}
-    return {name: (len(df), df) for name, df in batch.items()}
+        return {n: (len(df), csv_bytes(df, header=False)) for n, df in batch.items()}, diagnostics
+    return {n: (len(df), df) for n, df in batch.items()}, diagnostics
 
 
 def _batches(entries: list[Entry], jobs: int) -> list[list[Entry]]:
@@ -114,10 +180,23 @@ def _results(batches: list[list[Entry]], jobs: int, fmt: str) -> Iterator[Batch]
         yield from map(process, batches, repeat(fmt))
 
 
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote: rows per table, and the diagnostics (reports skipped or warned of)."""
+
+    counts: dict[str, int]
+    diagnostics: list[dict]
+
+    @property
+    def skipped(self) -> list[str]:
+        """The reports skipped for an error, in report_id order."""
+        return sorted({d["report_id"] for d in self.diagnostics if d["severity"] == "error"})
+
+
 def collect(
     entries: list[Entry], folder: Path, fmt: str = "csv", jobs: int = 1, progress: bool = False
-) -> dict[str, int]:
-    """Process every report (in `jobs` processes) and write every table to `folder`; row counts.
+) -> BuildResult:
+    """Process every report (in `jobs` processes) and write every table to `folder`.
 
     Batches go in report_id order and every per-report table's key starts with report_id, so
     the rows appended batch by batch are sorted. Parquet tables are partitioned by report, so
@@ -137,7 +216,9 @@ def collect(
             }
         else:
             gazetteer.to_parquet(folder / "agencies.parquet", index=False)
-        for batch, tables in zip(batches, _results(batches, jobs, fmt), strict=True):
+        diagnostics = []
+        for batch, (tables, found) in zip(batches, _results(batches, jobs, fmt), strict=True):
+            diagnostics += found
             for name, (n, rows) in tables.items():
                 counts[name] += n
                 if fmt == "csv":
@@ -150,7 +231,7 @@ def collect(
     for name in (name for name in empty if not counts[name]):
         (folder / name).mkdir()  # one file without rows, so readers still find the columns
         empty[name].to_parquet(folder / name / "part-0.parquet", index=False)
-    return counts
+    return BuildResult(counts, diagnostics)
 
 
 def _open_csv(folder: Path, table: str) -> BinaryIO:
@@ -198,24 +279,43 @@ def build(
     jobs: int = 1,
     fmt: str = "csv",
     progress: bool = False,
-) -> dict[str, int]:
-    """Build every table from the raw reports and write them to `out` atomically; row counts.
+    strict: bool = False,
+) -> BuildResult:
+    """Build every table from the raw reports and write them to `out` atomically.
 
-    The tables stay on disk (read them with `load`), so memory stays flat as the corpus grows.
+    A report that cannot be read or structured is skipped and recorded in diagnostics.csv;
+    the others are written. When no report could be built, or with `strict` when any was
+    skipped, SzpolicyError is raised and `out` is left as it was. The tables stay on disk (read
+    them with `load`), so memory stays flat as the corpus grows.
     """
     if fmt not in FORMATS:
         raise SzpolicyError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out = Path(out)
     check_out_dir(out)  # before the work, not after it
     entries = resolve_inputs(raw)
-    counts: dict[str, int] = {}
+    result: list[BuildResult] = []
 
     def fill(folder: Path) -> None:
-        counts.update(collect(entries, folder, fmt, jobs, progress))
+        done = collect(entries, folder, fmt, jobs, progress)
+        if (strict and done.skipped) or len(done.skipped) == len(entries):
+            errors = [d for d in done.diagnostics if d["severity"] == "error"]
+            if len(errors) == 1:
+                e = errors[0]
+                raise SzpolicyError(e["message"], e["path"], e["line"], e["column"])
+            listing = "\n".join(map(diagnostic_line, errors))
+            why = "--strict: a report has an error" if strict else "no report could be built"
+            raise SzpolicyError(f"{why}; {out} is left as it was:\n{listing}")
         _write_package(folder, fmt)
+        result.append(done)
 
     write_atomically(out, fill)
-    return counts
+    return result[0]
+
+
+def diagnostic_line(d: dict) -> str:
+    """A diagnostics row as `file:line:column: message` (`warning: ` before a warning's)."""
+    where = ":".join(str(v) for v in (d["path"], d["line"], d["column"]) if v is not None)
+    return f"{where}: {'warning: ' if d['severity'] == 'warning' else ''}{d['message']}"
 
 
 def load(name: str, folder: str | Path = paths.PROCESSED) -> pd.DataFrame:

@@ -9,13 +9,23 @@ from pathlib import Path
 from . import paths
 from .errors import SzpolicyError
 
+SKIPPED = 3  # exit status of a build that wrote every report but the ones it skipped
 
-def _build(args: argparse.Namespace) -> None:
-    from .build import build
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import build, diagnostic_line
 
     out = Path(args.out).resolve()
-    counts = build(args.raw, out, jobs=args.jobs, fmt=args.format, progress=sys.stderr.isatty())
-    print(f"szpolicy: wrote {out} ({', '.join(f'{name} {n}' for name, n in counts.items())})")
+    progress = sys.stderr.isatty()
+    done = build(args.raw, out, args.jobs, args.format, progress, args.strict)
+    for d in done.diagnostics:
+        print(f"szpolicy: {diagnostic_line(d)}", file=sys.stderr)
+    tables = ", ".join(f"{name} {n}" for name, n in done.counts.items())
+    print(f"szpolicy: wrote {out} ({tables})")
+    if done.skipped:
+        print(f"szpolicy: {len(done.skipped)} report(s) skipped: {', '.join(done.skipped)}")
+        return SKIPPED
+    return 0
 
 
 def _add_raw(args: argparse.Namespace) -> None:
@@ -41,9 +51,14 @@ def _run(args: argparse.Namespace) -> None:
         print(f"szpolicy: wrote {path} and {path.with_suffix('.html').name}")
 
 
-def _reproduce(args: argparse.Namespace) -> None:
-    _build(argparse.Namespace(raw=[], out=str(paths.PROCESSED), jobs=args.jobs, format="csv"))
+def _reproduce(args: argparse.Namespace) -> int:
+    status = _build(
+        argparse.Namespace(
+            raw=[], out=str(paths.PROCESSED), jobs=args.jobs, format="csv", strict=False
+        )
+    )
     _run(argparse.Namespace(names=[], parameter=[], out=str(paths.REPORTS), jobs=args.jobs))
+    return status
 
 
 def _refresh(args: argparse.Namespace) -> None:
@@ -73,6 +88,12 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default=str(paths.PROCESSED), help="output folder")
     b.add_argument("--jobs", type=int, default=1, help="worker processes")
     b.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    b.add_argument(
+        "--strict",
+        action="store_true",
+        help="a report with an error stops the build (exit 2, output untouched) instead of "
+        "being skipped",
+    )
     b.set_defaults(func=_build)
 
     r = sub.add_parser("run", help="execute notebooks with papermill into reports/ (+ HTML)")
@@ -106,14 +127,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command; input problems print `file:line:col: message` and exit 2."""
+    """Run the command; input problems print `file:line:col: message` and exit 2; a build that
+    skipped some reports exits 3."""
     args = parser().parse_args(argv)
     try:
-        args.func(args)
+        return args.func(args) or 0
     except SzpolicyError as err:
         print(f"szpolicy: {err}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ class SzpolicyError(Exception):
         line: int | None = None,
         column: int | None = None,
         byte: int | None = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -23,6 +24,7 @@ class SzpolicyError(Exception):
         self.line = line
         self.column = column
         self.byte = byte
+        self.code = code  # a diagnostics code when the build records the error and goes on
 
     def __str__(self) -> str:
         where = [self.path] if self.path else []

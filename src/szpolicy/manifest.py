@@ -19,6 +19,10 @@ FIELDS = (
     "bytes",
     "encoding",
     "script",
+    "collection",
+    "year",
+    "jurisdiction",
+    "genre",
 )
 
 
@@ -30,6 +34,10 @@ class Entry:
     report_id: str
     sha256: str
     title: str = ""
+    collection: str = ""
+    year: int | None = None
+    jurisdiction: str = ""
+    genre: str = ""
 
 
 def read_manifest(path: Path) -> list[Entry]:
@@ -44,8 +52,20 @@ def read_manifest(path: Path) -> list[Entry]:
         missing = [k for k in ("file", "report_id", "sha256") if not (row.get(k) or "").strip()]
         if missing:
             raise SzpolicyError(f"manifest row lacks {', '.join(missing)}", path, line)
+        year = (row.get("year") or "").strip()
+        if year and not (year.isascii() and year.isdigit()):
+            raise SzpolicyError(f"manifest year {year!r} is not a year", path, line)
         entries.append(
-            Entry(path.parent / row["file"], row["report_id"], row["sha256"], row.get("title", ""))
+            Entry(
+                path.parent / row["file"],
+                row["report_id"],
+                row["sha256"],
+                (row.get("title") or "").strip(),
+                (row.get("collection") or "").strip(),
+                int(year) if year else None,
+                (row.get("jurisdiction") or "").strip(),
+                (row.get("genre") or "").strip(),
+            )
         )
     return entries
 

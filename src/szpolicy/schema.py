@@ -23,6 +23,7 @@ TABLES = (
     "dates",
     "legal_instruments",
     "digitisation_hits",
+    "diagnostics",
 )
 DTYPES = {"string": "str", "integer": "int64", "number": "float64", "boolean": "bool"}
 NULLABLE_DTYPES = {"string": "str", "integer": "Int64", "number": "float64", "boolean": "boolean"}
@@ -33,6 +34,12 @@ def spec(table: str) -> dict:
     """The YAML description of a table: fields, keys and words for the codebook."""
     path = resources.files("szpolicy").joinpath("schema", f"{table}.yaml")
     return yaml.safe_load(path.read_text("utf-8"))
+
+
+def sort_key(table: str) -> list[str]:
+    """The columns rows are sorted by: the primary key, or `order_by` for a table without one."""
+    s = spec(table)
+    return s.get("primary_key") or s["order_by"]
 
 
 def columns(table: str) -> list[str]:
@@ -56,7 +63,7 @@ def pandera_schema(table: str) -> pa.DataFrameSchema:
         checks = [pa.Check.isin(f["enum"])] if "enum" in f else []
         cols[f["name"]] = pa.Column(dtype, checks=checks, nullable=not f.get("required", False))
     return pa.DataFrameSchema(
-        cols, strict=True, ordered=True, unique=spec(table)["primary_key"], name=table
+        cols, strict=True, ordered=True, unique=spec(table).get("primary_key"), name=table
     )
 
 
@@ -69,7 +76,7 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     for f in spec(table)["fields"]:
         if f["type"] == "string" and not f.get("required", False):
             out[f["name"]] = out[f["name"]].replace("", None)  # empty means missing, as in CSV
-    return out.sort_values(spec(table)["primary_key"], kind="mergesort").reset_index(drop=True)
+    return out.sort_values(sort_key(table), kind="mergesort").reset_index(drop=True)
 
 
 def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -91,7 +98,9 @@ def resource(table: str, path: str) -> dict:
             constraints["enum"] = f["enum"]
         field["constraints"] = constraints
         fields.append(field)
-    schema = {"fields": fields, "primaryKey": s["primary_key"], "missingValues": [""]}
+    schema = {"fields": fields, "missingValues": [""]}
+    if s.get("primary_key"):
+        schema["primaryKey"] = s["primary_key"]
     if s.get("foreign_keys"):
         schema["foreignKeys"] = [
             {"fields": fk["fields"], "reference": fk["reference"]} for fk in s["foreign_keys"]

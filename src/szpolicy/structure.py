@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
 from importlib import resources
@@ -12,7 +11,7 @@ from typing import NamedTuple
 import cn2an
 import yaml
 
-from .errors import SzpolicyError
+from .errors import Diagnostic, SzpolicyError
 from .read import Document
 from .script import SENTENCES_CACHED
 
@@ -80,7 +79,7 @@ class Structure:
 
     sections: list[dict] = field(default_factory=list)
     sentences: list[dict] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 def _data(name: str) -> dict:
@@ -299,8 +298,8 @@ def structure(doc: Document) -> Structure:
     groups = _group_lines(doc, split_lines(doc.text))
     out = Structure()
     if len(groups) == 1:  # no headings: the whole report is section 1
-        out.warnings.append(f"{doc.path}: no numbered headings; the report is one section")
-        warnings.warn(out.warnings[-1], stacklevel=2)
+        message = "no numbered headings; the report is one section"
+        out.diagnostics.append(Diagnostic("warning", "no_headings", message))
         groups[0]["section_no"] = 1
     for group in groups:
         _emit(doc, group, out)

@@ -2,41 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import NamedTuple
 
 import pandas as pd
 
 from .agencies import agency_mentions, lead_agencies
-from .dates import extract_dates, report_year
+from .dates import extract_dates
 from .digitisation import lexicon_hits
 from .indicators import extract_numbers
 from .instruments import extract_instruments
 from .lexicon import load_lexicon
+from .metadata import Metadata
 from .read import Document
 from .script import to_hans
-from .structure import Structure, structure
+from .structure import Structure
 
 DEFAULT_LEXICON = "digitisation_lexicon"
-Report = tuple[Document, str, str]  # a decoded report, its source file and its title (or "")
 
 
-def batch_tables(reports: Iterable[Report]) -> dict[str, pd.DataFrame]:
-    """Every per-report table for several reports, each stage run once on all their sentences.
+class Report(NamedTuple):
+    """A report read and structured: what every stage after the structure starts from."""
 
-    Each report is structured as it comes, so a bad report fails before the next is read.
-    """
-    structured = [(report, structure(report[0])) for report in reports]
-    sentences = _frame([row for _, st in structured for row in st.sentences])
+    doc: Document
+    source_file: str
+    structure: Structure
+    meta: Metadata
+
+
+def batch_tables(structured: list[Report]) -> dict[str, pd.DataFrame]:
+    """Every per-report table for several structured reports, each stage run once on all their
+    sentences."""
+    sentences = _frame([row for r in structured for row in r.structure.sentences])
     sentences["text_hans"] = pd.Series([to_hans(t) for t in sentences["text"]], dtype=object)
     mentions = agency_mentions(sentences)
-    sections = pd.DataFrame([row for _, st in structured for row in st.sections])
+    sections = pd.DataFrame([row for r in structured for row in r.structure.sections])
     sections["heading_hans"] = [to_hans(t) for t in sections["heading"]]
     leads = lead_agencies(sentences, mentions)
     sections = sections.merge(leads, on=["report_id", "part", "section_no"], how="left")
     indicators, excluded = extract_numbers(sentences, mentions, sections)
-    years = {report[0].report_id: report_year(report[0].text) for report, _ in structured}
+    years = {r.doc.report_id: r.meta.report_year for r in structured}
     return {
-        "reports": pd.DataFrame([_report_row(*report, st, years) for report, st in structured]),
+        "reports": pd.DataFrame([_report_row(r) for r in structured]),
         "sections": sections,
         "sentences": sentences,
         "agency_mentions": mentions,
@@ -60,14 +66,16 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     )
 
 
-def _report_row(
-    doc: Document, source_file: str, title: str, st: Structure, years: dict[str, int | None]
-) -> dict:
+def _report_row(r: Report) -> dict:
     """The row of one report in the reports table."""
-    first = (s["text"] for s in st.sentences if s["role"] != "boilerplate")
+    doc, st, meta = r.doc, r.structure, r.meta
     return {
         "report_id": doc.report_id,
-        "title": title or next(first, ""),
+        "title": meta.title,
+        "year": meta.year,
+        "jurisdiction": meta.jurisdiction or None,
+        "genre": meta.genre,
+        "collection": meta.collection,
         "script": doc.script,
         "encoding": doc.encoding,
         "sha256": doc.sha256,
@@ -75,6 +83,6 @@ def _report_row(
         "n_chars": len(doc.text),
         "n_sections": len(st.sections),
         "n_sentences": len(st.sentences),
-        "report_year": years[doc.report_id],
-        "source_file": source_file,
+        "report_year": meta.report_year,
+        "source_file": r.source_file,
     }
