@@ -24,8 +24,10 @@ EXPLICIT_RE = re.compile(
     rf"(?:(?P<m>{MONTH})\s*月(?:(?P<d>{DAY})\s*[日号])?|(?P<part>度|底|末|初|上半年|下半年))?"
 )
 MONTH_DAY_RE = re.compile(rf"{NOT_NUMERAL}(?P<m>{MONTH})\s*月(?:份)?(?:(?P<d>{DAY})\s*[日号])?")
-# The year a retrospective report reviews: 回望剛剛過去的2024年, 回顧2024年
-REVIEW_RE = re.compile(rf"(?:回望|回顾|过去的|总结)\D{{0,4}}?(?P<y>{YEAR})\s*年")
+# The year a retrospective report reviews: 回望剛剛過去的2024年, 回顧2024年, 2024年工作回顾
+REVIEW_RE = re.compile(
+    rf"(?:回望|回顾|过去的|总结)\D{{0,4}}?(?P<y>{YEAR})\s*年|(?P<y2>{YEAR})\s*年工作回顾"
+)
 PARTS = {"度": (1, 12), "底": (12, 12), "末": (12, 12), "初": (1, 1), "上半年": (1, 6)}
 PARTS["下半年"] = (7, 12)
 COLUMNS = [
@@ -136,12 +138,18 @@ def _dates(text: str) -> tuple[DateSpan, ...]:
     return tuple(sorted(spans, key=lambda s: s.start))
 
 
-def report_year(text: str) -> int | None:
-    """The year a report reviews: the one named after 回望/回顧/過去的, else the most frequent
-    explicit year (ties go to the latest), else None."""
+def stated_review_year(text: str) -> int | None:
+    """The year a report says it reviews (回望/回顧/過去的 2024年, 2024年工作回顾), else None."""
     folded = "\n".join(map(hans_aligned, text.split("\n")))  # lines recur: each folded once
-    if (m := REVIEW_RE.search(folded)) is not None:
-        return int(parse_number(m["y"]))
+    m = REVIEW_RE.search(folded)
+    return int(parse_number(m["y"] or m["y2"])) if m else None
+
+
+def report_year(text: str) -> int | None:
+    """The year a report reviews: the one it says it reviews, else the most frequent explicit
+    year (ties go to the latest), else None."""
+    if (stated := stated_review_year(text)) is not None:
+        return stated
     years = Counter(s.year for s in find_dates(text) if s.year is not None)
     if not years:
         return None

@@ -10,24 +10,30 @@ from importlib import resources
 
 import yaml
 
-from .dates import report_year
+from .dates import report_year, stated_review_year
 from .errors import SzpolicyError
 from .manifest import Entry
 from .numerals import parse_number
 from .script import to_hans
 from .structure import ENDS, Structure
 
-TITLE_MAX_CHARS = 60  # a title line is short and ends without sentence-final punctuation
+TITLE_MAX_CHARS = 40  # a title line is short, one phrase without sentence punctuation
 OPENING_CHARS = 400  # how much of the opening text may name the genre when the title does not
+OPENING_LINES = 8  # the lines where a title or a date line may stand
 YEAR = re.compile(r"(?<![0-9０-９])((?:19|20)[0-9]{2}|[一二三四五六七八九〇零]{4})\s*年")
+# A date line: a short line holding a full date (——2017年3月5日在第十二届全国人民代表大会…).
+DATE = re.compile(
+    r"(?<![0-9０-９])((?:19|20)[0-9]{2}|[一二三四五六七八九〇零]{4})\s*年\s*"
+    r"[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*日"
+)
 
 
 @dataclass(frozen=True)
 class Genre:
-    """A kind of report: its id, the words that name it, and the rules that depend on it."""
+    """A kind of report: its id, the patterns that name it, and the rules that depend on it."""
 
     id: str
-    words: tuple[str, ...]
+    patterns: tuple[re.Pattern, ...]
     reviewed_year_offset: int
     lead: str
 
@@ -39,12 +45,17 @@ def genres() -> tuple[tuple[Genre, ...], Genre]:
     spec = yaml.safe_load(resources.files("szpolicy.data").joinpath(name).read_text("utf-8"))
     try:
         known = tuple(
-            Genre(g["id"], tuple(g["words"]), int(g["reviewed_year_offset"]), g["lead"])
+            Genre(
+                g["id"],
+                tuple(map(re.compile, g["patterns"])),
+                int(g["reviewed_year_offset"]),
+                g["lead"],
+            )
             for g in spec["genres"]
         )
         other = spec["other"]
         fallback = Genre("other", (), int(other["reviewed_year_offset"]), other["lead"])
-    except (KeyError, TypeError, ValueError) as err:
+    except (KeyError, TypeError, ValueError, re.error) as err:
         raise SzpolicyError(f"bad genre entry: {err!r}", f"szpolicy/data/{name}") from None
     return known, fallback
 
@@ -60,33 +71,41 @@ def detect_genre(title: str, opening: str) -> Genre:
     known, fallback = genres()
     for text in (to_hans(title), to_hans(opening[:OPENING_CHARS])):
         for genre in known:
-            if any(word in text for word in genre.words):
+            if any(p.search(text) for p in genre.patterns):
                 return genre
     return fallback
 
 
 def _is_title_line(text: str) -> bool:
-    return len(text) <= TITLE_MAX_CHARS and text[-1] not in ENDS + "，,；;：:"
+    return len(text) <= TITLE_MAX_CHARS and not any(c in text for c in ENDS + "，,；;：:！!")
+
+
+def opening_lines(st: Structure) -> list[str]:
+    """The report's first lines (clutter left out): where a title or a date line stands.
+
+    A line's sentences are joined, and line breaks inside a paragraph removed.
+    """
+    lines: dict[int, str] = {}
+    for s in st.sentences:
+        if s["role"] == "boilerplate" or s["role"] == "heading":
+            continue
+        if s["line_no"] not in lines and len(lines) == OPENING_LINES:
+            break
+        lines[s["line_no"]] = lines.get(s["line_no"], "") + re.sub(r"\s*\n\s*", "", s["text"])
+    return list(lines.values())
 
 
 def detect_title(st: Structure) -> str:
-    """The report's title: the first line before the first section that reads like a title,
-    else its first sentence; clutter lines never count."""
-    lines: dict[int, str] = {}
-    for s in st.sentences:
-        if s["role"] == "boilerplate":
-            continue
-        if s["section_no"] != 0 and lines:
-            break
-        lines[s["line_no"]] = lines.get(s["line_no"], "") + s["text"]
-    titled = (text for text in lines.values() if _is_title_line(text))
-    first = next(iter(lines.values()), "")
-    return next(titled, first)
+    """The report's title: the first opening line that reads like a title (short, no sentence-final
+    punctuation), else its first sentence; clutter lines never count."""
+    lines = [line for line in opening_lines(st) if line]
+    titled = (line for line in lines if _is_title_line(line))
+    return next(titled, lines[0] if lines else "")
 
 
-def year_in(text: str) -> int | None:
-    """The first year written in a text (2025年, 二〇二五年), or None."""
-    m = YEAR.search(text)
+def year_in(text: str, pattern: re.Pattern = YEAR) -> int | None:
+    """The year of the first match of `pattern` (a year: 2025年, 二〇二五年) in a text, or None."""
+    m = pattern.search(text)
     return int(parse_number(m[1])) if m else None
 
 
@@ -105,19 +124,22 @@ class Metadata:
 def report_metadata(entry: Entry, text: str, st: Structure) -> Metadata:
     """A report's metadata: the manifest's values first, else what the text says.
 
-    The year is the manifest's, else the title's, else one written in the lines before the
-    first section (a date line), else the reviewed year found in the text; the reviewed year
-    follows from the year and the genre.
+    The year is the manifest's, else the title's, else that of a date line (a short opening
+    line with a full date), else the one the report says it reviews (and the genre's offset),
+    else empty: never a guess. The reviewed year follows from the year and the genre, else is
+    the most frequent year named (for relative dates only).
     """
     title = entry.title or detect_title(st)
-    preamble = "".join(s["text"] for s in st.sentences if s["section_no"] == 0)
-    genre = genre_of(entry.genre) if entry.genre else detect_genre(title, preamble or text)
-    year = entry.year or year_in(title) or year_in(preamble)
-    if year is None:
-        reviewed = report_year(text)
-        year = reviewed - genre.reviewed_year_offset if reviewed is not None else None
-    else:
+    opening = opening_lines(st)
+    genre = genre_of(entry.genre) if entry.genre else detect_genre(title, "".join(opening))
+    dated = (year_in(line, DATE) for line in opening if len(line) <= TITLE_MAX_CHARS)
+    year = entry.year or year_in(title) or next(filter(None, dated), None)
+    if year is not None:
         reviewed = year + genre.reviewed_year_offset
+    elif (reviewed := stated_review_year(text)) is not None:
+        year = reviewed - genre.reviewed_year_offset
+    else:
+        reviewed = report_year(text)  # a guess from the years it names: good enough for 去年
     return Metadata(
         title=title,
         year=year,
