@@ -20,6 +20,7 @@ from .structure import ENDS, Structure
 TITLE_MAX_CHARS = 40  # a title line is short, one phrase without sentence punctuation
 OPENING_CHARS = 400  # how much of the opening text may name the genre when the title does not
 OPENING_LINES = 8  # the lines where a title or a date line may stand
+SALUTATION_MAX_CHARS = 12  # 各位代表：, 各位委員！
 YEAR = re.compile(r"(?<![0-9０-９])((?:19|20)[0-9]{2}|[一二三四五六七八九〇零]{4})\s*年")
 # A date line: a short line holding a full date (——2017年3月5日在第十二届全国人民代表大会…).
 DATE = re.compile(
@@ -95,12 +96,19 @@ def opening_lines(st: Structure) -> list[str]:
     return list(lines.values())
 
 
+def _is_salutation(text: str) -> bool:
+    return len(text) <= SALUTATION_MAX_CHARS and text[-1] in "：:！!，,"
+
+
 def detect_title(st: Structure) -> str:
-    """The report's title: the first opening line that reads like a title (short, no sentence-final
-    punctuation), else its first sentence; clutter lines never count."""
+    """The report's title: an opening line before the first line of prose that reads like a
+    title (short, no sentence punctuation); else the first sentence that is not a salutation
+    (各位代表：); clutter lines never count."""
     lines = [line for line in opening_lines(st) if line]
-    titled = (line for line in lines if _is_title_line(line))
-    return next(titled, lines[0] if lines else "")
+    prose = next((i for i, line in enumerate(lines) if line[-1] in ENDS), len(lines))
+    titled = (line for line in lines[:prose] if _is_title_line(line))
+    first = next((line for line in lines if not _is_salutation(line)), lines[0] if lines else "")
+    return next(titled, first)
 
 
 def year_in(text: str, pattern: re.Pattern = YEAR) -> int | None:
