@@ -1,9 +1,15 @@
-"""Cut a report into lines, sections and sentences; every offset indexes the decoded text."""
+"""Cut a report into paragraphs, parts, sections and sentences; every offset indexes the text.
+
+The top-level sections are found from the whole report, as a reader finds them: for each
+heading style the best chain of numbered headings (one, two, three …) is chosen, the lists that
+restart at one inside a section being nested items; the style whose chain no other style's
+chain encloses gives the sections. Numbering a reader tolerates (a gap, a repeat) is recorded
+as a Diagnostic, never refused.
+"""
 
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
 from importlib import resources
@@ -12,12 +18,13 @@ from typing import NamedTuple
 import cn2an
 import yaml
 
-from .errors import SzpolicyError
+from .errors import Diagnostic, SzpolicyError
 from .read import Document
 from .script import SENTENCES_CACHED
 
 BLANK = " \t\u3000\u00a0\ufeff"
 ENDS = "。！？!?…"  # sentence-final punctuation
+CLAUSE_ENDS = "；;，,、：:"  # a line ending so is a list item or runs on, not a title
 CLOSERS = "」』”’）)】》〉\"'"  # closing quotes and brackets that stay with the sentence they close
 # A sentence as (leading blanks, rest): the matches tile the text, so offsets can be summed.
 SENTENCE = re.compile(rf"([{BLANK}]*)([^{ENDS}]*(?:[{ENDS}]+[{CLOSERS}]*|$))")
@@ -31,9 +38,19 @@ _END = rf"[{ENDS}]+[{CLOSERS}]*"
 TOKEN = re.compile(
     rf"(\r\n|\r|\n)|{_NON_BLANK}(?:{_IN_LINE}*+{_END}|(?:{_IN_LINE}*{_NON_BLANK})?)|{_END}"
 )
+ENDED = re.compile(rf"{_END}$")  # a line that closes its last sentence
 HEADING_LEAD = f"[{BLANK}]*"  # blanks that may precede a heading
 CAPTION_MAX_CHARS = 60
-PROSE_MIN_CHARS = 40
+TITLE_MAX_CHARS = 60  # a one-sentence paragraph up to this long, not ended, reads as a heading
+SHORT_TITLE_CHARS = 40  # a heading that ends with 。 or runs into its body is this short
+NOTICE_MAX_CHARS = 400
+CN_DIGITS = "〇零一二三四五六七八九"
+# How much a chain of headings loses for each defect: a number skipped, a heading of its style
+# that no nesting explains, a heading of its style before the first one, a first number past one.
+GAP_COST, UNEXPLAINED_COST, PREAMBLE_COST, START_COST = 0.5, 1.0, 0.3, 0.5
+MIN_CHAIN_SCORE = 0.6
+STRONG = 0.8  # headings at least this clear are sections even when misnumbered
+SUB_MIN = 0.6  # sub-headings must be at least this clear; weaker numbered lines are list items
 
 
 class Line(NamedTuple):
@@ -53,15 +70,25 @@ class Line(NamedTuple):
 _new_line = partial(tuple.__new__, Line)
 
 
+class Paragraph(NamedTuple):
+    """Lines a reader takes as one paragraph, its raw text and its sentences as (start, end,
+    line number); `boilerplate` marks web clutter."""
+
+    lines: list[Line]
+    text: str
+    sentences: list[tuple[int, int, int]]
+    boilerplate: bool
+
+
 @dataclass(frozen=True)
 class Style:
-    """A heading style: its name, level (1 section, 2 sub-section), line-start regex and rank
-    (its place in the priority order)."""
+    """A heading style: its name, line-start regex, rank (its place in the priority order)
+    and whether its sections may be parts holding sections of their own (第一部分 …)."""
 
     name: str
-    level: int
     regex: re.Pattern
     rank: int
+    holds_parts: bool
 
 
 @dataclass(frozen=True)
@@ -74,29 +101,56 @@ class Heading:
     end: int  # offset in the line where the heading's title starts
 
 
+class Candidate(NamedTuple):
+    """A paragraph that starts like a heading: its index, heading and how clearly it is one."""
+
+    index: int
+    heading: Heading
+    score: float
+
+
 @dataclass
 class Structure:
-    """Sections and sentences of one report, as rows ready for the tables."""
+    """Sections and sentences of one report, as rows ready for the tables, and the problems
+    a reader should know about."""
 
     sections: list[dict] = field(default_factory=list)
     sentences: list[dict] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 def _data(name: str) -> dict:
     return yaml.safe_load(resources.files("szpolicy.data").joinpath(name).read_text("utf-8"))
 
 
+def _spec(name: str, keys: tuple[str, ...]) -> dict:
+    """A rule file, refused with its name when a key is missing or a pattern does not compile."""
+    spec = _data(name)
+    missing = [k for k in keys if not isinstance(spec, dict) or k not in spec]
+    if missing:
+        raise SzpolicyError(f"{name} lacks {', '.join(missing)}", name)
+    return spec
+
+
+def _compile(pattern: str, name: str, flags: int = 0) -> re.Pattern:
+    try:
+        return re.compile(pattern, flags)
+    except re.error as err:
+        raise SzpolicyError(f"bad pattern {pattern!r}: {err}", name) from None
+
+
 @cache
 def heading_styles() -> tuple[Style, ...]:
     """Heading styles from the package's headings.yaml, in priority order."""
-    spec = _data("headings.yaml")
+    spec = _spec("headings.yaml", ("numeral", "styles", "part_label"))
     return tuple(
         Style(
             s["name"],
-            s["level"],
-            re.compile(HEADING_LEAD + s["pattern"].replace("{numeral}", spec["numeral"])),
+            _compile(
+                HEADING_LEAD + s["pattern"].replace("{numeral}", spec["numeral"]), "headings.yaml"
+            ),
             rank,
+            bool(s.get("holds_parts", False)),
         )
         for rank, s in enumerate(spec["styles"])
     )
@@ -123,16 +177,21 @@ def _heading_regex() -> tuple[re.Pattern, dict[int, tuple[Style, int]]]:
 
 
 @cache
-def annex_label() -> re.Pattern:
-    """The line that announces an annex (附件, 附錄 …), from headings.yaml."""
-    return re.compile(_data("headings.yaml")["annex_label"])
+def part_label() -> re.Pattern:
+    """A line that opens a new part (附件, 附錄, 注释, 名词解释 …), from headings.yaml."""
+    return _compile(_spec("headings.yaml", ("part_label",))["part_label"], "headings.yaml")
 
 
 @cache
-def boilerplate_rules() -> tuple[int, tuple[re.Pattern, ...]]:
-    """Clutter patterns from boilerplate.yaml and the longest line they may mark."""
-    spec = _data("boilerplate.yaml")
-    return spec["max_chars"], tuple(re.compile(p, re.I) for p in spec["patterns"])
+def boilerplate_rules() -> tuple[int, tuple[re.Pattern, ...], tuple[re.Pattern, ...]]:
+    """From boilerplate.yaml: the longest clutter line, the line patterns, and the patterns of
+    notices (licence boxes) that make a whole paragraph clutter."""
+    spec = _spec("boilerplate.yaml", ("max_chars", "patterns", "notices"))
+    return (
+        spec["max_chars"],
+        tuple(_compile(p, "boilerplate.yaml", re.I) for p in spec["patterns"]),
+        tuple(_compile(p, "boilerplate.yaml", re.I) for p in spec["notices"]),
+    )
 
 
 def split_lines(text: str) -> list[Line]:
@@ -174,6 +233,67 @@ def _matches_clutter(line: str) -> bool:
     return any(pattern.search(line) for pattern in boilerplate_rules()[1])
 
 
+def is_notice(paragraph: str) -> bool:
+    """A licence or transcription notice (本作品…公有领域, Public domain): clutter as a whole."""
+    flat = re.sub(r"\s+", "", paragraph)
+    return len(flat) <= NOTICE_MAX_CHARS and any(p.search(flat) for p in boilerplate_rules()[2])
+
+
+def _blank_separated(text: str, lines: list[Line]) -> bool:
+    """Whether the file separates paragraphs by blank lines (then a line break inside a
+    paragraph is no paragraph end): most neighbouring non-blank lines have a blank between."""
+    gaps = sum(b.no - a.no > 1 for a, b in zip(lines, lines[1:], strict=False))
+    return len(lines) > 1 and 2 * gaps >= len(lines) - 1
+
+
+def _continues(line: Line, nxt: Line, text: str) -> bool:
+    """Whether `nxt` carries on `line`'s paragraph: right below it, `line` left unended, and
+    `nxt` neither indented nor opening with a heading number."""
+    if nxt.no != line.no + 1 or ENDED.search(line.text):
+        return False
+    indented = nxt.start > 0 and text[nxt.start - 1] not in "\r\n"
+    return not indented and match_heading(nxt.text) is None
+
+
+def paragraphs(text: str, lines: list[Line]) -> list[Paragraph]:
+    """The report's paragraphs: each line, or in a file whose paragraphs are separated by blank
+    lines, the lines that run on; a sentence running over a joined break is one sentence."""
+    joined = _blank_separated(text, lines)
+    out: list[Paragraph] = []
+    group: list[Line] = []
+    for i, line in enumerate(lines):
+        group.append(line)
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if (
+            joined
+            and nxt is not None
+            and not is_boilerplate(line.text)
+            and not is_boilerplate(nxt.text)
+            and _continues(line, nxt, text)
+        ):
+            continue
+        out.append(_paragraph(text, group))
+        group = []
+    return out
+
+
+def _paragraph(text: str, lines: list[Line]) -> Paragraph:
+    """One paragraph of lines; an unended last sentence of a line joins the next line's first."""
+    sentences: list[tuple[int, int, int]] = []
+    open_sentence = False
+    for line in lines:
+        for k, (start, end) in enumerate(line.sentences):
+            if k == 0 and open_sentence:
+                first, _, no = sentences.pop()
+                sentences.append((first, end, no))
+            else:
+                sentences.append((start, end, line.no))
+        open_sentence = not ENDED.search(line.text)
+    raw = text[lines[0].start : lines[-1].start + len(lines[-1].text)]
+    clutter = is_boilerplate(raw) if len(lines) == 1 else False
+    return Paragraph(lines, raw, sentences, clutter or is_notice(raw))
+
+
 @lru_cache(maxsize=SENTENCES_CACHED)
 def match_heading(line: str) -> Heading | None:
     """The first heading style the line starts with, and its number (cached: each line is
@@ -187,103 +307,358 @@ def match_heading(line: str) -> Heading | None:
 
 
 @cache
-def _heading(group: int, label: str, end: int) -> Heading:
+def _heading(group: int, label: str, end: int) -> Heading | None:
     """The heading that a match of a style's group, number label (三, 十二, 12) and end stands
-    for; headings reuse few of these, so cached."""
-    number = int(cn2an.cn2an(label, "smart"))
+    for, or None when the label is no number; headings reuse few of these, so cached."""
+    number = label_number(label)
+    if number is None:
+        return None
     return Heading(_heading_regex()[1][group][0], number, label, end)
 
 
-def _looks_like_prose(line: str, heading: Heading) -> bool:
-    """A heading-like start that is prose: `三、四十年前…` or a long line ending a sentence."""
-    rest = line[heading.end :]
-    if match_heading(rest[:8] + "、") or re.match(r"[0-9一二三四五六七八九十百千两兩]", rest):
+def label_number(label: str) -> int | None:
+    """A heading label's number (三 → 3, 十二 → 12, １２ → 12), or None if it is none."""
+    if label.isdecimal():
+        return int(label)
+    try:
+        return int(cn2an.cn2an(label, "smart"))
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+def _label_of(number: int, like: str) -> str:
+    """A number written as a label like `like` is (三 or 3), for messages."""
+    return str(number) if like.isdecimal() else cn2an.an2cn(number)
+
+
+def _looks_like_prose(rest: str, number: int) -> bool:
+    """A heading number that opens prose: `三、四十年前` (a range: thirty or forty years) or
+    numerals listed `一、二、三`; a year after it (`一、2021年`, `（一）一九五七年`) is a title."""
+    m = re.match(r"[0-9０-９]+|[〇零一二三四五六七八九十百千两兩]+", rest)
+    if m is None:
+        return False
+    token, after = m.group(), rest[m.end() : m.end() + 1]
+    if after == "年" and len(token) >= 2 and all(c in CN_DIGITS or c.isdecimal() for c in token):
+        return False  # a calendar year
+    if after in "、，,":
         return True
-    return len(line) >= PROSE_MIN_CHARS and line[-1] in ENDS
+    lead = label_number(token[0])
+    return lead == number + 1
 
 
-def _numbering_error(heading: Heading, last: Heading | None, seen: dict[int, int]) -> str:
-    """Why a heading's number is impossible here, in the reader's terms."""
-    label = heading.label
-    if last is None:
-        return f"first section is numbered {label}, expected one"
-    if heading.number == last.number:
-        return f"section {label} is repeated (first at line {seen[heading.number]})"
-    if heading.number in seen:
-        return (
-            f"section {label} follows {last.label} (out of order: {label} is at line "
-            f"{seen[heading.number]})"
+def heading_score(paragraph: Paragraph, heading: Heading) -> float:
+    """How clearly a paragraph starting with a heading number is a heading: 1 a short title
+    alone, 0.8 a short one-sentence title ended by 。, 0.6 a short title that runs into its
+    body, 0.3 a long one or a list item ending with ；, 0 prose (`三、四十年前`)."""
+    first_line = paragraph.lines[0].text
+    if _looks_like_prose(first_line[heading.end :], heading.number):
+        return 0.0
+    start, end, _ = paragraph.sentences[0]
+    title = end - start - heading.end
+    if paragraph.text[-1] in CLAUSE_ENDS:  # 一、…企业； is an item of a list
+        return 0.3
+    if len(paragraph.sentences) == 1 and not ENDED.search(paragraph.text):
+        return 1.0 if title <= TITLE_MAX_CHARS else 0.3
+    if title <= SHORT_TITLE_CHARS:
+        return 0.8 if len(paragraph.sentences) == 1 else 0.6
+    return 0.3
+
+
+def _candidates(pars: list[Paragraph], lo: int, hi: int) -> list[Candidate]:
+    """Paragraphs lo..hi-1 that start like headings and are not prose."""
+    out = []
+    for i in range(lo, hi):
+        par = pars[i]
+        if par.boilerplate:
+            continue
+        h = match_heading(par.lines[0].text)
+        if h is not None:
+            score = heading_score(par, h)
+            if score > 0:
+                out.append(Candidate(i, h, score))
+    return out
+
+
+def _between(first: Candidate | None, inside: list[Candidate], nxt: Candidate | None) -> int | None:
+    """How many candidates between two headings of a chain no nesting explains, or None when
+    the second would rather continue the list nested just before it (一 … 五 nested, then 六)."""
+    stack = [first.heading.number] if first else []
+    left = len(_unexplained(inside, stack))
+    if nxt is not None and len(stack) > 1 and stack[-1] == nxt.heading.number - 1:
+        return None
+    return left
+
+
+def _unexplained(cands: list[Candidate], stack: list[int] | None = None) -> list[Candidate]:
+    """Candidates (of one style, in order) that lists restarting at one cannot explain: each
+    heading either opens a list at one or continues an open list. `stack` holds the last
+    numbers of the open lists, outermost first, and is updated."""
+    stack = [] if stack is None else stack
+    left = []
+    for c in cands:
+        n = c.heading.number
+        if n == 1:
+            stack.append(1)
+            continue
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth] == n - 1:
+                del stack[depth + 1 :]
+                stack[depth] = n
+                break
+        else:
+            left.append(c)
+    return left
+
+
+def _best_chain(cands: list[Candidate], floor: float) -> tuple[float, list[Candidate]]:
+    """The chain of one style's candidates at least `floor` clear (numbers rising in reading
+    order) that reads best as a level: clear headings, few gaps, and every other candidate
+    nested in one section."""
+    n = len(cands)
+    if n == 0:
+        return 0.0, []
+    # between[i + 1][j]: defects among the candidates strictly between i and j (i = -1: the
+    # start; j = n: the end), or None when j would continue the list nested just before it.
+    between = [
+        [
+            _between(cands[i] if i >= 0 else None, cands[i + 1 : j], cands[j] if j < n else None)
+            for j in range(n + 1)
+        ]
+        for i in range(-1, n)
+    ]
+    best: list[float] = [float("-inf")] * n
+    back: list[int] = [-1] * n
+    for j, c in enumerate(cands):
+        if c.score < floor:
+            continue
+        k = c.heading.number
+        best[j] = (
+            c.score
+            - START_COST * max(k - 1, 0)
+            - PREAMBLE_COST * j
+            - UNEXPLAINED_COST * (between[0][j] or 0)
         )
-    gap = range(last.number + 1, heading.number)
-    missing = "、".join(str(n) if label.isdigit() else cn2an.an2cn(n) for n in gap)
-    verb = "is" if len(gap) == 1 else "are"
-    return f"section {label} follows {last.label} ({missing} {verb} missing)"
-
-
-def _top_style(lines: list[Line]) -> Style | None:
-    """The report's section style: the first level-1 style on a line numbered one, else on a
-    heading-like line (so that a report whose first section is misnumbered gets an error)."""
-    candidates = []
-    for line in lines:
-        h = match_heading(line.text)
-        if h and h.style.level == 1 and not _looks_like_prose(line.text, h):
-            if h.number == 1:
-                return h.style
-            if line.text[-1] not in ENDS:
-                candidates.append(h.style)
-    return candidates[0] if candidates else None
-
-
-def _is_sub_style(style: Style, top: Style) -> bool:
-    return style.level == 2 or style.rank > top.rank
-
-
-def _new_group(part: int, section_no: int, heading: tuple[Line, Heading] | None) -> dict:
-    """A section's lines, as (line, kind, heading) from its heading line on, and its text lines."""
-    lines = [(heading[0], "heading", heading[1])] if heading else []
-    return {"part": part, "section_no": section_no, "heading": heading, "lines": lines, "text": []}
-
-
-def _group_lines(doc: Document, lines: list[Line]) -> list[dict]:
-    """Give each line a kind (boilerplate, heading, subheading, text), check the numbering, and
-    gather the lines by section: the preamble (section 0), then one group per heading."""
-    top = _top_style(lines)
-    group = _new_group(1, 0, None)
-    groups, last, sub, seen = [group], None, 0, {}
-    for line in lines:
-        if is_boilerplate(line.text):
-            group["lines"].append((line, "boilerplate", None))
-            continue
-        h = match_heading(line.text)
-        if h and h.style is top:
-            restart = last is not None and h.number == 1  # a new part (an annex) begins
-            if h.number == (last.number + 1 if last else 1) or restart:
-                group = _new_group(group["part"] + restart, h.number, (line, h))
-                groups.append(group)
-                last, sub, seen = h, 0, {} if restart else seen
-                seen[h.number] = line.no
+        for i in range(j):
+            step = k - cands[i].heading.number
+            if step <= 0 or between[i + 1][j] is None or cands[i].score < floor:
                 continue
-            if not _looks_like_prose(line.text, h):
-                col = line.start - doc.text.rfind("\n", 0, line.start)
-                raise SzpolicyError(_numbering_error(h, last, seen), doc.path, line.no, col)
-        elif h and last and _is_sub_style(h.style, top) and h.number == sub + 1:
-            group["lines"].append((line, "subheading", h))
-            sub = h.number
+            value = best[i] + c.score - GAP_COST * (step - 1) - UNEXPLAINED_COST * between[i + 1][j]
+            if value > best[j]:
+                best[j], back[j] = value, i
+    totals = [best[j] - UNEXPLAINED_COST * (between[j + 1][n] or 0) for j in range(n)]
+    last = max(range(n), key=lambda j: (totals[j], -j))
+    if totals[last] == float("-inf"):
+        return 0.0, []
+    chain = []
+    j = last
+    while j >= 0:
+        chain.append(cands[j])
+        j = back[j]
+    return totals[last], chain[::-1]
+
+
+def _encloses(outer: list[Candidate], inner: list[Candidate]) -> bool:
+    """Whether all of `inner` lies in one section of `outer` (after one heading of it, before
+    the next): `inner` is then nested in that section."""
+    cuts = [c.index for c in outer]
+    slots = {sum(cut < c.index for cut in cuts) for c in inner}
+    return len(slots) == 1 and 0 not in slots
+
+
+def _level(cands: list[Candidate], floor: float = 0.0, least: int = 1) -> list[Candidate]:
+    """The headings of the top level among candidates: the best chain of the first style in
+    headings.yaml (一、 before （一） before 1., as official documents rank them) whose chain
+    no other style's chain encloses."""
+    by_style: dict[Style, list[Candidate]] = {}
+    for c in cands:
+        by_style.setdefault(c.heading.style, []).append(c)
+    chains = {}
+    for style, group in by_style.items():
+        score, chain = _best_chain(group, floor)
+        if (
+            len(chain) >= least
+            and score >= MIN_CHAIN_SCORE
+            and (len(chain) > 1 or chain[0].heading.number == 1)
+        ):
+            chains[style] = (score, chain)
+    free = [
+        s
+        for s, (_, chain) in chains.items()
+        if not any(t is not s and _encloses(other, chain) for t, (_, other) in chains.items())
+    ]
+    if not free:
+        return []
+    top = min(free, key=lambda s: s.rank)
+    chain = chains[top][1]
+    return _with_misnumbered(chain, by_style[top])
+
+
+def _with_misnumbered(chain: list[Candidate], group: list[Candidate]) -> list[Candidate]:
+    """The chain plus clear headings of its style that no nesting explains (a repeated or
+    out-of-order number): a reader still sees them as sections."""
+    in_chain = {c.index for c in chain}
+    spans = [-1, *in_chain, max(c.index for c in group) + 1]
+    spans.sort()
+    extra = []
+    for lo, hi in zip(spans, spans[1:], strict=False):
+        inside = [c for c in group if lo < c.index < hi and c.index not in in_chain]
+        extra += [c for c in _unexplained(inside) if c.score >= STRONG and lo >= 0]
+    return sorted([*chain, *extra], key=lambda c: c.index)
+
+
+def _column(doc: Document, line: Line) -> int:
+    return line.start - doc.text.rfind("\n", 0, line.start)
+
+
+def _numbering_diagnostics(
+    doc: Document, pars: list[Paragraph], heads: list[Candidate]
+) -> tuple[list[int], list[Diagnostic]]:
+    """Each top heading's section number (as written, or one past the last when that would
+    repeat or go back) and warnings for the numbering a reader tolerates."""
+    numbers: list[int] = []
+    found: list[Diagnostic] = []
+    seen: dict[int, int] = {}
+    for c in heads:
+        h, line = c.heading, pars[c.index].lines[0]
+        last = numbers[-1] if numbers else 0
+        code = message = None
+        if not numbers and h.number != 1:
+            code, message = "numbering_start", f"first section is numbered {h.label}, expected one"
+        elif numbers and h.number == last:
+            code = "numbering_repeat"
+            message = f"section {h.label} is repeated (first at line {seen[h.number]})"
+        elif numbers and h.number < last:
+            code = "numbering_order"
+            message = f"section {h.label} follows {_label_of(last, h.label)} (out of order)"
+        elif h.number > last + 1 and numbers:
+            gap = range(last + 1, h.number)
+            missing = "、".join(_label_of(n, h.label) for n in gap)
+            verb = "is" if len(gap) == 1 else "are"
+            code = "numbering_gap"
+            message = (
+                f"section {h.label} follows {_label_of(last, h.label)} ({missing} {verb} missing)"
+            )
+        number = h.number if h.number > last else last + 1
+        if code and number != h.number:
+            message += f"; numbered {number} here"
+        if code:
+            found.append(Diagnostic("warning", code, message, line.no, _column(doc, line)))
+        seen.setdefault(h.number, line.no)
+        numbers.append(number)
+    return numbers, found
+
+
+def _part_starts(pars: list[Paragraph]) -> list[int]:
+    """Indexes of the paragraphs that open a part after the main text: a short line such as
+    附件 or 名词解释, after some text."""
+    starts = []
+    seen_text = False
+    for i, par in enumerate(pars):
+        if par.boilerplate:
             continue
-        group["lines"].append((line, "text", None))
-        group["text"].append(line)
+        if seen_text and len(par.lines) == 1 and part_label().match(par.text):
+            starts.append(i)
+        seen_text = True
+    return starts
+
+
+def _parts(pars: list[Paragraph]) -> list[tuple[int, int, frozenset[int]]]:
+    """Ranges of paragraphs (lo, hi, indexes of part labels) of the main text and the parts
+    that part labels open."""
+    bounds = [0, *_part_starts(pars), len(pars)]
+    return [
+        (lo, hi, frozenset([lo]) if k else frozenset())
+        for k, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False))
+    ]
+
+
+def _chapter_parts(
+    pars: list[Paragraph], lo: int, hi: int, labels: frozenset[int], heads: list[Candidate]
+) -> list[tuple[int, int, frozenset[int], list[Candidate]]]:
+    """The range split into parts when its top level is a style that may hold parts (第一部分 …)
+    and at least two of its sections hold numbered sections from one; else the range whole."""
+    if not heads or not heads[0].heading.style.holds_parts:
+        return [(lo, hi, labels, heads)]
+    cuts = [c.index for c in heads] + [hi]
+    inner = [_level(_candidates(pars, a + 1, b)) for a, b in zip(cuts, cuts[1:], strict=False)]
+    if sum(bool(x) and x[0].heading.number == 1 for x in inner) < 2:
+        return [(lo, hi, labels, heads)]
+    first = (lo, cuts[1], labels | {cuts[0]}, inner[0])
+    rest = zip(cuts[1:], cuts[2:], inner[1:], strict=False)
+    return [first, *((a, b, frozenset([a]), level) for a, b, level in rest)]
+
+
+def _restarts(
+    doc: Document, pars: list[Paragraph], cands: list[Candidate], heads: list[Candidate], hi: int
+) -> list[Diagnostic]:
+    """Warnings for lists inside a section that restart at one in the sections' own style and
+    look like headings: read as nested items, which a reader may want to check."""
+    found = []
+    cuts = [c.index for c in heads] + [hi]
+    for c, end in zip(heads, cuts[1:], strict=False):
+        for x in cands:
+            same = x.heading.style is c.heading.style and x.heading.number == 1
+            if same and c.index < x.index < end and x.score >= STRONG:
+                line = pars[x.index].lines[0]
+                message = (
+                    f"a list numbered like the sections restarts at {x.heading.label} inside "
+                    f"section {c.heading.label}; read as items nested in it"
+                )
+                found.append(
+                    Diagnostic("warning", "numbering_restart", message, line.no, _column(doc, line))
+                )
+    return found
+
+
+def _kinds(doc: Document, pars: list[Paragraph], out: Structure) -> list[dict]:
+    """Groups of paragraphs by part and section, each paragraph with its kind (boilerplate,
+    label, heading, subheading, text) and heading."""
+    ranges = []
+    for lo, hi, labels in _parts(pars):
+        cands = _candidates(pars, lo, hi)
+        ranges += _chapter_parts(pars, lo, hi, labels, _level(cands))
+    groups: list[dict] = []
+    for part, (lo, hi, labels, heads) in enumerate(ranges, start=1):
+        numbers, found = _numbering_diagnostics(doc, pars, heads)
+        out.diagnostics += found
+        out.diagnostics += _restarts(doc, pars, _candidates(pars, lo, hi), heads, hi)
+        starts = {c.index: (c, n) for c, n in zip(heads, numbers, strict=True)}
+        cuts = [c.index for c in heads] + [hi]
+        subs: dict[int, Candidate] = {}
+        for c, end in zip(heads, cuts[1:], strict=False):
+            subs.update(
+                (s.index, s) for s in _level(_candidates(pars, c.index + 1, end), SUB_MIN, 2)
+            )
+        group = _new_group(part, 0, None)
+        groups.append(group)
+        for i in range(lo, hi):
+            par = pars[i]
+            if par.boilerplate:
+                group["items"].append((par, "boilerplate", None))
+            elif i in starts:
+                c, number = starts[i]
+                group = _new_group(part, number, (par, c.heading))
+                groups.append(group)
+            elif i in subs:
+                group["items"].append((par, "subheading", subs[i].heading))
+            elif i in labels:
+                group["items"].append((par, "label", None))
+            else:
+                group["items"].append((par, "text", None))
+                group["text"].append(par)
     return groups
 
 
-def _caption_index(paragraphs: list[Line]) -> int | None:
-    """Index of the section's caption: a short one-sentence last line after text at least twice
-    as long.
+def _new_group(part: int, section_no: int, heading: tuple[Paragraph, Heading] | None) -> dict:
+    """A section's paragraphs, as (paragraph, kind, heading) from its heading on, and its text."""
+    items = [(heading[0], "heading", heading[1])] if heading else []
+    return {"part": part, "section_no": section_no, "heading": heading, "items": items, "text": []}
 
-    An annex label (附件：…) closing the section is passed over: it introduces the next part.
-    """
+
+def _caption_index(paragraphs: list[Paragraph]) -> int | None:
+    """Index of the section's caption: a short one-sentence last paragraph after text at least
+    twice as long."""
     last = len(paragraphs) - 1
-    if last >= 0 and annex_label().match(paragraphs[last].text):
-        last -= 1
     if last < 1:
         return None
     caption = paragraphs[last]
@@ -295,13 +670,25 @@ def _caption_index(paragraphs: list[Line]) -> int | None:
 
 
 def structure(doc: Document) -> Structure:
-    """Sections and sentences of a report; raises SzpolicyError on impossible numbering."""
-    groups = _group_lines(doc, split_lines(doc.text))
+    """Parts, sections and sentences of a report, with warnings for the numbering a reader
+    tolerates; no line of any text raises."""
+    pars = paragraphs(doc.text, split_lines(doc.text))
     out = Structure()
-    if len(groups) == 1:  # no headings: the whole report is section 1
-        out.warnings.append(f"{doc.path}: no numbered headings; the report is one section")
-        warnings.warn(out.warnings[-1], stacklevel=2)
-        groups[0]["section_no"] = 1
+    groups = _kinds(doc, pars, out)
+    if all(g["section_no"] == 0 for g in groups):  # no headings: the whole report is section 1
+        first = next((p for p in pars if not p.boilerplate), None)
+        line = first.lines[0] if first else None
+        out.diagnostics.append(
+            Diagnostic(
+                "warning",
+                "no_headings",
+                "no numbered headings; the report is one section",
+                line.no if line else None,
+                _column(doc, line) if line else None,
+            )
+        )
+        for g in groups:
+            g["section_no"] = 1
     for group in groups:
         _emit(doc, group, out)
     return out
@@ -309,37 +696,47 @@ def structure(doc: Document) -> Structure:
 
 def _emit(doc: Document, group: dict, out: Structure) -> None:
     """Append a section's rows and its sentences' rows to `out`."""
-    text_lines, heading = group["text"], group["heading"]
-    if heading and not text_lines:
-        line, h = heading
-        raise SzpolicyError(f"section {h.label} has no body text", doc.path, line.no, 1)
+    text_pars, heading = group["text"], group["heading"]
+    kinds = [kind for _, kind, _ in group["items"]]
+    if heading and "text" not in kinds and "subheading" not in kinds:
+        line = heading[0].lines[0]
+        out.diagnostics.append(
+            Diagnostic(
+                "warning",
+                "empty_section",
+                f"section {heading[1].label} has no body text",
+                line.no,
+                _column(doc, line),
+            )
+        )
     preamble = group["section_no"] == 0
-    caption = None if preamble or not heading else _caption_index(text_lines)
-    caption_line = text_lines[caption] if caption is not None else None
-    lede = text_lines[0] if preamble and len(text_lines) > 1 else None
+    caption = None if preamble or not heading else _caption_index(text_pars)
+    caption_par = text_pars[caption] if caption is not None else None
+    lede = text_pars[0] if preamble and group["part"] == 1 and len(text_pars) > 1 else None
     text, sentences, first_sentence = doc.text, out.sentences, len(out.sentences)
     report_id, part, section_no = doc.report_id, group["part"], group["section_no"]
     sentence_no, sub, n_paragraphs = first_sentence, 0, 0
     paragraph_no = sentences[-1]["paragraph_no"] if sentences else 0
-    for line, kind, h in group["lines"]:
+    for par, kind, h in group["items"]:
         if kind == "text":
             n_paragraphs += 1
             if preamble:
-                role = "lede" if line is lede else "intro"
+                role = "lede" if par is lede else "intro"
             else:
-                role = "caption" if line is caption_line else "body"
-            later = role  # the role of the line's sentences after the first
+                role = "caption" if par is caption_par else "body"
+            later = role  # the role of the paragraph's sentences after the first
         elif kind == "boilerplate":
             role = later = "boilerplate"
+        elif kind == "label":
+            role = later = "heading"
         else:
             if kind == "subheading":
                 n_paragraphs += 1
                 sub = h.number
             role, later = kind, "body"
         paragraph_no += 1
-        line_no = line.no
-        whole = line.text if len(line.sentences) == 1 else None  # reused, not copied
-        for start, end in line.sentences:
+        whole = par.text if len(par.sentences) == 1 else None  # reused, not copied
+        for start, end, line_no in par.sentences:
             sentence_no += 1
             sentences.append(
                 {
@@ -366,9 +763,9 @@ def _emit(doc: Document, group: dict, out: Structure) -> None:
             "report_id": report_id,
             "part": part,
             "section_no": section_no,
-            "numbering": heading[0].text[: h.end] if h else "",
+            "numbering": heading[0].lines[0].text[: h.end] if h else "",
             "heading": first["text"][h.end :].strip(BLANK) if h else "",
-            "caption": caption_line.text if caption_line else None,
+            "caption": caption_par.text if caption_par else None,
             "n_paragraphs": n_paragraphs,
             "n_sentences": sentence_no - first_sentence,
             "char_start": first["char_start"],
