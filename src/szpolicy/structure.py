@@ -44,6 +44,7 @@ CAPTION_MAX_CHARS = 60
 TITLE_MAX_CHARS = 60  # a one-sentence paragraph up to this long, not ended, reads as a heading
 SHORT_TITLE_CHARS = 40  # a heading that ends with 。 or runs into its body is this short
 NOTICE_MAX_CHARS = 400
+UNNUMBERED_MAX_CHARS = 30  # a heading without a number is at most this long
 CN_DIGITS = "〇零一二三四五六七八九"
 # How much a chain of headings loses for each defect: a number skipped, a heading of its style
 # that no nesting explains, a heading of its style before the first one, a first number past one.
@@ -239,11 +240,13 @@ def is_notice(paragraph: str) -> bool:
     return len(flat) <= NOTICE_MAX_CHARS and any(p.search(flat) for p in boilerplate_rules()[2])
 
 
-def _blank_separated(text: str, lines: list[Line]) -> bool:
+def _blank_separated(lines: list[Line]) -> bool:
     """Whether the file separates paragraphs by blank lines (then a line break inside a
-    paragraph is no paragraph end): most neighbouring non-blank lines have a blank between."""
-    gaps = sum(b.no - a.no > 1 for a, b in zip(lines, lines[1:], strict=False))
-    return len(lines) > 1 and 2 * gaps >= len(lines) - 1
+    paragraph is no paragraph end): most lines that end a sentence have a blank line after."""
+    ended = [
+        b.no - a.no > 1 for a, b in zip(lines, lines[1:], strict=False) if ENDED.search(a.text)
+    ]
+    return sum(ended) > 0 and 2 * sum(ended) >= len(ended)
 
 
 def _continues(line: Line, nxt: Line, text: str) -> bool:
@@ -258,7 +261,7 @@ def _continues(line: Line, nxt: Line, text: str) -> bool:
 def paragraphs(text: str, lines: list[Line]) -> list[Paragraph]:
     """The report's paragraphs: each line, or in a file whose paragraphs are separated by blank
     lines, the lines that run on; a sentence running over a joined break is one sentence."""
-    joined = _blank_separated(text, lines)
+    joined = _blank_separated(lines)
     out: list[Paragraph] = []
     group: list[Line] = []
     for i, line in enumerate(lines):
@@ -506,6 +509,46 @@ def _with_misnumbered(chain: list[Candidate], group: list[Candidate]) -> list[Ca
     return sorted([*chain, *extra], key=lambda c: c.index)
 
 
+UNNUMBERED = Style("unnumbered", re.compile(r"(?!)"), 1 << 10, False)
+
+
+def _unnumbered(doc: Document, pars: list[Paragraph], lo: int, hi: int) -> list[Candidate]:
+    """Headings without numbers, found by layout where a report has no numbered ones: short
+    unended lines that stand apart from the body paragraphs (not indented where they are, or
+    after more blank lines than they are), each followed by two body paragraphs or more (so a
+    title and its date line are none); at least two, or none."""
+    layout = []
+    for i in range(lo, hi):
+        par = pars[i]
+        if par.boilerplate:
+            continue
+        line = par.lines[0]
+        before = line.no - pars[i - 1].lines[-1].no - 1 if i > 0 else 0
+        indented = line.start > 0 and doc.text[line.start - 1] not in "\r\n"
+        title = len(par.lines) == 1 and len(par.text) <= UNNUMBERED_MAX_CHARS
+        if title and (ENDED.search(par.text) or par.text[-1] in CLAUSE_ENDS):
+            title = False
+        layout.append((i, title, indented, before))
+    body = [(indented, before) for _, title, indented, before in layout if not title]
+    if not body:
+        return []
+    indent_share = sum(indented for indented, _ in body) / len(body)
+    usual_gap = sorted(before for _, before in body)[len(body) // 2]
+    found = [
+        i
+        for i, title, indented, before in layout
+        if title and ((indent_share > 0.5 and not indented) or before > usual_gap)
+    ]
+    body_after = [
+        sum(not pars[j].boilerplate for j in range(i + 1, nxt))
+        for i, nxt in zip(found, [*found[1:], hi], strict=True)
+    ]
+    found = [i for i, n in zip(found, body_after, strict=True) if n >= 2]  # not a title block
+    if len(found) < 2:
+        return []
+    return [Candidate(i, Heading(UNNUMBERED, k, "", 0), 1.0) for k, i in enumerate(found, 1)]
+
+
 def _column(doc: Document, line: Line) -> int:
     return line.start - doc.text.rfind("\n", 0, line.start)
 
@@ -619,6 +662,16 @@ def _kinds(doc: Document, pars: list[Paragraph], out: Structure) -> list[dict]:
         ranges += _chapter_parts(pars, lo, hi, labels, _level(cands))
     groups: list[dict] = []
     for part, (lo, hi, labels, heads) in enumerate(ranges, start=1):
+        if not heads:
+            heads = _unnumbered(doc, pars, lo, hi)
+            if heads:
+                line = pars[heads[0].index].lines[0]
+                message = "no numbered headings; sections start at short lines set apart"
+                out.diagnostics.append(
+                    Diagnostic(
+                        "warning", "unnumbered_headings", message, line.no, _column(doc, line)
+                    )
+                )
         numbers, found = _numbering_diagnostics(doc, pars, heads)
         out.diagnostics += found
         out.diagnostics += _restarts(doc, pars, _candidates(pars, lo, hi), heads, hi)
