@@ -541,7 +541,7 @@ def _unnumbered(doc: Document, pars: list[Paragraph], lo: int, hi: int) -> list[
     ]
     body_after = [
         sum(not pars[j].boilerplate for j in range(i + 1, nxt))
-        for i, nxt in zip(found, [*found[1:], hi], strict=True)
+        for i, nxt in zip(found, [*found[1:], hi], strict=False)
     ]
     found = [i for i, n in zip(found, body_after, strict=True) if n >= 2]  # not a title block
     if len(found) < 2:
