@@ -468,7 +468,7 @@ def _encloses(outer: list[Candidate], inner: list[Candidate]) -> bool:
     return len(slots) == 1 and 0 not in slots
 
 
-def _level(cands: list[Candidate], floor: float = 0.0, least: int = 1) -> list[Candidate]:
+def _level(cands: list[Candidate], floor: float = 0.0) -> list[Candidate]:
     """The headings of the top level among candidates: the best chain of the first style in
     headings.yaml (一、 before （一） before 1., as official documents rank them) whose chain
     no other style's chain encloses."""
@@ -478,11 +478,7 @@ def _level(cands: list[Candidate], floor: float = 0.0, least: int = 1) -> list[C
     chains = {}
     for style, group in by_style.items():
         score, chain = _best_chain(group, floor)
-        if (
-            len(chain) >= least
-            and score >= MIN_CHAIN_SCORE
-            and (len(chain) > 1 or chain[0].heading.number == 1)
-        ):
+        if chain and score >= MIN_CHAIN_SCORE and (len(chain) > 1 or chain[0].heading.number == 1):
             chains[style] = (score, chain)
     free = [
         s
@@ -679,9 +675,7 @@ def _kinds(doc: Document, pars: list[Paragraph], out: Structure) -> list[dict]:
         cuts = [c.index for c in heads] + [hi]
         subs: dict[int, Candidate] = {}
         for c, end in zip(heads, cuts[1:], strict=False):
-            subs.update(
-                (s.index, s) for s in _level(_candidates(pars, c.index + 1, end), SUB_MIN, 2)
-            )
+            subs.update((s.index, s) for s in _level(_candidates(pars, c.index + 1, end), SUB_MIN))
         group = _new_group(part, 0, None)
         groups.append(group)
         for i in range(lo, hi):
