@@ -10,6 +10,7 @@ as a Diagnostic, never refused.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
 from importlib import resources
@@ -52,6 +53,7 @@ GAP_COST, UNEXPLAINED_COST, PREAMBLE_COST, START_COST = 0.5, 1.0, 0.3, 0.5
 MIN_CHAIN_SCORE = 0.6
 STRONG = 0.8  # headings at least this clear are sections even when misnumbered
 SUB_MIN = 0.6  # sub-headings must be at least this clear; weaker numbered lines are list items
+CHAIN_LIMIT = 400  # candidates of one style past which chains are read in order, not weighed
 
 
 class Line(NamedTuple):
@@ -382,89 +384,99 @@ def _candidates(pars: list[Paragraph], lo: int, hi: int) -> list[Candidate]:
     return out
 
 
-def _between(first: Candidate | None, inside: list[Candidate], nxt: Candidate | None) -> int | None:
-    """How many candidates between two headings of a chain no nesting explains, or None when
-    the second would rather continue the list nested just before it (一 … 五 nested, then 六)."""
-    stack = [first.heading.number] if first else []
-    left = len(_unexplained(inside, stack))
-    if nxt is not None and len(stack) > 1 and stack[-1] == nxt.heading.number - 1:
-        return None
-    return left
+def _push(stack: list[int], number: int) -> bool:
+    """Read one heading number into the open lists (`stack`: the last number of each, outermost
+    first): it opens a list at one or continues the innermost list it follows. False when it
+    does neither."""
+    if number == 1:
+        stack.append(1)
+        return True
+    for depth in range(len(stack) - 1, -1, -1):
+        if stack[depth] == number - 1:
+            del stack[depth + 1 :]
+            stack[depth] = number
+            return True
+    return False
 
 
 def _unexplained(cands: list[Candidate], stack: list[int] | None = None) -> list[Candidate]:
-    """Candidates (of one style, in order) that lists restarting at one cannot explain: each
-    heading either opens a list at one or continues an open list. `stack` holds the last
-    numbers of the open lists, outermost first, and is updated."""
+    """Candidates (of one style, in order) that lists restarting at one cannot explain."""
     stack = [] if stack is None else stack
-    left = []
-    for c in cands:
-        n = c.heading.number
-        if n == 1:
-            stack.append(1)
-            continue
-        for depth in range(len(stack) - 1, -1, -1):
-            if stack[depth] == n - 1:
-                del stack[depth + 1 :]
-                stack[depth] = n
-                break
-        else:
-            left.append(c)
-    return left
+    return [c for c in cands if not _push(stack, c.heading.number)]
+
+
+def _between(cands: list[Candidate]) -> list[list[int | None]]:
+    """For each pair of candidates i < j (row i + 1; row 0 is the start, column n the end): how
+    many candidates strictly between them no nesting explains, or None when j would rather
+    continue the list nested just before it (一 … 五 nested in a section, then 六)."""
+    n = len(cands)
+    rows = []
+    for i in range(-1, n):
+        stack = [cands[i].heading.number] if i >= 0 else []
+        left, row = 0, [None] * (n + 1)
+        for j in range(i + 1, n + 1):
+            blocked = j < n and len(stack) > 1 and stack[-1] == cands[j].heading.number - 1
+            row[j] = None if blocked else left
+            if j < n:
+                left += not _push(stack, cands[j].heading.number)
+        rows.append(row)
+    return rows
 
 
 def _best_chain(cands: list[Candidate], floor: float) -> tuple[float, list[Candidate]]:
     """The chain of one style's candidates at least `floor` clear (numbers rising in reading
     order) that reads best as a level: clear headings, few gaps, and every other candidate
-    nested in one section."""
+    nested in one section. Past CHAIN_LIMIT candidates (no report has so many headings of one
+    style), the numbers are read in order instead."""
     n = len(cands)
-    if n == 0:
-        return 0.0, []
-    # between[i + 1][j]: defects among the candidates strictly between i and j (i = -1: the
-    # start; j = n: the end), or None when j would continue the list nested just before it.
-    between = [
-        [
-            _between(cands[i] if i >= 0 else None, cands[i + 1 : j], cands[j] if j < n else None)
-            for j in range(n + 1)
-        ]
-        for i in range(-1, n)
-    ]
+    if n > CHAIN_LIMIT:
+        return _chain_in_order(cands, floor)
+    between = _between(cands)
     best: list[float] = [float("-inf")] * n
     back: list[int] = [-1] * n
     for j, c in enumerate(cands):
         if c.score < floor:
             continue
         k = c.heading.number
-        best[j] = (
-            c.score
-            - START_COST * max(k - 1, 0)
-            - PREAMBLE_COST * j
-            - UNEXPLAINED_COST * (between[0][j] or 0)
-        )
+        if between[0][j] is not None:
+            best[j] = (
+                c.score
+                - START_COST * max(k - 1, 0)
+                - PREAMBLE_COST * j
+                - UNEXPLAINED_COST * between[0][j]
+            )
         for i in range(j):
-            step = k - cands[i].heading.number
-            if step <= 0 or between[i + 1][j] is None or cands[i].score < floor:
+            step, left = k - cands[i].heading.number, between[i + 1][j]
+            if step <= 0 or left is None or best[i] == float("-inf"):
                 continue
-            value = best[i] + c.score - GAP_COST * (step - 1) - UNEXPLAINED_COST * between[i + 1][j]
+            value = best[i] + c.score - GAP_COST * (step - 1) - UNEXPLAINED_COST * left
             if value > best[j]:
                 best[j], back[j] = value, i
     totals = [best[j] - UNEXPLAINED_COST * (between[j + 1][n] or 0) for j in range(n)]
-    last = max(range(n), key=lambda j: (totals[j], -j))
-    if totals[last] == float("-inf"):
+    last = max(range(n), key=lambda j: (totals[j], -j), default=-1)
+    if last < 0 or totals[last] == float("-inf"):
         return 0.0, []
-    chain = []
-    j = last
-    while j >= 0:
-        chain.append(cands[j])
-        j = back[j]
-    return totals[last], chain[::-1]
+    score, chain = totals[last], []
+    while last >= 0:
+        chain.append(cands[last])
+        last = back[last]
+    return score, chain[::-1]
+
+
+def _chain_in_order(cands: list[Candidate], floor: float) -> tuple[float, list[Candidate]]:
+    """The headings numbered one, two, three … as they come, for inputs too large to weigh."""
+    chain: list[Candidate] = []
+    for c in cands:
+        if c.score >= floor and c.heading.number == (chain[-1].heading.number + 1 if chain else 1):
+            chain.append(c)
+    return sum(c.score for c in chain), chain
 
 
 def _encloses(outer: list[Candidate], inner: list[Candidate]) -> bool:
     """Whether all of `inner` lies in one section of `outer` (after one heading of it, before
     the next): `inner` is then nested in that section."""
     cuts = [c.index for c in outer]
-    slots = {sum(cut < c.index for cut in cuts) for c in inner}
+    slots = {bisect_left(cuts, c.index) for c in inner}
     return len(slots) == 1 and 0 not in slots
 
 
@@ -495,13 +507,14 @@ def _level(cands: list[Candidate], floor: float = 0.0) -> list[Candidate]:
 def _with_misnumbered(chain: list[Candidate], group: list[Candidate]) -> list[Candidate]:
     """The chain plus clear headings of its style that no nesting explains (a repeated or
     out-of-order number): a reader still sees them as sections."""
-    in_chain = {c.index for c in chain}
-    spans = [-1, *in_chain, max(c.index for c in group) + 1]
-    spans.sort()
-    extra = []
-    for lo, hi in zip(spans, spans[1:], strict=False):
-        inside = [c for c in group if lo < c.index < hi and c.index not in in_chain]
-        extra += [c for c in _unexplained(inside) if c.score >= STRONG and lo >= 0]
+    cuts = [c.index for c in chain]
+    in_chain = set(cuts)
+    sections: dict[int, list[Candidate]] = {}
+    for c in group:
+        slot = bisect_left(cuts, c.index)
+        if c.index not in in_chain and slot > 0:
+            sections.setdefault(slot, []).append(c)
+    extra = [c for inside in sections.values() for c in _unexplained(inside) if c.score >= STRONG]
     return sorted([*chain, *extra], key=lambda c: c.index)
 
 
@@ -628,24 +641,27 @@ def _chapter_parts(
 
 
 def _restarts(
-    doc: Document, pars: list[Paragraph], cands: list[Candidate], heads: list[Candidate], hi: int
+    doc: Document, pars: list[Paragraph], cands: list[Candidate], heads: list[Candidate]
 ) -> list[Diagnostic]:
     """Warnings for lists inside a section that restart at one in the sections' own style and
     look like headings: read as nested items, which a reader may want to check."""
     found = []
-    cuts = [c.index for c in heads] + [hi]
-    for c, end in zip(heads, cuts[1:], strict=False):
-        for x in cands:
-            same = x.heading.style is c.heading.style and x.heading.number == 1
-            if same and c.index < x.index < end and x.score >= STRONG:
-                line = pars[x.index].lines[0]
-                message = (
-                    f"a list numbered like the sections restarts at {x.heading.label} inside "
-                    f"section {c.heading.label}; read as items nested in it"
-                )
-                found.append(
-                    Diagnostic("warning", "numbering_restart", message, line.no, _column(doc, line))
-                )
+    cuts = [c.index for c in heads]
+    for x in cands:
+        slot = bisect_left(cuts, x.index)
+        is_head = slot < len(cuts) and cuts[slot] == x.index
+        if slot == 0 or is_head or x.heading.number != 1 or x.score < STRONG:
+            continue
+        head = heads[slot - 1].heading
+        if x.heading.style is head.style:
+            line = pars[x.index].lines[0]
+            message = (
+                f"a list numbered like the sections restarts at {x.heading.label} inside "
+                f"section {head.label}; read as items nested in it"
+            )
+            found.append(
+                Diagnostic("warning", "numbering_restart", message, line.no, _column(doc, line))
+            )
     return found
 
 
@@ -670,7 +686,7 @@ def _kinds(doc: Document, pars: list[Paragraph], out: Structure) -> list[dict]:
                 )
         numbers, found = _numbering_diagnostics(doc, pars, heads)
         out.diagnostics += found
-        out.diagnostics += _restarts(doc, pars, _candidates(pars, lo, hi), heads, hi)
+        out.diagnostics += _restarts(doc, pars, _candidates(pars, lo, hi), heads)
         starts = {c.index: (c, n) for c, n in zip(heads, numbers, strict=True)}
         cuts = [c.index for c in heads] + [hi]
         subs: dict[int, Candidate] = {}
