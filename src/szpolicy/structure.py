@@ -23,7 +23,7 @@ from .errors import Diagnostic, SzpolicyError
 from .read import Document
 from .script import SENTENCES_CACHED
 
-BLANK = " \t\u3000\u00a0\ufeff"
+BLANK = " \t\u3000\u00a0\ufeff\u200b"
 ENDS = "。！？!?…"  # sentence-final punctuation
 CLAUSE_ENDS = "；;，,、：:"  # a line ending so is a list item or runs on, not a title
 CLOSERS = "」』”’）)】》〉\"'"  # closing quotes and brackets that stay with the sentence they close
@@ -46,6 +46,9 @@ TITLE_MAX_CHARS = 60  # a one-sentence paragraph up to this long, not ended, rea
 SHORT_TITLE_CHARS = 40  # a heading that ends with 。 or runs into its body is this short
 NOTICE_MAX_CHARS = 400
 UNNUMBERED_MAX_CHARS = 30  # a heading without a number is at most this long
+# Unnumbered headings are the top level over numbered ones that lie within one of their
+# sections when there are at least this many (an opening and a closing line are not a level).
+UNNUMBERED_OVER_NUMBERED = 3
 CN_DIGITS = "〇零一二三四五六七八九"
 # How much a chain of headings loses for each defect: a number skipped, a heading of its style
 # that no nesting explains, a heading of its style before the first one, a first number past one.
@@ -535,7 +538,9 @@ def _unnumbered(doc: Document, pars: list[Paragraph], lo: int, hi: int) -> list[
         before = line.no - pars[i - 1].lines[-1].no - 1 if i > 0 else 0
         indented = line.start > 0 and doc.text[line.start - 1] not in "\r\n"
         title = len(par.lines) == 1 and len(par.text) <= UNNUMBERED_MAX_CHARS
-        if title and (ENDED.search(par.text) or par.text[-1] in CLAUSE_ENDS):
+        if title and (
+            ENDED.search(par.text) or par.text[-1] in CLAUSE_ENDS or match_heading(par.text)
+        ):
             title = False
         layout.append((i, title, indented, before))
     body = [(indented, before) for _, title, indented, before in layout if not title]
@@ -674,16 +679,17 @@ def _kinds(doc: Document, pars: list[Paragraph], out: Structure) -> list[dict]:
         ranges += _chapter_parts(pars, lo, hi, labels, _level(cands))
     groups: list[dict] = []
     for part, (lo, hi, labels, heads) in enumerate(ranges, start=1):
-        if not heads:
-            heads = _unnumbered(doc, pars, lo, hi)
-            if heads:
-                line = pars[heads[0].index].lines[0]
-                message = "no numbered headings; sections start at short lines set apart"
-                out.diagnostics.append(
-                    Diagnostic(
-                        "warning", "unnumbered_headings", message, line.no, _column(doc, line)
-                    )
-                )
+        unnumbered = _unnumbered(doc, pars, lo, hi)
+        if unnumbered and (
+            not heads
+            or (len(unnumbered) >= UNNUMBERED_OVER_NUMBERED and _encloses(unnumbered, heads))
+        ):
+            heads = unnumbered
+            line = pars[heads[0].index].lines[0]
+            message = "sections start at short unnumbered lines set apart from the text"
+            out.diagnostics.append(
+                Diagnostic("warning", "unnumbered_headings", message, line.no, _column(doc, line))
+            )
         numbers, found = _numbering_diagnostics(doc, pars, heads)
         out.diagnostics += found
         out.diagnostics += _restarts(doc, pars, _candidates(pars, lo, hi), heads)
