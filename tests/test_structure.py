@@ -10,9 +10,12 @@ from szpolicy.read import read_report
 from szpolicy.script import to_hans
 from szpolicy.structure import (
     BLANK,
+    heading_score,
     heading_styles,
     is_boilerplate,
+    label_number,
     match_heading,
+    paragraphs,
     split_lines,
     split_sentences,
     structure,
@@ -320,3 +323,219 @@ def test_one_heading_regex_takes_the_styles_in_priority_order(line):
     if heading:
         m = first.regex.match(line)
         assert (heading.label, heading.end) == (m.group("num"), m.end())
+
+
+def blank_separated(*paragraphs: str) -> str:
+    """A report whose paragraphs are separated by blank lines, as transcriptions are."""
+    return "\n\n".join(paragraphs) + "\n"
+
+
+@pytest.mark.parametrize("simplified", [False, True])
+def test_a_year_or_number_after_the_heading_number_is_a_heading(write_report, simplified):
+    text = report(
+        "一、2025年工作回顧",
+        BODY,
+        "（一）一九五七年的成就",
+        BODY,
+        "二、２０２６年重點工作",
+        BODY,
+        "三、12345熱線服務",
+        BODY,
+    )
+    text = to_hans(text) if simplified else text
+    doc, st = sentences_of(write_report(text))
+    assert [(s["section_no"], s["heading"][:5]) for s in st.sections] == [
+        (1, "2025年"),
+        (2, "２０２６年"),
+        (3, "12345"),
+    ]
+    assert [s["subsection_no"] for s in st.sentences if s["role"] == "subheading"] == [1]
+    assert st.diagnostics == []
+
+
+@pytest.mark.parametrize(
+    ("line", "prose"),
+    [
+        ("三、四十年前，這裡還是一片農田。", True),  # thirty or forty years ago
+        ("一、二、三產業協調發展。", True),  # numerals listed
+        ("五、六年來，變化很大。", True),
+        ("一、三年來的工作", False),  # one: the work of three years
+        ("一、一九五八年的成就", False),
+        ("二、二〇二一年工作回顧", False),
+        ("三、2026年重點工作", False),
+    ],
+)
+def test_prose_after_a_heading_number_is_told_from_a_title(line, prose):
+    (par,) = paragraphs(line, split_lines(line))
+    assert (heading_score(par, match_heading(line)) == 0) is prose
+
+
+def test_the_top_level_is_found_from_the_whole_report(write_report):
+    lede = "本年度要做到以下幾點："
+    text = report(
+        "一、要加強學習；",  # a list in the introduction, not the first section
+        "二、要改進作風；",
+        "（一）當前形勢",
+        BODY,
+        "（二）今後方針",
+        BODY,
+        "一、發展農業",  # ten points of the policy, nested in （二）
+        BODY,
+        "二、發展工業",
+        BODY,
+        "（三）前景",
+        BODY,
+        lede=lede,
+    )
+    doc, st = sentences_of(write_report(text))
+    assert [(s["section_no"], s["numbering"]) for s in st.sections] == [
+        (1, "（一）"),
+        (2, "（二）"),
+        (3, "（三）"),
+    ]
+    subs = [
+        (s["section_no"], s["subsection_no"]) for s in st.sentences if s["role"] == "subheading"
+    ]
+    assert subs == [(2, 1), (2, 2)]
+    intro = [s["text"] for s in st.sentences if s["section_no"] == 0]
+    assert intro[2:4] == ["一、要加強學習；", "二、要改進作風；"]
+
+
+def test_a_longer_nested_list_is_not_the_top_level(write_report):
+    """Six items nested in section 二 do not make 一 and 二 an introduction's list."""
+    items = [x for n in "一二三四五六" for x in (f"{n}、{BODY}", BODY)]
+    doc, st = sentences_of(write_report(report("一、甲", BODY, "二、乙", BODY, *items)))
+    assert [s["heading"] for s in st.sections] == ["甲", "乙"]
+
+
+def test_a_section_number_after_a_nested_list_that_reached_it_continues_that_list(write_report):
+    """一 … 五 nested in section 一, then 六 and 七: they continue the nested list (a reader
+    would take 六 for the sixth item), so the report keeps sections 一 and 二."""
+    items = [x for n in "一二三四五六七" for x in (f"{n}、{BODY}", BODY)]
+    doc, st = sentences_of(write_report(report("一、甲", BODY, *items, "二、乙", BODY)))
+    assert [s["heading"] for s in st.sections] == ["甲", "乙"]
+
+
+@pytest.mark.parametrize("simplified", [False, True])
+def test_lines_that_run_on_are_one_paragraph_and_one_sentence(write_report, simplified):
+    broken = "我們聽了\n關於憲法草案的報告\n並進行了討論，通過了\n憲法\n。這是大事。"
+    text = blank_separated(
+        "各位代表：", "一、總任務", broken, "\u3000\u3000另一段。\n\u3000\u3000新的一段。"
+    )
+    text = to_hans(text) if simplified else text
+    doc, st = sentences_of(write_report(text))
+    body = [s for s in st.sentences if s["role"] in ("body", "caption")]
+    first = text[text.index("我") : text.index("。") + 1]  # the raw slice, line breaks kept
+    assert [(s["text"], s["line_no"]) for s in body[:2]] == [
+        (first, 5),
+        (to_hans("這是大事。") if simplified else "這是大事。", 9),
+    ]
+    assert body[0]["paragraph_no"] == body[1]["paragraph_no"]
+    # an indented line starts a paragraph even without a blank line before it
+    assert body[2]["paragraph_no"] + 1 == body[3]["paragraph_no"]
+    assert st.sections[0]["n_paragraphs"] == 3
+    assert_lossless(doc, st)
+
+
+def test_without_blank_lines_each_line_is_a_paragraph(write_report):
+    doc, st = sentences_of(write_report(report("一、甲", "沒有句號的一行", "下一行。")))
+    body = [s for s in st.sentences if s["role"] in ("body", "caption")]
+    assert [s["text"] for s in body] == ["沒有句號的一行", "下一行。"]
+    assert body[0]["paragraph_no"] + 1 == body[1]["paragraph_no"]
+
+
+@pytest.mark.parametrize("simplified", [False, True])
+@pytest.mark.parametrize("separated", [False, True])
+def test_clutter_anywhere_is_boilerplate(write_report, simplified, separated):
+    clutter = [
+        "首頁 > 政務公開 > 政府工作報告",
+        "字號：大 中 小",
+        "來源：市政府辦公廳 發布時間：2024-01-15",
+        "【打印本頁】【關閉窗口】",
+        "掃一掃在手機打開當前頁",
+        "【下載】",
+        "Public domain",
+    ]
+    paragraphs = [
+        *clutter[:3],
+        "各位代表：",
+        "一、甲",
+        BODY,
+        clutter[3],
+        "二、乙",
+        BODY,
+        *clutter[4:],
+    ]
+    text = (blank_separated if separated else report)(*paragraphs)
+    text = to_hans(text) if simplified else text
+    doc, st = sentences_of(write_report(text))
+    boiler = [s["text"] for s in st.sentences if s["role"] == "boilerplate"]
+    assert boiler == [to_hans(c) if simplified else c for c in clutter]
+    assert [s["n_paragraphs"] for s in st.sections] == [1, 1]
+    assert_lossless(doc, st)
+
+
+def test_a_licence_notice_is_boilerplate_as_a_whole(write_report):
+    notice = "本作品是中华人民共和国的\n法律\n，根据《\n著作权法\n》，属于\n公有领域\n。"
+    doc, st = sentences_of(write_report(blank_separated("一、甲", BODY, notice)))
+    rows = [s for s in st.sentences if s["char_start"] >= doc.text.index("本作品")]
+    assert rows and {s["role"] for s in rows} == {"boilerplate"}
+
+
+def test_numerals_alone_on_their_lines_are_headings(write_report):
+    doc, st = sentences_of(write_report(blank_separated("各位代表：", "一", BODY, "二", BODY)))
+    assert [(s["section_no"], s["numbering"], s["heading"]) for s in st.sections] == [
+        (1, "一", ""),
+        (2, "二", ""),
+    ]
+
+
+def test_unnumbered_headings_set_apart_by_layout(write_report):
+    body = "\u3000\u3000" + BODY
+    text = blank_separated(
+        "各位代表：", "國內建設", body, body, "對外工作", body, body, "結束語", body, body
+    )
+    doc, st = sentences_of(write_report(text))
+    assert [(s["section_no"], s["numbering"], s["heading"]) for s in st.sections] == [
+        (1, "", "國內建設"),
+        (2, "", "對外工作"),
+        (3, "", "結束語"),
+    ]
+    assert codes(st) == [("unnumbered_headings", 3)]
+
+
+def test_unnumbered_headings_around_a_numbered_list_are_the_top_level(write_report):
+    body = "\u3000\u3000" + BODY
+    text = blank_separated(
+        "各位代表：", "國內建設", body, body, "一、農業", body, "二、工業", body,
+        "對外工作", body, body, "結束語", body, body,
+    )  # fmt: skip
+    doc, st = sentences_of(write_report(text))
+    assert [s["heading"] for s in st.sections] == ["國內建設", "對外工作", "結束語"]
+    subs = [
+        (s["section_no"], s["subsection_no"]) for s in st.sentences if s["role"] == "subheading"
+    ]
+    assert subs == [(1, 1), (1, 2)]
+
+
+def test_a_title_and_date_line_are_no_headings(write_report):
+    body = "\u3000\u3000" + BODY
+    text = blank_separated("政府工作報告", "二〇二五年一月十五日", body, body, body)
+    doc, st = sentences_of(write_report(text))
+    assert codes(st) == [("no_headings", 1)]
+
+
+def test_ordinals_number_points_nested_in_a_section(write_report):
+    text = report("一、甲", BODY, "第一、加強農業", BODY, "第二、發展工業", BODY, "二、乙", BODY)
+    doc, st = sentences_of(write_report(text))
+    assert [s["section_no"] for s in st.sections] == [1, 2]
+    subs = [s["text"] for s in st.sentences if s["role"] == "subheading"]
+    assert subs == ["第一、加強農業", "第二、發展工業"]
+
+
+@pytest.mark.parametrize("label", ["几", "十十", "百", "幾"])
+def test_a_label_that_is_no_number_never_raises(write_report, label):
+    assert label_number(label) is None
+    text = report(f"{label}、方面", BODY, "從以下幾個方面：", f"（{label}）子項", BODY)
+    doc, st = sentences_of(write_report(text))
+    assert_lossless(doc, st)

@@ -51,11 +51,12 @@ UNNUMBERED_MAX_CHARS = 30  # a heading without a number is at most this long
 UNNUMBERED_OVER_NUMBERED = 3
 CN_DIGITS = "〇零一二三四五六七八九"
 # How much a chain of headings loses for each defect: a number skipped, a heading of its style
-# that no nesting explains, a heading of its style before the first one, a first number past one.
-GAP_COST, UNEXPLAINED_COST, PREAMBLE_COST, START_COST = 0.5, 1.0, 0.3, 0.5
+# that no nesting explains, a first number past one. A heading of its style before the first
+# one costs what it is worth (a clear heading left in the introduction says the chain is wrong).
+GAP_COST, UNEXPLAINED_COST, START_COST = 0.5, 1.0, 0.5
 MIN_CHAIN_SCORE = 0.6
 STRONG = 0.8  # headings at least this clear are sections even when misnumbered
-SUB_MIN = 0.6  # sub-headings must be at least this clear; weaker numbered lines are list items
+SUB_MIN = 0.4  # sub-headings must be at least this clear; weaker numbered lines are list items
 CHAIN_LIMIT = 400  # candidates of one style past which chains are read in order, not weighed
 
 
@@ -89,12 +90,12 @@ class Paragraph(NamedTuple):
 @dataclass(frozen=True)
 class Style:
     """A heading style: its name, line-start regex, rank (its place in the priority order)
-    and whether its sections may be parts holding sections of their own (第一部分 …)."""
+    and the styles of sections that make its own sections parts (第一部分 holding 一、 …)."""
 
     name: str
     regex: re.Pattern
     rank: int
-    holds_parts: bool
+    parts_over: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def heading_styles() -> tuple[Style, ...]:
                 HEADING_LEAD + s["pattern"].replace("{numeral}", spec["numeral"]), "headings.yaml"
             ),
             rank,
-            bool(s.get("holds_parts", False)),
+            frozenset(s.get("parts_over", ())),
         )
         for rank, s in enumerate(spec["styles"])
     )
@@ -356,20 +357,20 @@ def _looks_like_prose(rest: str, number: int) -> bool:
 
 def heading_score(paragraph: Paragraph, heading: Heading) -> float:
     """How clearly a paragraph starting with a heading number is a heading: 1 a short title
-    alone, 0.8 a short one-sentence title ended by 。, 0.6 a short title that runs into its
-    body, 0.3 a long one or a list item ending with ；, 0 prose (`三、四十年前`)."""
+    alone, 0.8 a short one-sentence title ended by 。, 0.4 a short title that runs into its
+    body, 0.2 a long one or a list item ending with ；, 0 prose (`三、四十年前`)."""
     first_line = paragraph.lines[0].text
     if _looks_like_prose(first_line[heading.end :], heading.number):
         return 0.0
     start, end, _ = paragraph.sentences[0]
     title = end - start - heading.end
     if paragraph.text[-1] in CLAUSE_ENDS:  # 一、…企业； is an item of a list
-        return 0.3
+        return 0.2
     if len(paragraph.sentences) == 1 and not ENDED.search(paragraph.text):
-        return 1.0 if title <= TITLE_MAX_CHARS else 0.3
+        return 1.0 if title <= TITLE_MAX_CHARS else 0.2
     if title <= SHORT_TITLE_CHARS:
-        return 0.8 if len(paragraph.sentences) == 1 else 0.6
-    return 0.3
+        return 0.8 if len(paragraph.sentences) == 1 else 0.4
+    return 0.2
 
 
 def _candidates(pars: list[Paragraph], lo: int, hi: int) -> list[Candidate]:
@@ -437,16 +438,15 @@ def _best_chain(cands: list[Candidate], floor: float) -> tuple[float, list[Candi
     between = _between(cands)
     best: list[float] = [float("-inf")] * n
     back: list[int] = [-1] * n
+    before = 0.0  # the worth of the candidates before j
     for j, c in enumerate(cands):
+        before += cands[j - 1].score if j else 0.0
         if c.score < floor:
             continue
         k = c.heading.number
         if between[0][j] is not None:
             best[j] = (
-                c.score
-                - START_COST * max(k - 1, 0)
-                - PREAMBLE_COST * j
-                - UNEXPLAINED_COST * between[0][j]
+                c.score - START_COST * max(k - 1, 0) - before - UNEXPLAINED_COST * between[0][j]
             )
         for i in range(j):
             step, left = k - cands[i].heading.number, between[i + 1][j]
@@ -521,7 +521,7 @@ def _with_misnumbered(chain: list[Candidate], group: list[Candidate]) -> list[Ca
     return sorted([*chain, *extra], key=lambda c: c.index)
 
 
-UNNUMBERED = Style("unnumbered", re.compile(r"(?!)"), 1 << 10, False)
+UNNUMBERED = Style("unnumbered", re.compile(r"(?!)"), 1 << 10, frozenset())
 
 
 def _unnumbered(doc: Document, pars: list[Paragraph], lo: int, hi: int) -> list[Candidate]:
@@ -633,12 +633,15 @@ def _chapter_parts(
     pars: list[Paragraph], lo: int, hi: int, labels: frozenset[int], heads: list[Candidate]
 ) -> list[tuple[int, int, frozenset[int], list[Candidate]]]:
     """The range split into parts when its top level is a style that may hold parts (第一部分 …)
-    and at least two of its sections hold numbered sections from one; else the range whole."""
-    if not heads or not heads[0].heading.style.holds_parts:
+    and at least two of its sections hold sections numbered in a style it is a part over (一、
+    …); else the range whole."""
+    over = heads[0].heading.style.parts_over if heads else frozenset()
+    if not over:
         return [(lo, hi, labels, heads)]
     cuts = [c.index for c in heads] + [hi]
     inner = [_level(_candidates(pars, a + 1, b)) for a, b in zip(cuts, cuts[1:], strict=False)]
-    if sum(bool(x) and x[0].heading.number == 1 for x in inner) < 2:
+    restarts = [x and x[0].heading.number == 1 and x[0].heading.style.name in over for x in inner]
+    if sum(map(bool, restarts)) < 2:
         return [(lo, hi, labels, heads)]
     first = (lo, cuts[1], labels | {cuts[0]}, inner[0])
     rest = zip(cuts[1:], cuts[2:], inner[1:], strict=False)
