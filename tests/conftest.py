@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -37,6 +36,4 @@ def write_report(tmp_path: Path):
 def sentence_rows(text: str, report_id: str = "r") -> pd.DataFrame:
     """The sentences table of a report given as text, cut by the real structure stage."""
     doc = Document(report_id, Path(f"{report_id}.txt"), text, "utf-8", detect_script(text), "", 0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a snippet without headings is one section, as meant
-        return pd.DataFrame(structure(doc).sentences)
+    return pd.DataFrame(structure(doc).sentences)
