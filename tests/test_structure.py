@@ -539,3 +539,12 @@ def test_a_label_that_is_no_number_never_raises(write_report, label):
     text = report(f"{label}、方面", BODY, "從以下幾個方面：", f"（{label}）子項", BODY)
     doc, st = sentences_of(write_report(text))
     assert_lossless(doc, st)
+
+
+def test_formal_numerals_of_traditional_reports(write_report):
+    text = report(
+        "壹、總體情況", BODY, "貳、主要工作", BODY, "參、未來展望", BODY, "拾壹、附記", BODY
+    )
+    doc, st = sentences_of(write_report(text))
+    assert [s["section_no"] for s in st.sections] == [1, 2, 3, 11]
+    assert codes(st) == [("numbering_gap", 9)]

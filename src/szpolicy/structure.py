@@ -50,6 +50,7 @@ UNNUMBERED_MAX_CHARS = 30  # a heading without a number is at most this long
 # sections when there are at least this many (an opening and a closing line are not a level).
 UNNUMBERED_OVER_NUMBERED = 3
 CN_DIGITS = "〇零一二三四五六七八九"
+FORMAL = str.maketrans("參", "叁")  # the Traditional formal three, which cn2an does not read
 # How much a chain of headings loses for each defect: a number skipped, a heading of its style
 # that no nesting explains, a first number past one. A heading of its style before the first
 # one costs what it is worth (a clear heading left in the introduction says the chain is wrong).
@@ -330,7 +331,7 @@ def label_number(label: str) -> int | None:
     if label.isdecimal():
         return int(label)
     try:
-        return int(cn2an.cn2an(label, "smart"))
+        return int(cn2an.cn2an(label.translate(FORMAL), "smart"))
     except (ValueError, KeyError, IndexError):
         return None
 
