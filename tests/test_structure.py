@@ -7,7 +7,7 @@ import re
 import pytest
 
 from szpolicy.read import read_report
-from szpolicy.script import to_hans
+from szpolicy.script import to_hans, to_hant
 from szpolicy.structure import (
     BLANK,
     heading_score,
@@ -548,3 +548,86 @@ def test_formal_numerals_of_traditional_reports(write_report):
     doc, st = sentences_of(write_report(text))
     assert [s["section_no"] for s in st.sections] == [1, 2, 3, 11]
     assert codes(st) == [("numbering_gap", 9)]
+
+
+SCRAPED = """首页 > 政务公开 > 政府工作报告
+字号：大 中 小
+来源：省政府办公厅 发布时间：2025-01-20 浏览次数：12345
+【打印本页】【关闭窗口】
+
+政府工作报告
+
+各位代表：
+
+　　现在，我代表省人民政府，向大会报告工作，请予审议。
+
+一、2024年工作回顾
+
+　　过去一年，全省生产总值增长5.3%。
+
+（一）坚持稳中求进，经济实现量质齐升。全年固定资产投资增长4%。
+
+（二）坚持创新驱动，产业结构持续优化。高新技术企业达到1.7万家。
+
+　　三、四十年前这里还是一片荒原，如今已成为现代化新城，人口超过百万。
+
+　　全省上下团结奋斗，各项事业取得新的进展。
+
+二、2025年主要目标
+
+　　生产总值增长5.5%左右。
+
+三、2025年重点工作
+
+（一）着力扩大有效需求。
+
+　　实施提振消费专项行动。
+
+（二）着力推进科技创新。
+
+　　加快建设创新驱动平台。
+
+附件
+
+名词解释
+
+1.新质生产力：由技术革命性突破催生的先进生产力质态。
+
+2.创新平台：创新驱动平台的简称。
+
+扫一扫在手机打开当前页
+【打印】【关闭】
+"""
+
+
+@pytest.mark.parametrize("simplified", [True, False])
+def test_a_scraped_provincial_report(write_report, simplified):
+    text = SCRAPED if simplified else to_hant(SCRAPED)
+    doc, st = sentences_of(write_report(text))
+    assert [(s["part"], s["section_no"], s["heading"][:6]) for s in st.sections] == [
+        (1, 1, "2024年工"),
+        (1, 2, "2025年主"),
+        (1, 3, "2025年重"),
+        (2, 1, text[text.index("新质" if simplified else "新質") :][:6]),
+        (2, 2, text[text.index("创新平" if simplified else "創新平") :][:6]),
+    ]
+    lines = SCRAPED.splitlines()
+
+    def line_of(start: str) -> int:
+        return next(n for n, line in enumerate(lines, 1) if line.startswith(start))
+
+    roles = [(s["line_no"], s["role"]) for s in st.sentences]
+    clutter = [line_of(x) for x in ("首页", "字号", "来源", "【打印本页", "扫一扫", "【打印】")]
+    assert [n for n, role in roles if role == "boilerplate"] == clutter
+    subs = [line_of(x) for x in ("（一）坚持", "（二）坚持", "（一）着力", "（二）着力")]
+    assert [n for n, role in roles if role == "subheading"] == subs
+    labels = [
+        (s["part"], s["role"])
+        for s in st.sentences
+        if s["text"] in ("附件", to_hant("名词解释"), "名词解释")
+    ]
+    assert labels == [(2, "heading"), (2, "heading")]
+    prose = next(s for s in st.sentences if s["line_no"] == line_of("　　三、四十年前"))
+    assert (prose["section_no"], prose["role"]) == (1, "body")
+    assert st.diagnostics == []
+    assert_lossless(doc, st)

@@ -606,28 +606,38 @@ def _numbering_diagnostics(
     return numbers, found
 
 
+def _is_label(par: Paragraph) -> bool:
+    return not par.boilerplate and len(par.lines) == 1 and part_label().match(par.text) is not None
+
+
 def _part_starts(pars: list[Paragraph]) -> list[int]:
     """Indexes of the paragraphs that open a part after the main text: a short line such as
-    附件 or 名词解释, after some text."""
+    附件 or 名词解释, after some text (labels in a row open one part)."""
     starts = []
-    seen_text = False
+    seen_text = after_label = False
     for i, par in enumerate(pars):
         if par.boilerplate:
             continue
-        if seen_text and len(par.lines) == 1 and part_label().match(par.text):
+        label = _is_label(par)
+        if label and seen_text and not after_label:
             starts.append(i)
-        seen_text = True
+        seen_text, after_label = True, label
     return starts
 
 
 def _parts(pars: list[Paragraph]) -> list[tuple[int, int, frozenset[int]]]:
-    """Ranges of paragraphs (lo, hi, indexes of part labels) of the main text and the parts
-    that part labels open."""
+    """Ranges of paragraphs (lo, hi, indexes of its part labels) of the main text and of the
+    parts that part labels open."""
     bounds = [0, *_part_starts(pars), len(pars)]
-    return [
-        (lo, hi, frozenset([lo]) if k else frozenset())
-        for k, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False))
-    ]
+    ranges = []
+    for k, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        labels = []
+        for i in range(lo, hi if k else lo):
+            if not (pars[i].boilerplate or _is_label(pars[i])):
+                break
+            labels += [i] if _is_label(pars[i]) else []
+        ranges.append((lo, hi, frozenset(labels)))
+    return ranges
 
 
 def _chapter_parts(
@@ -764,6 +774,7 @@ def structure(doc: Document) -> Structure:
             g["section_no"] = 1
     for group in groups:
         _emit(doc, group, out)
+    out.diagnostics.sort(key=lambda d: d.line or 0)
     return out
 
 
@@ -771,7 +782,8 @@ def _emit(doc: Document, group: dict, out: Structure) -> None:
     """Append a section's rows and its sentences' rows to `out`."""
     text_pars, heading = group["text"], group["heading"]
     kinds = [kind for _, kind, _ in group["items"]]
-    if heading and "text" not in kinds and "subheading" not in kinds:
+    run_in = heading and ENDED.search(heading[0].text)  # 1.名词：解释。 holds its own text
+    if heading and not run_in and "text" not in kinds and "subheading" not in kinds:
         line = heading[0].lines[0]
         out.diagnostics.append(
             Diagnostic(
