@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 
 from szpolicy.errors import SzpolicyError
 from szpolicy.numerals import CN_CHARS, parse_number
+from szpolicy.paragraphs import BLANK
 from szpolicy.read import decode, read_report
-from szpolicy.structure import BLANK, structure
+from szpolicy.structure import structure
 
 settings.register_profile(
     "szpolicy-short",

@@ -6,20 +6,13 @@ import re
 
 import pytest
 
+from szpolicy.errors import SzpolicyError
+from szpolicy.headings import heading_score, heading_styles, label_number, match_heading
+from szpolicy.paragraphs import BLANK, is_boilerplate, paragraphs, split_lines, split_sentences
 from szpolicy.read import read_report
+from szpolicy.rules import compile_rule, load_rules
 from szpolicy.script import to_hans, to_hant
-from szpolicy.structure import (
-    BLANK,
-    heading_score,
-    heading_styles,
-    is_boilerplate,
-    label_number,
-    match_heading,
-    paragraphs,
-    split_lines,
-    split_sentences,
-    structure,
-)
+from szpolicy.structure import structure
 
 BODY = "市婦聯開展活動12場，惠及3000人。活動獲得好評！"
 
@@ -366,7 +359,7 @@ def test_a_year_or_number_after_the_heading_number_is_a_heading(write_report, si
     ],
 )
 def test_prose_after_a_heading_number_is_told_from_a_title(line, prose):
-    (par,) = paragraphs(line, split_lines(line))
+    (par,) = paragraphs(line, split_lines(line), lambda _: False)
     assert (heading_score(par, match_heading(line)) == 0) is prose
 
 
@@ -631,3 +624,11 @@ def test_a_scraped_provincial_report(write_report, simplified):
     assert (prose["section_no"], prose["role"]) == (1, "body")
     assert st.diagnostics == []
     assert_lossless(doc, st)
+
+
+def test_bad_rules_are_refused_naming_their_file():
+    with pytest.raises(SzpolicyError, match="bad pattern") as err:
+        compile_rule("[unclosed", "headings.yaml")
+    assert err.value.path == "headings.yaml"
+    with pytest.raises(SzpolicyError, match="boilerplate.yaml lacks nothing_such"):
+        load_rules("boilerplate.yaml", ("patterns", "nothing_such"))
