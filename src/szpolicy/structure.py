@@ -15,6 +15,7 @@ from .errors import Diagnostic
 from .headings import Heading, label_of, match_heading, part_label
 from .levels import STRONG, Candidate, candidates, encloses, level, unnumbered
 from .paragraphs import BLANK, ENDED, Line, Paragraph, paragraphs, split_lines
+from .paragraphs import ENDS as ENDS  # re-exported: metadata.py reads sentence ends from here
 from .read import Document
 
 CAPTION_MAX_CHARS = 60
