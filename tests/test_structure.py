@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from szpolicy.errors import SzpolicyError
 from szpolicy.headings import heading_score, heading_styles, label_number, match_heading
 from szpolicy.paragraphs import BLANK, is_boilerplate, paragraphs, split_lines, split_sentences
-from szpolicy.read import read_report
+from szpolicy.read import Document, read_report
 from szpolicy.rules import compile_rule, load_rules
 from szpolicy.script import to_hans, to_hant
 from szpolicy.structure import structure
@@ -632,3 +633,22 @@ def test_bad_rules_are_refused_naming_their_file():
     assert err.value.path == "headings.yaml"
     with pytest.raises(SzpolicyError, match="boilerplate.yaml lacks nothing_such"):
         load_rules("boilerplate.yaml", ("patterns", "nothing_such"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n\n",
+        "〇、甲\n一、乙\n",
+        "一、\n一、\n二、二、\n",
+        "附件\n附件\n一、甲\n",
+        "【打印】\n",
+    ],
+)
+def test_odd_texts_structure_without_raising(text):
+    doc = Document("r", Path("r.txt"), text, "utf-8", "hans", "", 0)
+    st = structure(doc)
+    keys = [(s["part"], s["section_no"]) for s in st.sections]
+    assert len(keys) == len(set(keys))
+    assert all(s["text"] == text[s["char_start"] : s["char_end"]] for s in st.sentences)

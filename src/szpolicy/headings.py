@@ -112,7 +112,7 @@ def _heading(group: int, label: str, end: int) -> Heading | None:
     """The heading that a match of a style's group, number label (三, 十二, 12) and end stands
     for, or None when the label is no number; headings reuse few of these, so cached."""
     number = label_number(label)
-    if number is None:
+    if number is None or number < 1:  # 〇、 numbers nothing
         return None
     return Heading(_heading_regex()[1][group][0], number, label, end)
 

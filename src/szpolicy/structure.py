@@ -46,31 +46,33 @@ def _column(doc: Document, line: Line) -> int:
 def _numbering_diagnostics(
     doc: Document, pars: list[Paragraph], heads: list[Candidate]
 ) -> tuple[list[int], list[Diagnostic]]:
-    """Each top heading's section number (as written, or one past the last when that would
-    repeat or go back) and warnings for the numbering a reader tolerates."""
+    """Each top heading's section number (as written, or one past the last section's when that
+    would repeat or go back, so that numbers stay unique) and warnings for the numbering a
+    reader tolerates, judged on the numbers as written."""
     numbers: list[int] = []
     found: list[Diagnostic] = []
     seen: dict[int, int] = {}
+    prev = 0  # the previous heading's number as written
     for c in heads:
         h, line = c.heading, pars[c.index].lines[0]
-        last = numbers[-1] if numbers else 0
         code = message = None
         if not numbers and h.number != 1:
             code, message = "numbering_start", f"first section is numbered {h.label}, expected one"
-        elif numbers and h.number == last:
+        elif numbers and h.number == prev:
             code = "numbering_repeat"
             message = f"section {h.label} is repeated (first at line {seen[h.number]})"
-        elif numbers and h.number < last:
+        elif numbers and h.number < prev:
             code = "numbering_order"
-            message = f"section {h.label} follows {label_of(last, h.label)} (out of order)"
-        elif h.number > last + 1 and numbers:
-            gap = range(last + 1, h.number)
+            message = f"section {h.label} follows {label_of(prev, h.label)} (out of order)"
+        elif numbers and h.number > prev + 1:
+            gap = range(prev + 1, h.number)
             missing = "、".join(label_of(n, h.label) for n in gap)
             verb = "is" if len(gap) == 1 else "are"
             code = "numbering_gap"
             message = (
-                f"section {h.label} follows {label_of(last, h.label)} ({missing} {verb} missing)"
+                f"section {h.label} follows {label_of(prev, h.label)} ({missing} {verb} missing)"
             )
+        last = numbers[-1] if numbers else 0
         number = h.number if h.number > last else last + 1
         if code and number != h.number:
             message += f"; numbered {number} here"
@@ -78,6 +80,7 @@ def _numbering_diagnostics(
             found.append(Diagnostic("warning", code, message, line.no, _column(doc, line)))
         seen.setdefault(h.number, line.no)
         numbers.append(number)
+        prev = h.number
     return numbers, found
 
 
@@ -322,7 +325,7 @@ def _emit(doc: Document, group: dict, out: Structure) -> None:
                 }
             )
             role = later
-    if preamble:
+    if preamble or sentence_no == first_sentence:  # nothing to make a section of
         return
     h = heading[1] if heading else None
     first = sentences[first_sentence]
