@@ -255,6 +255,13 @@ def test_web_clutter_is_boilerplate(write_report, simplified):
         ("qq", True),
         ("【打印】【關閉窗口】", True),
         ("返回頂部", True),
+        ("首页", True),
+        ("【下載】", True),
+        ("上一篇：關於做好春節期間工作的通知", True),
+        ("索 引 号：000014349/2024-00012", True),
+        ("发布日期：2025-01-20", True),
+        ("首頁工作", False),
+        ("下載量增長了三成。", False),
         ("市婦聯開展活動12場，惠及3000人。", False),
         ("一、加強立法", False),
         ("打印本頁" + "很長的一句話" * 20, False),  # over max_chars: prose that mentions it
