@@ -659,3 +659,13 @@ def test_odd_texts_structure_without_raising(text):
     keys = [(s["part"], s["section_no"]) for s in st.sections]
     assert len(keys) == len(set(keys))
     assert all(s["text"] == text[s["char_start"] : s["char_end"]] for s in st.sentences)
+
+
+def test_formal_numerals_number_the_level_above_plain_ones(write_report):
+    text = report("壹、總體情況", "一、甲", BODY, "二、乙", BODY, "貳、未來展望", "一、丙", BODY)
+    doc, st = sentences_of(write_report(text))
+    assert [(s["section_no"], s["numbering"]) for s in st.sections] == [(1, "壹、"), (2, "貳、")]
+    subs = [
+        (s["section_no"], s["subsection_no"]) for s in st.sentences if s["role"] == "subheading"
+    ]
+    assert subs == [(1, 1), (1, 2), (2, 1)]

@@ -47,7 +47,7 @@ class Heading:
 def heading_styles() -> tuple[Style, ...]:
     """Heading styles from the package's headings.yaml, in priority order; a style without a
     name or a pattern with a `num` group, or naming an unknown style, is refused."""
-    spec = load_rules("headings.yaml", ("numeral", "styles", "part_label"))
+    spec = load_rules("headings.yaml", ("numeral", "formal_numeral", "styles", "part_label"))
     entries = spec["styles"] if isinstance(spec["styles"], list) else [None]
     names = {s.get("name") for s in entries if isinstance(s, dict)}
     styles = []
@@ -62,9 +62,9 @@ def heading_styles() -> tuple[Style, ...]:
             raise SzpolicyError(
                 f"style {s['name']} names unknown styles in parts_over", "headings.yaml"
             )
-        regex = compile_rule(
-            HEADING_LEAD + pattern.replace("{numeral}", spec["numeral"]), "headings.yaml"
-        )
+        pattern = pattern.replace("{numeral}", spec["numeral"])
+        pattern = pattern.replace("{formal_numeral}", spec["formal_numeral"])
+        regex = compile_rule(HEADING_LEAD + pattern, "headings.yaml")
         styles.append(Style(s["name"], regex, rank, over))
     return tuple(styles)
 
