@@ -25,6 +25,7 @@ GAP_COST, UNEXPLAINED_COST, START_COST = 0.5, 1.0, 0.5
 MIN_CHAIN_SCORE = 0.6
 STRONG = 0.8  # headings at least this clear are sections even when misnumbered
 CHAIN_LIMIT = 400  # candidates of one style past which chains are read in order, not weighed
+# The style of headings without numbers: it matches no line and ranks below every style.
 UNNUMBERED = Style("unnumbered", re.compile(r"(?!)"), 1 << 10, frozenset())
 
 
@@ -147,9 +148,10 @@ def encloses(outer: list[Candidate], inner: list[Candidate]) -> bool:
 
 
 def level(cands: list[Candidate], floor: float = 0.0) -> list[Candidate]:
-    """The headings of the top level among candidates: the best chain of the first style in
+    """The headings of the highest level among candidates (the sections of a part, or the
+    sub-sections of a section): the best chain, at least `floor` clear, of the first style in
     headings.yaml (一、 before （一） before 1., as official documents rank them) whose chain
-    no other style's chain encloses."""
+    no other style's chain encloses; with the misnumbered clear headings of that style."""
     by_style: dict[Style, list[Candidate]] = {}
     for c in cands:
         by_style.setdefault(c.heading.style, []).append(c)
@@ -182,9 +184,6 @@ def _with_misnumbered(chain: list[Candidate], group: list[Candidate]) -> list[Ca
             sections.setdefault(slot, []).append(c)
     extra = [c for inside in sections.values() for c in unexplained(inside) if c.score >= STRONG]
     return sorted([*chain, *extra], key=lambda c: c.index)
-
-
-UNNUMBERED = Style("unnumbered", re.compile(r"(?!)"), 1 << 10, frozenset())
 
 
 def unnumbered(doc: Document, pars: list[Paragraph], lo: int, hi: int) -> list[Candidate]:

@@ -264,22 +264,23 @@ def structure(doc: Document) -> Structure:
     return out
 
 
+def _empty_section(doc: Document, group: dict) -> list[Diagnostic]:
+    """A warning for a section with neither text nor sub-headings under its heading (a heading
+    that holds its own text, 1.名词：解释。, is not empty)."""
+    heading = group["heading"]
+    kinds = {kind for _, kind, _ in group["items"]}
+    if not heading or ENDED.search(heading[0].text) or kinds & {"text", "subheading"}:
+        return []
+    par, h = heading
+    line = par.lines[0]
+    message = f"section {h.label or par.text} has no body text"
+    return [Diagnostic("warning", "empty_section", message, line.no, _column(doc, line))]
+
+
 def _emit(doc: Document, group: dict, out: Structure) -> None:
     """Append a section's rows and its sentences' rows to `out`."""
     text_pars, heading = group["text"], group["heading"]
-    kinds = [kind for _, kind, _ in group["items"]]
-    run_in = heading and ENDED.search(heading[0].text)  # 1.名词：解释。 holds its own text
-    if heading and not run_in and "text" not in kinds and "subheading" not in kinds:
-        line = heading[0].lines[0]
-        out.diagnostics.append(
-            Diagnostic(
-                "warning",
-                "empty_section",
-                f"section {heading[1].label} has no body text",
-                line.no,
-                _column(doc, line),
-            )
-        )
+    out.diagnostics += _empty_section(doc, group)
     preamble = group["section_no"] == 0
     caption = None if preamble or not heading else _caption_index(text_pars)
     caption_par = text_pars[caption] if caption is not None else None
