@@ -82,10 +82,6 @@ def text_case(data: bytes, message: Callable[[Path], str]) -> Callable[[Path], C
     return make
 
 
-def sections(*lines: str) -> bytes:
-    return "\n".join(["導語。", *lines, ""]).encode()
-
-
 DAMAGED = "第一行。\n第二行。\n".encode() + b"\xff" + "第三行。\n".encode()
 UTF8_THEN_GB = "一、標題\n".encode() + "正文內容。\n".encode("gb18030")
 GB_THEN_UTF8 = "一、标题\n".encode("gb18030") + "正文內容，這是一段說明。\n".encode()
@@ -218,34 +214,6 @@ CASES: dict[str, Callable[[Path], Case]] = {
         "導語。\n<p>一、標題</p>\n".encode(),
         lambda p: f"{p}:2:1: HTML markup ('<p') instead of plain text; save the page as text first",
     ),
-    "headings-only": text_case(
-        sections("一、立法", "二、監督", "三、司法"),
-        lambda p: f"{p}:2:1: section 一 has no body text",
-    ),
-    "missing-heading": text_case(
-        sections("一、立法", BODY, "三、司法", BODY),
-        lambda p: f"{p}:4:1: section 三 follows 一 (二 is missing)",
-    ),
-    "repeated-heading": text_case(
-        sections("一、立法", BODY, "二、監督", BODY, "二、監督", BODY),
-        lambda p: f"{p}:6:1: section 二 is repeated (first at line 4)",
-    ),
-    "headings-out-of-order": text_case(
-        sections("一、立法", BODY, "三、司法", BODY, "二、監督", BODY),
-        lambda p: f"{p}:4:1: section 三 follows 一 (二 is missing)",
-    ),
-    "first-heading-not-one": text_case(
-        sections("二、監督", BODY, "一、立法", BODY),
-        lambda p: f"{p}:2:1: first section is numbered 二, expected one",
-    ),
-    "section-without-body": text_case(
-        sections("一、立法", BODY, "二、監督", "三、司法", BODY),
-        lambda p: f"{p}:4:1: section 二 has no body text",
-    ),
-    "indented-section-without-body": text_case(
-        sections("一、立法", BODY, "\u3000\u3000二、監督", "三、司法", BODY),
-        lambda p: f"{p}:4:1: section 二 has no body text",
-    ),
     "hash-mismatch": hash_mismatch,
     "missing-input": missing_input,
     "folder-without-reports": empty_folder,
@@ -259,7 +227,6 @@ SUBPROCESS = [
     "png",
     "invalid-utf8-middle",
     "50-megabytes",
-    "missing-heading",
     "out-not-writable",
 ]
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import cn2an
 import pytest
 
+from szpolicy.paragraphs import is_boilerplate
 from szpolicy.read import read_report
 from szpolicy.script import to_hans
-from szpolicy.structure import is_boilerplate, structure
+from szpolicy.structure import structure
 from szpolicy.testing import (
     CLUTTER_BOTTOM,
     CLUTTER_TOP,

@@ -1,288 +1,233 @@
-"""Cut a report into lines, sections and sentences; every offset indexes the decoded text."""
+"""Cut a report into parts, sections and sentences; every offset indexes the decoded text.
+
+Paragraphs come from paragraphs.py, the levels of headings from levels.py; here the report is
+divided into parts (part labels such as 附件, 第X部分 holding sections of their own), sections
+and sub-sections, and the numbering a reader tolerates (a gap, a repeat, a restart, a section
+without body) is recorded as a Diagnostic, never refused. No line of any text raises.
+"""
 
 from __future__ import annotations
 
-import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import cache, lru_cache, partial
-from importlib import resources
-from typing import NamedTuple
 
-import cn2an
-import yaml
-
-from .errors import Diagnostic, SzpolicyError
+from .errors import Diagnostic
+from .headings import Heading, label_of, match_heading, part_label
+from .levels import STRONG, Candidate, candidates, encloses, level, unnumbered
+from .paragraphs import BLANK, ENDED, Line, Paragraph, paragraphs, split_lines
+from .paragraphs import ENDS as ENDS  # re-exported: metadata.py reads sentence ends from here
 from .read import Document
-from .script import SENTENCES_CACHED
 
-BLANK = " \t\u3000\u00a0\ufeff"
-ENDS = "。！？!?…"  # sentence-final punctuation
-CLOSERS = "」』”’）)】》〉\"'"  # closing quotes and brackets that stay with the sentence they close
-# A sentence as (leading blanks, rest): the matches tile the text, so offsets can be summed.
-SENTENCE = re.compile(rf"([{BLANK}]*)([^{ENDS}]*(?:[{ENDS}]+[{CLOSERS}]*|$))")
-# A whole text as tokens, blanks between them skipped: a line break (group 1) or a sentence of
-# one line, cut as SENTENCE cuts that line. A sentence starts at a non-blank and ends after its
-# final punctuation and closing quotes (possessive `*+`: no backtracking in a line without
-# them) or, lacking them, at the line's last non-blank.
-_IN_LINE = rf"[^{ENDS}\r\n]"
-_NON_BLANK = rf"[^{ENDS}{BLANK}\r\n]"
-_END = rf"[{ENDS}]+[{CLOSERS}]*"
-TOKEN = re.compile(
-    rf"(\r\n|\r|\n)|{_NON_BLANK}(?:{_IN_LINE}*+{_END}|(?:{_IN_LINE}*{_NON_BLANK})?)|{_END}"
-)
-HEADING_LEAD = f"[{BLANK}]*"  # blanks that may precede a heading
 CAPTION_MAX_CHARS = 60
-PROSE_MIN_CHARS = 40
-
-
-class Line(NamedTuple):
-    """One non-blank line: 1-based number, the offset and text without edge spaces, and the
-    spans of its sentences.
-
-    A named tuple, built three times faster than a frozen dataclass: reports have many lines.
-    """
-
-    no: int
-    start: int
-    text: str
-    sentences: list[tuple[int, int]]
-
-
-# Build a Line from a tuple, skipping the Python-level __new__ of named tuples: lines are many.
-_new_line = partial(tuple.__new__, Line)
-
-
-@dataclass(frozen=True)
-class Style:
-    """A heading style: its name, level (1 section, 2 sub-section), line-start regex and rank
-    (its place in the priority order)."""
-
-    name: str
-    level: int
-    regex: re.Pattern
-    rank: int
-
-
-@dataclass(frozen=True)
-class Heading:
-    """A line that starts like a heading."""
-
-    style: Style
-    number: int
-    label: str
-    end: int  # offset in the line where the heading's title starts
+# Unnumbered headings are the top level over numbered ones that lie within one of their
+# sections when there are at least this many (an opening and a closing line are not a level).
+UNNUMBERED_OVER_NUMBERED = 3
+SUB_MIN = 0.4  # sub-headings must be at least this clear; weaker numbered lines are list items
 
 
 @dataclass
 class Structure:
-    """Sections and sentences of one report, as rows ready for the tables."""
+    """Sections and sentences of one report, as rows ready for the tables, and the problems
+    a reader should know about."""
 
     sections: list[dict] = field(default_factory=list)
     sentences: list[dict] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def _data(name: str) -> dict:
-    return yaml.safe_load(resources.files("szpolicy.data").joinpath(name).read_text("utf-8"))
+def _opens_heading(line: str) -> bool:
+    return match_heading(line) is not None
 
 
-@cache
-def heading_styles() -> tuple[Style, ...]:
-    """Heading styles from the package's headings.yaml, in priority order."""
-    spec = _data("headings.yaml")
-    return tuple(
-        Style(
-            s["name"],
-            s["level"],
-            re.compile(HEADING_LEAD + s["pattern"].replace("{numeral}", spec["numeral"])),
-            rank,
-        )
-        for rank, s in enumerate(spec["styles"])
-    )
+def _column(doc: Document, line: Line) -> int:
+    return line.start - doc.text.rfind("\n", 0, line.start)
 
 
-@cache
-def _heading_regex() -> tuple[re.Pattern, dict[int, tuple[Style, int]]]:
-    """All heading styles as one regex, so that a line takes one match call, not one a style.
+def _numbering_diagnostics(
+    doc: Document, pars: list[Paragraph], heads: list[Candidate]
+) -> tuple[list[int], list[Diagnostic]]:
+    """Each top heading's section number (as written, or one past the last section's when that
+    would repeat or go back, so that numbers stay unique) and warnings for the numbering a
+    reader tolerates, judged on the numbers as written."""
+    numbers: list[int] = []
+    found: list[Diagnostic] = []
+    seen: dict[int, int] = {}
+    prev = 0  # the previous heading's number as written
+    for c in heads:
+        h, line = c.heading, pars[c.index].lines[0]
+        code = message = None
+        if not numbers and h.number != 1:
+            code, message = "numbering_start", f"first section is numbered {h.label}, expected one"
+        elif numbers and h.number == prev:
+            code = "numbering_repeat"
+            message = f"section {h.label} is repeated (first at line {seen[h.number]})"
+        elif numbers and h.number < prev:
+            code = "numbering_order"
+            message = f"section {h.label} follows {label_of(prev, h.label)} (out of order)"
+        elif numbers and h.number > prev + 1:
+            gap = range(prev + 1, h.number)
+            missing = "、".join(label_of(n, h.label) for n in gap)
+            verb = "is" if len(gap) == 1 else "are"
+            code = "numbering_gap"
+            message = (
+                f"section {h.label} follows {label_of(prev, h.label)} ({missing} {verb} missing)"
+            )
+        last = numbers[-1] if numbers else 0
+        number = h.number if h.number > last else last + 1
+        if code and number != h.number:
+            message += f"; numbered {number} here"
+        if code:
+            found.append(Diagnostic("warning", code, message, line.no, _column(doc, line)))
+        seen.setdefault(h.number, line.no)
+        numbers.append(number)
+        prev = h.number
+    return numbers, found
 
-    After the leading blanks, its alternatives are the styles' regexes as groups, tried in
-    priority order; the second value maps the group of each (the match's last group) to its
-    style and to the group of its number.
-    """
-    styles = heading_styles()
-    alternatives = (
-        f"(?P<s{s.rank}>"
-        + s.regex.pattern.removeprefix(HEADING_LEAD).replace("(?P<num>", f"(?P<n{s.rank}>")
-        + ")"
-        for s in styles
-    )
-    regex = re.compile(HEADING_LEAD + "(?:" + "|".join(alternatives) + ")")
-    groups = {regex.groupindex[f"s{s.rank}"]: (s, regex.groupindex[f"n{s.rank}"]) for s in styles}
-    return regex, groups
+
+def _is_label(par: Paragraph) -> bool:
+    return not par.boilerplate and len(par.lines) == 1 and part_label().match(par.text) is not None
 
 
-@cache
-def annex_label() -> re.Pattern:
-    """The line that announces an annex (附件, 附錄 …), from headings.yaml."""
-    return re.compile(_data("headings.yaml")["annex_label"])
-
-
-@cache
-def boilerplate_rules() -> tuple[int, tuple[re.Pattern, ...]]:
-    """Clutter patterns from boilerplate.yaml and the longest line they may mark."""
-    spec = _data("boilerplate.yaml")
-    return spec["max_chars"], tuple(re.compile(p, re.I) for p in spec["patterns"])
-
-
-def split_lines(text: str) -> list[Line]:
-    """Non-blank lines with offsets of their content (edge spaces, line ends excluded) and their
-    sentences, all from one regex pass over the text."""
-    lines, no, spans = [], 1, []
-    for m in TOKEN.finditer(text + "\n"):  # the added break closes the last line
-        if m.lastindex is None:
-            spans.append(m.span())
+def _part_starts(pars: list[Paragraph]) -> list[int]:
+    """Indexes of the paragraphs that open a part after the main text: a short line such as
+    附件 or 名词解释, after some text (labels in a row open one part)."""
+    starts = []
+    seen_text = after_label = False
+    for i, par in enumerate(pars):
+        if par.boilerplate:
             continue
-        if spans:
-            start, end = spans[0][0], spans[-1][1]
-            lines.append(_new_line((no, start, text[start:end], spans)))
-            spans = []
-        no += 1
-    return lines
+        label = _is_label(par)
+        if label and seen_text and not after_label:
+            starts.append(i)
+        seen_text, after_label = True, label
+    return starts
 
 
-def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """Sentence spans at sentence-final punctuation, closing quotes kept, edge spaces dropped."""
-    spans, pos = [], offset
-    for lead, rest in SENTENCE.findall(text):
-        pos += len(lead)
-        if rest:  # starts after the blanks, so only its end may need trimming
-            spans.append((pos, pos + len(rest.rstrip(BLANK))))
-        pos += len(rest)
-    return spans
+def _parts(pars: list[Paragraph]) -> list[tuple[int, int, frozenset[int]]]:
+    """Ranges of paragraphs (lo, hi, indexes of its part labels) of the main text and of the
+    parts that part labels open."""
+    bounds = [0, *_part_starts(pars), len(pars)]
+    ranges = []
+    for k, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        labels = []
+        for i in range(lo, hi if k else lo):
+            if not (pars[i].boilerplate or _is_label(pars[i])):
+                break
+            labels += [i] if _is_label(pars[i]) else []
+        ranges.append((lo, hi, frozenset(labels)))
+    return ranges
 
 
-def is_boilerplate(line: str) -> bool:
-    """Web-page clutter (share buttons, breadcrumbs, print links, footers): a short line that
-    matches a clutter pattern."""
-    return len(line) <= boilerplate_rules()[0] and _matches_clutter(line)
+def _chapter_parts(
+    pars: list[Paragraph], lo: int, hi: int, labels: frozenset[int], heads: list[Candidate]
+) -> list[tuple[int, int, frozenset[int], list[Candidate]]]:
+    """The range split into parts when its top level is a style that may hold parts (第一部分 …)
+    and at least two of its sections hold sections numbered in a style it is a part over (一、
+    …); else the range whole."""
+    over = heads[0].heading.style.parts_over if heads else frozenset()
+    if not over:
+        return [(lo, hi, labels, heads)]
+    cuts = [c.index for c in heads] + [hi]
+    inner = [level(candidates(pars, a + 1, b)) for a, b in zip(cuts, cuts[1:], strict=False)]
+    restarts = [x and x[0].heading.number == 1 and x[0].heading.style.name in over for x in inner]
+    if sum(map(bool, restarts)) < 2:
+        return [(lo, hi, labels, heads)]
+    first = (lo, cuts[1], labels | {cuts[0]}, inner[0])
+    rest = zip(cuts[1:], cuts[2:], inner[1:], strict=False)
+    return [first, *((a, b, frozenset([a]), level) for a, b, level in rest)]
 
 
-@lru_cache(maxsize=4096)
-def _matches_clutter(line: str) -> bool:
-    """Whether a clutter pattern is in the line (cached: sites repeat clutter on every page)."""
-    return any(pattern.search(line) for pattern in boilerplate_rules()[1])
-
-
-@lru_cache(maxsize=SENTENCES_CACHED)
-def match_heading(line: str) -> Heading | None:
-    """The first heading style the line starts with, and its number (cached: each line is
-    tried twice, and lines recur from report to report)."""
-    regex, groups = _heading_regex()
-    m = regex.match(line)
-    if m is None:
-        return None
-    group = m.lastindex
-    return _heading(group, m.group(groups[group][1]), m.end())
-
-
-@cache
-def _heading(group: int, label: str, end: int) -> Heading:
-    """The heading that a match of a style's group, number label (三, 十二, 12) and end stands
-    for; headings reuse few of these, so cached."""
-    number = int(cn2an.cn2an(label, "smart"))
-    return Heading(_heading_regex()[1][group][0], number, label, end)
-
-
-def _looks_like_prose(line: str, heading: Heading) -> bool:
-    """A heading-like start that is prose: `三、四十年前…` or a long line ending a sentence."""
-    rest = line[heading.end :]
-    if match_heading(rest[:8] + "、") or re.match(r"[0-9一二三四五六七八九十百千两兩]", rest):
-        return True
-    return len(line) >= PROSE_MIN_CHARS and line[-1] in ENDS
-
-
-def _numbering_error(heading: Heading, last: Heading | None, seen: dict[int, int]) -> str:
-    """Why a heading's number is impossible here, in the reader's terms."""
-    label = heading.label
-    if last is None:
-        return f"first section is numbered {label}, expected one"
-    if heading.number == last.number:
-        return f"section {label} is repeated (first at line {seen[heading.number]})"
-    if heading.number in seen:
-        return (
-            f"section {label} follows {last.label} (out of order: {label} is at line "
-            f"{seen[heading.number]})"
-        )
-    gap = range(last.number + 1, heading.number)
-    missing = "、".join(str(n) if label.isdigit() else cn2an.an2cn(n) for n in gap)
-    verb = "is" if len(gap) == 1 else "are"
-    return f"section {label} follows {last.label} ({missing} {verb} missing)"
-
-
-def _top_style(lines: list[Line]) -> Style | None:
-    """The report's section style: the first level-1 style on a line numbered one, else on a
-    heading-like line (so that a report whose first section is misnumbered gets an error)."""
-    candidates = []
-    for line in lines:
-        h = match_heading(line.text)
-        if h and h.style.level == 1 and not _looks_like_prose(line.text, h):
-            if h.number == 1:
-                return h.style
-            if line.text[-1] not in ENDS:
-                candidates.append(h.style)
-    return candidates[0] if candidates else None
-
-
-def _is_sub_style(style: Style, top: Style) -> bool:
-    return style.level == 2 or style.rank > top.rank
-
-
-def _new_group(part: int, section_no: int, heading: tuple[Line, Heading] | None) -> dict:
-    """A section's lines, as (line, kind, heading) from its heading line on, and its text lines."""
-    lines = [(heading[0], "heading", heading[1])] if heading else []
-    return {"part": part, "section_no": section_no, "heading": heading, "lines": lines, "text": []}
-
-
-def _group_lines(doc: Document, lines: list[Line]) -> list[dict]:
-    """Give each line a kind (boilerplate, heading, subheading, text), check the numbering, and
-    gather the lines by section: the preamble (section 0), then one group per heading."""
-    top = _top_style(lines)
-    group = _new_group(1, 0, None)
-    groups, last, sub, seen = [group], None, 0, {}
-    for line in lines:
-        if is_boilerplate(line.text):
-            group["lines"].append((line, "boilerplate", None))
+def _restarts(
+    doc: Document, pars: list[Paragraph], cands: list[Candidate], heads: list[Candidate]
+) -> list[Diagnostic]:
+    """Warnings for lists inside a section that restart at one in the sections' own style and
+    look like headings: read as nested items, which a reader may want to check."""
+    found = []
+    cuts = [c.index for c in heads]
+    for x in cands:
+        slot = bisect_left(cuts, x.index)
+        is_head = slot < len(cuts) and cuts[slot] == x.index
+        if slot == 0 or is_head or x.heading.number != 1 or x.score < STRONG:
             continue
-        h = match_heading(line.text)
-        if h and h.style is top:
-            restart = last is not None and h.number == 1  # a new part (an annex) begins
-            if h.number == (last.number + 1 if last else 1) or restart:
-                group = _new_group(group["part"] + restart, h.number, (line, h))
+        head = heads[slot - 1].heading
+        if x.heading.style is head.style:
+            line = pars[x.index].lines[0]
+            message = (
+                f"a list numbered like the sections restarts at {x.heading.label} inside "
+                f"section {head.label}; read as items nested in it"
+            )
+            found.append(
+                Diagnostic("warning", "numbering_restart", message, line.no, _column(doc, line))
+            )
+    return found
+
+
+def _or_unnumbered(
+    doc: Document, pars: list[Paragraph], lo: int, hi: int, heads: list[Candidate], out: Structure
+) -> list[Candidate]:
+    """The top headings of a part: headings without numbers where it has no numbered ones, or
+    where enough of them enclose its numbered ones (so those are nested in one of them)."""
+    plain = unnumbered(doc, pars, lo, hi)
+    if not plain or (
+        heads and (len(plain) < UNNUMBERED_OVER_NUMBERED or not encloses(plain, heads))
+    ):
+        return heads
+    line = pars[plain[0].index].lines[0]
+    message = "sections start at short unnumbered lines set apart from the text"
+    out.diagnostics.append(
+        Diagnostic("warning", "unnumbered_headings", message, line.no, _column(doc, line))
+    )
+    return plain
+
+
+def _kinds(doc: Document, pars: list[Paragraph], out: Structure) -> list[dict]:
+    """Groups of paragraphs by part and section, each paragraph with its kind (boilerplate,
+    label, heading, subheading, text) and heading."""
+    ranges = []
+    for lo, hi, labels in _parts(pars):
+        cands = candidates(pars, lo, hi)
+        ranges += _chapter_parts(pars, lo, hi, labels, level(cands))
+    groups: list[dict] = []
+    for part, (lo, hi, labels, heads) in enumerate(ranges, start=1):
+        heads = _or_unnumbered(doc, pars, lo, hi, heads, out)
+        numbers, found = _numbering_diagnostics(doc, pars, heads)
+        out.diagnostics += found
+        out.diagnostics += _restarts(doc, pars, candidates(pars, lo, hi), heads)
+        starts = {c.index: (c, n) for c, n in zip(heads, numbers, strict=True)}
+        cuts = [c.index for c in heads] + [hi]
+        subs: dict[int, Candidate] = {}
+        for c, end in zip(heads, cuts[1:], strict=False):
+            subs.update((s.index, s) for s in level(candidates(pars, c.index + 1, end), SUB_MIN))
+        group = _new_group(part, 0, None)
+        groups.append(group)
+        for i in range(lo, hi):
+            par = pars[i]
+            if par.boilerplate:
+                group["items"].append((par, "boilerplate", None))
+            elif i in starts:
+                c, number = starts[i]
+                group = _new_group(part, number, (par, c.heading))
                 groups.append(group)
-                last, sub, seen = h, 0, {} if restart else seen
-                seen[h.number] = line.no
-                continue
-            if not _looks_like_prose(line.text, h):
-                col = line.start - doc.text.rfind("\n", 0, line.start)
-                raise SzpolicyError(_numbering_error(h, last, seen), doc.path, line.no, col)
-        elif h and last and _is_sub_style(h.style, top) and h.number == sub + 1:
-            group["lines"].append((line, "subheading", h))
-            sub = h.number
-            continue
-        group["lines"].append((line, "text", None))
-        group["text"].append(line)
+            elif i in subs:
+                group["items"].append((par, "subheading", subs[i].heading))
+            elif i in labels:
+                group["items"].append((par, "label", None))
+            else:
+                group["items"].append((par, "text", None))
+                group["text"].append(par)
     return groups
 
 
-def _caption_index(paragraphs: list[Line]) -> int | None:
-    """Index of the section's caption: a short one-sentence last line after text at least twice
-    as long.
+def _new_group(part: int, section_no: int, heading: tuple[Paragraph, Heading] | None) -> dict:
+    """A section's paragraphs, as (paragraph, kind, heading) from its heading on, and its text."""
+    items = [(heading[0], "heading", heading[1])] if heading else []
+    return {"part": part, "section_no": section_no, "heading": heading, "items": items, "text": []}
 
-    An annex label (附件：…) closing the section is passed over: it introduces the next part.
-    """
+
+def _caption_index(paragraphs: list[Paragraph]) -> int | None:
+    """Index of the section's caption: a short one-sentence last paragraph after text at least
+    twice as long."""
     last = len(paragraphs) - 1
-    if last >= 0 and annex_label().match(paragraphs[last].text):
-        last -= 1
     if last < 1:
         return None
     caption = paragraphs[last]
@@ -294,51 +239,76 @@ def _caption_index(paragraphs: list[Line]) -> int | None:
 
 
 def structure(doc: Document) -> Structure:
-    """Sections and sentences of a report; raises SzpolicyError on impossible numbering."""
-    groups = _group_lines(doc, split_lines(doc.text))
+    """Parts, sections and sentences of a report, with warnings for the numbering a reader
+    tolerates; no line of any text raises."""
+    pars = paragraphs(doc.text, split_lines(doc.text), _opens_heading)
     out = Structure()
-    if len(groups) == 1:  # no headings: the whole report is section 1
-        message = "no numbered headings; the report is one section"
-        out.diagnostics.append(Diagnostic("warning", "no_headings", message))
-        groups[0]["section_no"] = 1
+    groups = _kinds(doc, pars, out)
+    if all(g["section_no"] == 0 for g in groups):  # no headings: the whole report is section 1
+        first = next((p for p in pars if not p.boilerplate), None)
+        line = first.lines[0] if first else None
+        out.diagnostics.append(
+            Diagnostic(
+                "warning",
+                "no_headings",
+                "no numbered headings; the report is one section",
+                line.no if line else None,
+                _column(doc, line) if line else None,
+            )
+        )
+        for g in groups:
+            g["section_no"] = 1
     for group in groups:
         _emit(doc, group, out)
+    out.diagnostics.sort(key=lambda d: d.line or 0)
     return out
+
+
+def _empty_section(doc: Document, group: dict) -> list[Diagnostic]:
+    """A warning for a section with neither text nor sub-headings under its heading (a heading
+    that holds its own text, 1.名词：解释。, is not empty)."""
+    heading = group["heading"]
+    kinds = {kind for _, kind, _ in group["items"]}
+    if not heading or ENDED.search(heading[0].text) or kinds & {"text", "subheading"}:
+        return []
+    par, h = heading
+    line = par.lines[0]
+    message = f"section {h.label or par.text} has no body text"
+    return [Diagnostic("warning", "empty_section", message, line.no, _column(doc, line))]
 
 
 def _emit(doc: Document, group: dict, out: Structure) -> None:
     """Append a section's rows and its sentences' rows to `out`."""
-    text_lines, heading = group["text"], group["heading"]
-    if heading and not text_lines:
-        line, h = heading
-        raise SzpolicyError(f"section {h.label} has no body text", doc.path, line.no, 1)
+    text_pars, heading = group["text"], group["heading"]
+    out.diagnostics += _empty_section(doc, group)
     preamble = group["section_no"] == 0
-    caption = None if preamble or not heading else _caption_index(text_lines)
-    caption_line = text_lines[caption] if caption is not None else None
-    lede = text_lines[0] if preamble and len(text_lines) > 1 else None
+    caption = None if preamble or not heading else _caption_index(text_pars)
+    caption_par = text_pars[caption] if caption is not None else None
+    lede = text_pars[0] if preamble and group["part"] == 1 and len(text_pars) > 1 else None
     text, sentences, first_sentence = doc.text, out.sentences, len(out.sentences)
     report_id, part, section_no = doc.report_id, group["part"], group["section_no"]
     sentence_no, sub, n_paragraphs = first_sentence, 0, 0
     paragraph_no = sentences[-1]["paragraph_no"] if sentences else 0
-    for line, kind, h in group["lines"]:
+    for par, kind, h in group["items"]:
         if kind == "text":
             n_paragraphs += 1
             if preamble:
-                role = "lede" if line is lede else "intro"
+                role = "lede" if par is lede else "intro"
             else:
-                role = "caption" if line is caption_line else "body"
-            later = role  # the role of the line's sentences after the first
+                role = "caption" if par is caption_par else "body"
+            later = role  # the role of the paragraph's sentences after the first
         elif kind == "boilerplate":
             role = later = "boilerplate"
+        elif kind == "label":
+            role = later = "heading"
         else:
             if kind == "subheading":
                 n_paragraphs += 1
                 sub = h.number
             role, later = kind, "body"
         paragraph_no += 1
-        line_no = line.no
-        whole = line.text if len(line.sentences) == 1 else None  # reused, not copied
-        for start, end in line.sentences:
+        whole = par.text if len(par.sentences) == 1 else None  # reused, not copied
+        for start, end, line_no in par.sentences:
             sentence_no += 1
             sentences.append(
                 {
@@ -356,7 +326,7 @@ def _emit(doc: Document, group: dict, out: Structure) -> None:
                 }
             )
             role = later
-    if preamble:
+    if preamble or sentence_no == first_sentence:  # nothing to make a section of
         return
     h = heading[1] if heading else None
     first = sentences[first_sentence]
@@ -365,9 +335,9 @@ def _emit(doc: Document, group: dict, out: Structure) -> None:
             "report_id": report_id,
             "part": part,
             "section_no": section_no,
-            "numbering": heading[0].text[: h.end] if h else "",
+            "numbering": heading[0].lines[0].text[: h.end] if h else "",
             "heading": first["text"][h.end :].strip(BLANK) if h else "",
-            "caption": caption_line.text if caption_line else None,
+            "caption": caption_par.text if caption_par else None,
             "n_paragraphs": n_paragraphs,
             "n_sentences": sentence_no - first_sentence,
             "char_start": first["char_start"],

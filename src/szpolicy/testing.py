@@ -17,9 +17,11 @@ from functools import cache
 from pathlib import Path
 
 from . import paths
+from .headings import match_heading
+from .paragraphs import split_sentences
 from .read import Document, read_report
 from .script import detect_script, to_hans, to_hant
-from .structure import match_heading, split_sentences, structure
+from .structure import structure
 
 SCRIPTS = ("hant", "hans")
 # Hant is the source text as-is or passed through OpenCC s2hk; Hans is OpenCC hk2s.
