@@ -6,17 +6,19 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .agencies import agency_mentions, lead_agencies
+from .agencies import GOVERNMENT_WORK_REPORT, Context, agency_mentions, lead_agencies
 from .dates import extract_dates, report_year
 from .digitisation import lexicon_hits
 from .indicators import extract_numbers
 from .instruments import extract_instruments
+from .jurisdictions import detect_jurisdiction
 from .lexicon import load_lexicon
 from .read import Document
 from .script import to_hans
 from .structure import Structure, structure
 
 DEFAULT_LEXICON = "digitisation_lexicon"
+GENRE_SENTENCES = 10  # sentences of the opening that the stand-in genre reads
 Report = tuple[Document, str, str]  # a decoded report, its source file and its title (or "")
 
 
@@ -28,10 +30,11 @@ def batch_tables(reports: Iterable[Report]) -> dict[str, pd.DataFrame]:
     structured = [(report, structure(report[0])) for report in reports]
     sentences = _frame([row for _, st in structured for row in st.sentences])
     sentences["text_hans"] = pd.Series([to_hans(t) for t in sentences["text"]], dtype=object)
-    mentions = agency_mentions(sentences)
+    contexts = {report[0].report_id: _context(report, st) for report, st in structured}
+    mentions = agency_mentions(sentences, contexts)
     sections = pd.DataFrame([row for _, st in structured for row in st.sections])
     sections["heading_hans"] = [to_hans(t) for t in sections["heading"]]
-    leads = lead_agencies(sentences, mentions)
+    leads = lead_agencies(sentences, mentions, contexts)
     sections = sections.merge(leads, on=["report_id", "part", "section_no"], how="left")
     indicators, excluded = extract_numbers(sentences, mentions, sections)
     years = {report[0].report_id: report_year(report[0].text) for report, _ in structured}
@@ -46,6 +49,22 @@ def batch_tables(reports: Iterable[Report]) -> dict[str, pd.DataFrame]:
         "legal_instruments": extract_instruments(sentences),
         "digitisation_hits": lexicon_hits(sentences, load_lexicon(DEFAULT_LEXICON)),
     }
+
+
+def _context(report: Report, st: Structure) -> Context:
+    """The report's jurisdiction and genre, read off its title (else first sentence) and opening."""
+    doc, _, title = report
+    first = [s["text"] for s in st.sentences if s["role"] != "boilerplate"][:GENRE_SENTENCES]
+    title = title or next(iter(first), "")
+    return detect_jurisdiction(doc.text, title), genre(title, "".join(first))
+
+
+def genre(title: str, opening: str) -> str:
+    """government_work_report when the title says 政府工作报告; rule_of_law_review when the
+    opening speaks of 法治; else other. A stand-in until the genre stage exists."""
+    if "政府工作报告" in to_hans(title):
+        return GOVERNMENT_WORK_REPORT
+    return "rule_of_law_review" if "法治" in to_hans(opening) else "other"
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:

@@ -1,0 +1,293 @@
+"""Bodies every jurisdiction has (government, congress, party committee, courts, departments …):
+their forms in a text, and which agency a form is in a given report's jurisdiction."""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from importlib import resources
+from typing import NamedTuple
+
+import yaml
+
+from .jurisdictions import COUNTRY_CODE, Jurisdiction, jurisdictions, names
+from .script import to_hant
+from .segment import jieba
+
+BODY_ROLES = "body_roles.yaml"
+PLACEHOLDER = re.compile(r"\{(place|name|short|d)\}")
+NATIONAL = "national"  # id prefix of the country's generated bodies (national_finance_ministry)
+# Key of a generated candidate: @role@code for a named place, @role@~designator for a bare one.
+KEY_SEP = "@"
+
+
+class Role(NamedTuple):
+    """A role of the gazetteer: what every jurisdiction's body of this kind is called."""
+
+    role_id: str
+    kind: str
+    name: str  # Chinese name template ({place} or {d})
+    name_en: str  # English template ({adj}, {adj_lower})
+    stems: dict[str, str]  # designator -> id stem, when not the role id
+    levels: tuple[str, ...]  # the jurisdiction levels it exists at; () for all
+    of_districts: bool  # stands for the districts of a city (区政协)
+    never_lead: bool
+
+
+class FormIndex(NamedTuple):
+    """The role forms as the matcher looks them up."""
+
+    places: re.Pattern  # full names, short names and bare designators
+    kinds: dict[str, frozenset[str]]  # matched place text -> its kinds (name, short, d)
+    codes: dict[str, str]  # matched place text (not a bare designator) -> its code
+    forms: dict[str, list[tuple[str, str, str]]]  # suffix -> (prefix, placeholder, role_id)
+    longest_suffix: int
+    fixed: dict[str, str]  # forms without a place (区政协, 财政部) -> key
+
+
+@cache
+def body_rules() -> dict:
+    """data/body_roles.yaml, checked: every role has kind, name, name_en and forms."""
+    rules = yaml.safe_load(resources.files("szpolicy").joinpath("data", BODY_ROLES).read_text())
+    for role_id, spec in rules["roles"].items():
+        missing = {"kind", "name", "name_en", "forms"} - set(spec)
+        if missing:
+            raise ValueError(f"szpolicy/data/{BODY_ROLES}: role {role_id} lacks {sorted(missing)}")
+    return rules
+
+
+@cache
+def roles() -> dict[str, Role]:
+    """Every role, the listed ones and one per department and unit (finance_bureau …)."""
+    rules = body_rules()
+    out = {
+        role_id: Role(
+            role_id,
+            spec["kind"],
+            spec["name"],
+            spec["name_en"],
+            spec.get("stems", {}),
+            tuple(spec.get("levels", ())),
+            spec.get("of_districts", False),
+            spec.get("never_lead", False),
+        )
+        for role_id, spec in rules["roles"].items()
+    }
+    units = rules["department_units"] | rules["national_units"]
+    for stem_id, english, stems in rules["departments"]:
+        for unit, (unit_id, unit_en) in units.items():
+            role_id = f"{stem_id}_{unit_id}"
+            if role_id not in out:
+                name = f"{{place}}{stems[0]}{unit}"
+                out[role_id] = Role(
+                    role_id,
+                    "government",
+                    name,
+                    f"{{adj}} {english} {unit_en}",
+                    {},
+                    (),
+                    False,
+                    False,
+                )
+    return out
+
+
+def _department_forms(rules: dict) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """(suffix, role_id) of departments after a place; national forms (财政部, 国家统计局) -> key."""
+    local, national = [], {}
+    for stem_id, _, stems in rules["departments"]:
+        for stem in stems:
+            for unit, (unit_id, _) in rules["department_units"].items():
+                local.append((stem + unit, f"{stem_id}_{unit_id}"))
+                national[f"国家{stem}{unit}"] = f"{stem_id}_{unit_id}"
+            for unit, (unit_id, _) in rules["national_units"].items():
+                national[f"{stem}{unit}"] = f"{stem_id}_{unit_id}"
+                national[f"国家{stem}{unit}"] = f"{stem_id}_{unit_id}"
+    return local, {s: KEY_SEP.join(("", r, COUNTRY_CODE)) for s, r in national.items()}
+
+
+@cache
+def form_index() -> FormIndex:
+    """The packaged role forms, indexed by the text that follows the place."""
+    rules = body_rules()
+    kinds: dict[str, set[str]] = {}
+    codes = {name: code for name, code in names().items() if code != COUNTRY_CODE}
+    for j in jurisdictions().values():
+        if j.code == COUNTRY_CODE:
+            continue
+        variants = {j.name}
+        if j.designator in ("自治区", "自治州"):
+            variants.add(j.short + j.designator)
+            variants.add(j.short + j.designator[-1])  # 恩施州, 广西区
+        for v in variants:
+            kinds.setdefault(v, set()).add("name")
+            codes.setdefault(v, j.code)
+        kinds.setdefault(j.short, set()).add("short")
+    for designator in rules["designators"]:
+        kinds.setdefault(designator, set()).add("d")
+    forms: dict[str, list[tuple[str, str, str]]] = {}
+    fixed: dict[str, str] = {}
+    for role_id, spec in rules["roles"].items():
+        for form in spec["forms"]:
+            found = PLACEHOLDER.search(form)
+            if found is None:  # 区政协: the districts of the report's city
+                fixed[form] = KEY_SEP.join(("", role_id, "~区"))
+                continue
+            prefix, suffix = form[: found.start()], form[found.end() :]
+            forms.setdefault(suffix, []).append((prefix, found.group(1), role_id))
+    local, national = _department_forms(rules)
+    for suffix, role_id in local:
+        forms.setdefault(suffix, []).append(("", "place", role_id))
+    fixed |= national
+    places = sorted(kinds, key=len, reverse=True)
+    return FormIndex(
+        re.compile("|".join(map(re.escape, places))),
+        {k: frozenset(v) for k, v in kinds.items()},
+        codes,
+        forms,
+        max(map(len, forms)),
+        fixed,
+    )
+
+
+ACCEPTS = {"place": {"name", "d"}, "name": {"name"}, "short": {"short"}, "d": {"d"}}
+
+
+@cache
+def _word_starts() -> frozenset[str]:
+    """Two-character words of jieba's dictionary: a bare designator inside one is no mention."""
+    jieba.initialize()
+    return frozenset(w for w, n in jieba.dt.FREQ.items() if n and len(w) == 2)
+
+
+def _inside_word(text: str, start: int) -> bool:
+    """True when text[start] ends a two-character word with the character before it (资本|市场)."""
+    return start > 0 and text[start - 1 : start + 1] in _word_starts()
+
+
+def body_candidates(text: str, index: FormIndex | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, key) of every role form in a Simplified text: the longest at each place name.
+
+    A key is @role@code for a named place and @role@~designator for a bare designator (省政府);
+    `resolve` turns it into an agency id once the report's jurisdiction is known.
+    """
+    index = index or form_index()
+    not_before = tuple(body_rules()["not_before"])
+    out = []
+    for m in index.places.finditer(text):
+        place, (ps, pe) = m.group(), m.span()
+        kinds = index.kinds[place]
+        best = None
+        for length in range(min(index.longest_suffix, len(text) - pe), -1, -1):
+            for prefix, placeholder, role_id in index.forms.get(text[pe : pe + length], ()):
+                if not kinds & ACCEPTS[placeholder] or not text.endswith(prefix, 0, ps):
+                    continue
+                span = (ps - len(prefix), pe + length)
+                if best is None or span[1] - span[0] > best[1] - best[0]:
+                    target = f"~{place}" if "d" in kinds else index.codes[place]
+                    best = (*span, KEY_SEP.join(("", role_id, target)))
+            if best is not None:
+                break
+        if best is None or text.startswith(not_before, best[1]):
+            continue
+        if best[2].split(KEY_SEP)[2].startswith("~") and _inside_word(text, best[0]):
+            continue
+        out.append(best)
+    return out
+
+
+def resolve(key: str, own: Jurisdiction | None) -> tuple[str | None, str]:
+    """The agency id (None: unresolvable) and jurisdiction code of a candidate key in a report
+    speaking for `own` (None: unknown).
+
+    A named place is itself; a bare designator is the report's own jurisdiction when its
+    designator is one it may stand for, else the province of the report's city, else None.
+    """
+    _, role_id, target = key.split(KEY_SEP)
+    role = roles()[role_id]
+    table = jurisdictions()
+    if target == "~区":  # the districts of the report's city
+        if own is None or own.designator != "市":
+            return None, ""
+        return f"city_{_stem(role, '市')}", own.code
+    if target.startswith("~"):
+        wanted = body_rules()["designators"][target[1:]]
+        parent = table.get(own.parent_code) if own is not None else None
+        place = next((j for j in (own, parent) if j is not None and j.designator in wanted), None)
+    else:
+        place = table[target]
+    if place is None or (role.levels and place.level not in role.levels):
+        return None, ""
+    if role.never_lead and place is not own:  # 我省 is the report's own place or none
+        return None, ""
+    return agency_id(role, place, own), place.code
+
+
+def _stem(role: Role, designator: str) -> str:
+    return role.stems.get(designator, role.role_id)
+
+
+def own_prefix(place: Jurisdiction) -> str:
+    """Id prefix of a report's own bodies: city (any 市), province, prefecture, national."""
+    if place.code == COUNTRY_CODE:
+        return NATIONAL
+    return body_rules()["own_prefix"].get(place.designator, "prefecture")
+
+
+def agency_id(role: Role, place: Jurisdiction, own: Jurisdiction | None) -> str:
+    """<own_prefix>_<stem> for the report's own jurisdiction, else <slug>_<stem>."""
+    stem = _stem(role, place.designator)
+    if place.code == COUNTRY_CODE:
+        return f"{NATIONAL}_{stem}"
+    prefix = own_prefix(place) if own is not None and place.code == own.code else place.slug
+    return f"{prefix}_{stem}"
+
+
+@lru_cache(maxsize=4096)
+def describe(agency: str) -> dict[str, str] | None:
+    """The agencies-table row of a generated agency id, or None when it is not one."""
+    rules, table = body_rules(), jurisdictions()
+    relative = {v: k for k, v in reversed(rules["own_prefix"].items())}
+    slugs = {j.slug: j for j in table.values()} | {NATIONAL: table[COUNTRY_CODE]}
+    for prefix in sorted({*relative, *slugs}, key=len, reverse=True):
+        if not agency.startswith(prefix + "_"):
+            continue
+        stem = agency[len(prefix) + 1 :]
+        place = slugs.get(prefix)
+        designator = relative.get(prefix) or place.designator
+        role = next((r for r in roles().values() if _stem(r, designator) == stem), None)
+        if role is None:
+            continue
+        return _row(agency, role, designator, None if prefix in relative else place)
+    return None
+
+
+def _row(agency: str, role: Role, designator: str, place: Jurisdiction | None) -> dict[str, str]:
+    """Names, kind and place of one generated agency (place None: the report's own)."""
+    adjective = body_rules()["adjective_en"].get(designator, "National")
+    where = place.name if place is not None and place.code != COUNTRY_CODE else designator
+    if place is not None and place.code == COUNTRY_CODE:
+        where, adjective = "", "National"
+    name = PLACEHOLDER.sub(where, role.name)
+    english = role.name_en.format(adj=adjective, adj_lower=adjective.lower())
+    if place is not None and place.code != COUNTRY_CODE:
+        english = f"{place.name_en} {english}"
+    level = "district" if role.of_districts else _level(place, designator)
+    return {
+        "agency_id": agency,
+        "name_zh_hant": to_hant(name),
+        "name_zh_hans": name,
+        "name_en": english,
+        "kind": role.kind,
+        "level": level,
+        "aliases": name,
+        "role_id": role.role_id,
+        "jurisdiction_code": place.code if place is not None else "",
+        "jurisdiction_name": place.name if place is not None else f"(the reporting {designator})",
+    }
+
+
+def _level(place: Jurisdiction | None, designator: str) -> str:
+    if place is not None:
+        return {"national": "national", "provincial": "provincial"}.get(place.level, "municipal")
+    return "provincial" if designator in ("省", "自治区", "特别行政区") else "municipal"
