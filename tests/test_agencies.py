@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 from szpolicy import agencies
 from szpolicy.agencies import (
     agency_mentions,
+    agency_table,
     lead_agencies,
     load_gazetteer,
     surface_index,
     validate_gazetteer,
 )
+from szpolicy.jurisdictions import detect_jurisdiction, lookup
 from szpolicy.read import Document
 
 from .conftest import sentence_rows
@@ -33,7 +35,16 @@ COLUMNS = [
     "kind",
     "level",
     "aliases",
+    "role_id",
+    "jurisdiction_code",
 ]
+TABLE_COLUMNS = [*COLUMNS, "jurisdiction_name"]
+SHENZHEN = lookup("深圳市")
+
+
+def city(report_id: str = "r", genre: str = "rule_of_law_review") -> dict:
+    """The contexts of a report by a city (Shenzhen, as the seed)."""
+    return {report_id: (SHENZHEN, genre)}
 KINDS = {
     "legislature",
     "cppcc",
@@ -118,9 +129,9 @@ def codebook(table: str) -> dict:
     return yaml.safe_load(path.read_text("utf-8"))
 
 
-def found(text: str) -> list[tuple[str, str, str]]:
-    """(agency_id, surface, role) of every mention in a one-line text."""
-    m = agency_mentions(sentence_rows(text))
+def found(text: str, contexts: dict | None = None) -> list[tuple[str, str, str]]:
+    """(agency_id, surface, role) of every mention in a one-line text of a city's report."""
+    m = agency_mentions(sentence_rows(text), city() if contexts is None else contexts)
     return list(zip(m["agency_id"], m["surface"], m["role"], strict=True))
 
 
@@ -133,19 +144,24 @@ def gazetteer() -> pd.DataFrame:
 def seed_tables(seed: Document) -> tuple[str, pd.DataFrame, pd.DataFrame]:
     """The seed's decoded text, its sentence rows and its mentions."""
     sentences = sentence_rows(seed.text, "seed")
-    return seed.text, sentences, agency_mentions(sentences)
+    return seed.text, sentences, agency_mentions(sentences, seed_contexts(seed))
+
+
+def seed_contexts(seed: Document, report_id: str = "seed") -> dict:
+    """The seed's jurisdiction as the build detects it, and its genre."""
+    return {report_id: (detect_jurisdiction(seed.text), "rule_of_law_review")}
 
 
 # --- gazetteer -----------------------------------------------------------------------------
 
 
 def test_gazetteer_columns_ids_and_kinds(gazetteer: pd.DataFrame) -> None:
-    assert list(gazetteer.columns) == COLUMNS
+    assert list(gazetteer.columns) == TABLE_COLUMNS
     assert gazetteer["agency_id"].is_unique
     assert list(gazetteer["agency_id"]) == sorted(gazetteer["agency_id"])
     assert gazetteer["agency_id"].str.fullmatch(r"[a-z][a-z0-9_]*").all()
     assert set(gazetteer["kind"]) <= KINDS
-    assert (gazetteer != "").all().all()
+    assert (gazetteer[COLUMNS[:-1]] != "").all().all()
 
 
 def test_gazetteer_names_and_aliases_in_both_scripts(gazetteer: pd.DataFrame) -> None:
@@ -165,28 +181,23 @@ def test_gazetteer_has_no_alias_on_two_agencies(gazetteer: pd.DataFrame) -> None
     assert all(len(ids) == 1 for ids in owners.values())
 
 
-def test_gazetteer_covers_every_organisation_of_the_seed(
-    gazetteer: pd.DataFrame, seed: Document
-) -> None:
-    index = surface_index(gazetteer)
-    text = seed.text
+def test_gazetteer_covers_every_organisation_of_the_seed(seed: Document) -> None:
     for surface, agency_id in SEED_ORGANISATIONS.items():
-        assert surface in text, surface
-        assert index[surface] == agency_id, surface
-        assert index[T2S.convert(surface)] == agency_id, surface
+        assert surface in seed.text, surface
+        for form in (surface, T2S.convert(surface)):
+            assert [a for a, _, _ in found(f"有{form}。")] == [agency_id], form
 
 
-def test_gazetteer_covers_the_generic_city_bodies(gazetteer: pd.DataFrame) -> None:
-    index = surface_index(gazetteer)
+def test_gazetteer_covers_the_generic_city_bodies() -> None:
     for surface in ["市人民檢察院", "市公安局", "市殘聯", "市委", "市政府", "共青團市委"]:
-        assert index[surface].startswith("city_"), surface
+        assert found(f"有{surface}。")[0][0].startswith("city_"), surface
 
 
 def test_gazetteer_meta_describes_every_column() -> None:
     meta = yaml.safe_load(
         resources.files("szpolicy").joinpath("data", "agencies.meta.yaml").read_text("utf-8")
     )
-    assert meta["version"] == 1
+    assert meta["version"] == 2
     assert list(meta["columns"]) == COLUMNS
 
 
@@ -196,7 +207,7 @@ def test_gazetteer_schema_matches_the_csv() -> None:
         assert spec["name"] == name
         assert all(f["description"] for f in spec["fields"])
     agencies_spec = codebook("agencies")
-    assert [f["name"] for f in agencies_spec["fields"]] == COLUMNS
+    assert [f["name"] for f in agencies_spec["fields"]] == TABLE_COLUMNS
     kind = next(f for f in agencies_spec["fields"] if f["name"] == "kind")
     assert set(kind["enum"]) == KINDS
 
@@ -204,23 +215,20 @@ def test_gazetteer_schema_matches_the_csv() -> None:
 @pytest.mark.parametrize(
     ("column", "value", "message"),
     [
-        ("agency_id", "city_cppcc", r"agencies\.csv:3: agency_id city_cppcc repeats line 2"),
+        ("agency_id", "law_firms", r"agencies\.csv:3: agency_id law_firms repeats line 2"),
         ("agency_id", "Bad-Id", r"agencies\.csv:3: agency_id 'Bad-Id' is not snake-case"),
-        ("kind", "ministry", r"agencies\.csv:3: city_justice_bureau: kind 'ministry'"),
-        ("level", "city", r"agencies\.csv:3: city_justice_bureau: level 'city'"),
-        ("aliases", "市司法局| 司法局", r"agencies\.csv:3: .*space-padded alias"),
-        (
-            "aliases",
-            "市司法局|市政协",
-            r"agencies\.csv:3: alias 市政协 of city_justice_bureau .*city_cppcc",
-        ),
+        ("kind", "ministry", r"agencies\.csv:3: moj: kind 'ministry'"),
+        ("level", "city", r"agencies\.csv:3: moj: level 'city'"),
+        ("aliases", "司法部| 司法部", r"agencies\.csv:3: .*space-padded alias"),
+        ("aliases", "司法部|律所", r"agencies\.csv:3: alias 律所 of moj .*law_firms"),
+        ("jurisdiction_code", "999999", r"agencies\.csv:3: unknown jurisdiction_code 999999"),
     ],
 )
 def test_validate_gazetteer_names_file_and_row(
     gazetteer: pd.DataFrame, column: str, value: str, message: str
 ) -> None:
-    rows = gazetteer[gazetteer["agency_id"].isin(["city_cppcc", "city_justice_bureau"])]
-    bad = rows.reset_index(drop=True)
+    rows = gazetteer[gazetteer["agency_id"].isin(["law_firms", "moj"])]
+    bad = rows.drop(columns="jurisdiction_name").reset_index(drop=True)
     bad.loc[1, column] = value
     with pytest.raises(ValueError, match=message):
         validate_gazetteer(bad, "agencies.csv")
@@ -228,7 +236,7 @@ def test_validate_gazetteer_names_file_and_row(
 
 def test_validate_gazetteer_rejects_wrong_columns(gazetteer: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="agencies.csv: columns"):
-        validate_gazetteer(gazetteer.drop(columns="level"), "agencies.csv")
+        validate_gazetteer(gazetteer.drop(columns=["level", "jurisdiction_name"]), "agencies.csv")
 
 
 # --- matching --------------------------------------------------------------------------------
@@ -273,12 +281,12 @@ def test_offsets_index_the_whole_report(
 
 
 def test_simplified_seed_gives_the_same_mentions(
-    seed_tables: tuple[str, pd.DataFrame, pd.DataFrame],
+    seed_tables: tuple[str, pd.DataFrame, pd.DataFrame], seed: Document
 ) -> None:
     text, _, mentions = seed_tables
     hans = T2S.convert(text)
     assert len(hans) == len(text)
-    simplified = agency_mentions(sentence_rows(hans, "seed"))
+    simplified = agency_mentions(sentence_rows(hans, "seed"), seed_contexts(seed))
     cols = ["sentence_no", "agency_id", "role", "char_start", "char_end"]
     pd.testing.assert_frame_equal(simplified[cols], mentions[cols])
     assert simplified["surface"].tolist() == [T2S.convert(s) for s in mentions["surface"]]
@@ -307,9 +315,9 @@ def test_matching_falls_back_to_the_original_text(monkeypatch: pytest.MonkeyPatc
 
 
 def test_empty_and_malformed_input() -> None:
-    empty = agency_mentions(sentence_rows("沒有任何機構的句子。"))
+    empty = agency_mentions(sentence_rows("沒有任何機構的句子。"), city())
     assert empty.empty
-    assert list(empty.columns)[-2:] == ["char_start", "char_end"]
+    assert list(empty.columns)[-3:] == ["char_start", "char_end", "jurisdiction_code"]
     with pytest.raises(ValueError, match="lack columns"):
         agency_mentions(pd.DataFrame({"text": ["市婦聯"]}))
 
@@ -354,7 +362,7 @@ def test_mentions_round_trip_on_any_text(pieces: list[tuple[str, str]]) -> None:
             }
         ]
     )
-    mentions = agency_mentions(rows)
+    mentions = agency_mentions(rows, city())
     index = surface_index(load_gazetteer())
     ends = 0
     for _, m in mentions.iterrows():
@@ -417,7 +425,7 @@ HAND_WRITTEN_LEADS = [
 @pytest.mark.parametrize("convert", [str, T2S.convert])
 def test_lead_agencies_on_hand_written_sections(convert) -> None:
     sentences = sentence_rows(convert(HAND_WRITTEN))
-    leads = lead_agencies(sentences, agency_mentions(sentences))
+    leads = lead_agencies(sentences, agency_mentions(sentences, city()), city())
     assert list(leads.columns) == ["report_id", "part", "section_no", "lead_agency_id"]
     assert leads["section_no"].tolist() == [1, 2, 3, 4, 5]
     got = [None if pd.isna(x) else x for x in leads["lead_agency_id"]]
@@ -427,12 +435,13 @@ def test_lead_agencies_on_hand_written_sections(convert) -> None:
 def test_lead_agencies_skip_sections_without_body() -> None:
     sentences = sentence_rows("簡報\n一、市婦聯維權\n正文。\n")
     headings_only = sentences[sentences["role"] != "body"]
-    assert lead_agencies(headings_only, agency_mentions(headings_only)).empty
+    assert lead_agencies(headings_only, agency_mentions(headings_only, city())).empty
 
 
 @pytest.mark.parametrize("convert", [str, T2S.convert])
 def test_seed_lead_agencies(convert, seed: Document) -> None:
     sentences = sentence_rows(convert(seed.text), "seed")
-    leads = lead_agencies(sentences, agency_mentions(sentences))
+    contexts = seed_contexts(seed)
+    leads = lead_agencies(sentences, agency_mentions(sentences, contexts), contexts)
     assert leads["section_no"].tolist() == list(range(1, 16))
     assert [None if pd.isna(x) else x for x in leads["lead_agency_id"]] == SEED_LEADS

@@ -11,7 +11,7 @@ from typing import NamedTuple
 import yaml
 
 from .jurisdictions import COUNTRY_CODE, Jurisdiction, jurisdictions, names
-from .script import to_hant
+from .script import to_hans, to_hant
 from .segment import jieba
 
 BODY_ROLES = "body_roles.yaml"
@@ -119,12 +119,15 @@ def form_index() -> FormIndex:
         if j.designator in ("自治区", "自治州"):
             variants.add(j.short + j.designator)
             variants.add(j.short + j.designator[-1])  # 恩施州, 广西区
-        for v in variants:
+        for v in variants | {to_hant(v) for v in variants}:
             kinds.setdefault(v, set()).add("name")
             codes.setdefault(v, j.code)
-        kinds.setdefault(j.short, set()).add("short")
+        for v in (j.short, to_hant(j.short)):
+            kinds.setdefault(v, set()).add("short")
+            codes.setdefault(v, names().get(j.short, j.code))
     for designator in rules["designators"]:
         kinds.setdefault(designator, set()).add("d")
+        kinds.setdefault(to_hant(designator), set()).add("d")
     forms: dict[str, list[tuple[str, str, str]]] = {}
     fixed: dict[str, str] = {}
     for role_id, spec in rules["roles"].items():
@@ -134,11 +137,14 @@ def form_index() -> FormIndex:
                 fixed[form] = KEY_SEP.join(("", role_id, "~区"))
                 continue
             prefix, suffix = form[: found.start()], form[found.end() :]
-            forms.setdefault(suffix, []).append((prefix, found.group(1), role_id))
+            for pre, suf in {(prefix, suffix), (to_hant(prefix), to_hant(suffix))}:
+                forms.setdefault(suf, []).append((pre, found.group(1), role_id))
     local, national = _department_forms(rules)
     for suffix, role_id in local:
-        forms.setdefault(suffix, []).append(("", "place", role_id))
+        for suf in {suffix, to_hant(suffix)}:
+            forms.setdefault(suf, []).append(("", "place", role_id))
     fixed |= national
+    fixed |= {to_hant(form): key for form, key in fixed.items()}
     places = sorted(kinds, key=len, reverse=True)
     return FormIndex(
         re.compile("|".join(map(re.escape, places))),
@@ -184,7 +190,7 @@ def body_candidates(text: str, index: FormIndex | None = None) -> list[tuple[int
                     continue
                 span = (ps - len(prefix), pe + length)
                 if best is None or span[1] - span[0] > best[1] - best[0]:
-                    target = f"~{place}" if "d" in kinds else index.codes[place]
+                    target = f"~{to_hans(place)}" if "d" in kinds else index.codes[place]
                     best = (*span, KEY_SEP.join(("", role_id, target)))
             if best is not None:
                 break
