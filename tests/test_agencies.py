@@ -54,6 +54,7 @@ KINDS = {
     "arbitration",
     "mass_organisation",
     "party",
+    "military",
     "other",
 }
 

@@ -15,6 +15,7 @@ import pandas as pd
 import yaml
 
 from .bodies import (
+    BARE,
     KEY_SEP,
     body_candidates,
     body_rules,
@@ -374,6 +375,16 @@ def _not_before() -> tuple[str, ...]:
     return tuple(body_rules()["not_before"])
 
 
+def _bare_fits(text: str, start: int, end: int) -> bool:
+    """Whether a bare form (人民政协, 工会) at text[start:end] is the report's own body: not after
+    a level (各级人民政府, 基层工会); a listed one (工会, 人大) only before the characters listed."""
+    rules = body_rules()
+    if start and text[start - 1] in rules["bare_not_after"]:
+        return False
+    following = rules["bare_listed"].get(to_hans(text[start:end]))
+    return following is None or end == len(text) or text[end] in following
+
+
 def _text_mentions(text: str, known: AliasMatcher) -> tuple[Mention, ...]:
     """Every mention in one matchable text, in order; bodies' agency ids are still keys
     (@role@place) that `agency_mentions` resolves per report."""
@@ -387,6 +398,8 @@ def _text_mentions(text: str, known: AliasMatcher) -> tuple[Mention, ...]:
     for start, end, agency_id in chosen or _surfaces(text, known, longest):
         if agency_id.startswith(KEY_SEP) and text.startswith(not_before, end):
             continue  # 财政部门: finance departments, not the ministry
+        if agency_id.endswith(BARE) and not _bare_fits(text, start, end):
+            continue
         role = mention_role(text, start, end, previous)
         previous = (end, role)
         out.append((start, end, agency_id, role))

@@ -32,6 +32,11 @@ class Role(NamedTuple):
     levels: tuple[str, ...]  # the jurisdiction levels it exists at; () for all
     of_districts: bool  # stands for the districts of a city (区政协)
     never_lead: bool
+    national_id: str | None  # the gazetteer id of the country's body (state_council)
+
+
+OWN = "~own"  # target of a key for the report's own body (十四届人大)
+BARE = "~bare"  # target of a key for a bare form (工会、共青团): own body, checked in context
 
 
 class FormIndex(NamedTuple):
@@ -43,6 +48,7 @@ class FormIndex(NamedTuple):
     forms: dict[str, list[tuple[str, str, str]]]  # suffix -> (prefix, placeholder, role_id)
     longest_suffix: int
     fixed: dict[str, str]  # forms without a place (区政协, 财政部) -> key
+    patterns: tuple[tuple[re.Pattern, str], ...]  # regular expression -> agency id or key
 
 
 @cache
@@ -70,6 +76,7 @@ def roles() -> dict[str, Role]:
             tuple(spec.get("levels", ())),
             spec.get("of_districts", False),
             spec.get("never_lead", False),
+            spec.get("national_id"),
         )
         for role_id, spec in rules["roles"].items()
     }
@@ -79,16 +86,9 @@ def roles() -> dict[str, Role]:
             role_id = f"{stem_id}_{unit_id}"
             if role_id not in out:
                 name = f"{{place}}{stems[0]}{unit}"
-                out[role_id] = Role(
-                    role_id,
-                    "government",
-                    name,
-                    f"{{adj}} {english} {unit_en}",
-                    {},
-                    (),
-                    False,
-                    False,
-                )
+                english_name = f"{{adj}} {english} {unit_en}"
+                role = Role(role_id, "government", name, english_name, {}, (), False, False, None)
+                out[role_id] = role
     return out
 
 
@@ -103,6 +103,9 @@ def _department_forms(rules: dict) -> tuple[list[tuple[str, str]], dict[str, str
             for unit, (unit_id, _) in rules["national_units"].items():
                 national[f"{stem}{unit}"] = f"{stem_id}_{unit_id}"
                 national[f"国家{stem}{unit}"] = f"{stem_id}_{unit_id}"
+    for stem_id, stems in rules["national_commissions"]:
+        for stem in stems:
+            national[f"国家{stem}委"] = f"{stem_id}_commission"
     return local, {s: KEY_SEP.join(("", r, COUNTRY_CODE)) for s, r in national.items()}
 
 
@@ -131,6 +134,8 @@ def form_index() -> FormIndex:
     forms: dict[str, list[tuple[str, str, str]]] = {}
     fixed: dict[str, str] = {}
     for role_id, spec in rules["roles"].items():
+        for form in spec.get("bare", ()):
+            fixed[form] = KEY_SEP.join(("", role_id, BARE))
         for form in spec["forms"]:
             found = PLACEHOLDER.search(form)
             if found is None:  # 区政协: the districts of the report's city
@@ -146,6 +151,11 @@ def form_index() -> FormIndex:
     fixed |= national
     fixed |= {to_hant(form): key for form, key in fixed.items()}
     places = sorted(kinds, key=len, reverse=True)
+    patterns = tuple(
+        (re.compile(regex), key)
+        for pattern, key in rules["patterns"]
+        for regex in {pattern, to_hant(pattern)}
+    )
     return FormIndex(
         re.compile("|".join(map(re.escape, places))),
         {k: frozenset(v) for k, v in kinds.items()},
@@ -153,6 +163,7 @@ def form_index() -> FormIndex:
         forms,
         max(map(len, forms)),
         fixed,
+        patterns,
     )
 
 
@@ -199,7 +210,8 @@ def body_candidates(text: str, index: FormIndex | None = None) -> list[tuple[int
         if best[2].split(KEY_SEP)[2].startswith("~") and _inside_word(text, best[0]):
             continue
         out.append(best)
-    return out
+    out += [(*m.span(), key) for regex, key in index.patterns for m in regex.finditer(text)]
+    return sorted(out)
 
 
 def resolve(key: str, own: Jurisdiction | None) -> tuple[str | None, str]:
@@ -212,11 +224,13 @@ def resolve(key: str, own: Jurisdiction | None) -> tuple[str | None, str]:
     _, role_id, target = key.split(KEY_SEP)
     role = roles()[role_id]
     table = jurisdictions()
-    if target == "~区":  # the districts of the report's city
+    if target in (OWN, BARE):
+        place = own
+    elif target == "~区":  # the districts of the report's city
         if own is None or own.designator != "市":
             return None, ""
         return f"city_{_stem(role, '市')}", own.code
-    if target.startswith("~"):
+    elif target.startswith("~"):
         wanted = body_rules()["designators"][target[1:]]
         parent = table.get(own.parent_code) if own is not None else None
         place = next((j for j in (own, parent) if j is not None and j.designator in wanted), None)
@@ -226,6 +240,8 @@ def resolve(key: str, own: Jurisdiction | None) -> tuple[str | None, str]:
         return None, ""
     if role.never_lead and place is not own:  # 我省 is the report's own place or none
         return None, ""
+    if place.code == COUNTRY_CODE and role.national_id:
+        return role.national_id, place.code
     return agency_id(role, place, own), place.code
 
 
