@@ -16,6 +16,8 @@ import yaml
 
 from .bodies import (
     BARE,
+    NATIONAL_KEY,
+    foreign_before,
     KEY_SEP,
     body_candidates,
     body_rules,
@@ -400,6 +402,8 @@ def _text_mentions(text: str, known: AliasMatcher) -> tuple[Mention, ...]:
             continue  # 财政部门: finance departments, not the ministry
         if agency_id.endswith(BARE) and not _bare_fits(text, start, end):
             continue
+        if agency_id.endswith(NATIONAL_KEY) and foreign_before(text, start):
+            continue  # 苏联高等教育部: another country's ministry
         role = mention_role(text, start, end, previous)
         previous = (end, role)
         out.append((start, end, agency_id, role))

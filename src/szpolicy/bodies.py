@@ -12,7 +12,7 @@ import yaml
 
 from .jurisdictions import COUNTRY_CODE, Jurisdiction, jurisdictions, names
 from .script import to_hans, to_hant
-from .segment import jieba
+from .segment import jieba, pos_tags
 
 BODY_ROLES = "body_roles.yaml"
 PLACEHOLDER = re.compile(r"\{(place|name|short|d)\}")
@@ -35,6 +35,7 @@ class Role(NamedTuple):
     national_id: str | None  # the gazetteer id of the country's body (state_council)
 
 
+NATIONAL_KEY = KEY_SEP + COUNTRY_CODE  # the end of a national form's key (财政部)
 OWN = "~own"  # target of a key for the report's own body (十四届人大)
 BARE = "~bare"  # target of a key for a bare form (工会、共青团): own body, checked in context
 
@@ -180,6 +181,15 @@ def _word_starts() -> frozenset[str]:
 def _inside_word(text: str, start: int) -> bool:
     """True when text[start] ends a two-character word with the character before it (资本|市场)."""
     return start > 0 and text[start - 1 : start + 1] in _word_starts()
+
+
+def foreign_before(text: str, start: int) -> bool:
+    """True when the word right before text[start] is a place name (jieba tag ns) that names no
+    Chinese jurisdiction: 苏联 in 苏联高等教育部."""
+    if start == 0:
+        return False
+    word, flag = pos_tags(text[max(0, start - 4) : start])[-1]
+    return flag == "ns" and to_hans(word) not in names()
 
 
 def body_candidates(text: str, index: FormIndex | None = None) -> list[tuple[int, int, str]]:
