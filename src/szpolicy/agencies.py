@@ -17,6 +17,7 @@ import yaml
 from .bodies import (
     BARE,
     NATIONAL_KEY,
+    OWN,
     foreign_before,
     KEY_SEP,
     body_candidates,
@@ -28,7 +29,7 @@ from .bodies import (
     roles,
 )
 from .distinct import distinct_values, repeated
-from .jurisdictions import Jurisdiction, jurisdictions
+from .jurisdictions import COUNTRY_CODE, Jurisdiction, jurisdictions
 from .schema import spec
 from .script import SENTENCES_CACHED, to_hans
 
@@ -175,6 +176,7 @@ class AliasMatcher(NamedTuple):
 
     longest: re.Pattern  # a search finds the next position where an alias begins, and its longest
     nested: dict[str, tuple[tuple[int, str], ...]]  # alias -> (length, agency_id) of its prefixes
+    national: frozenset[str] = frozenset()  # the country's organisations (美国国务院 is not one)
 
 
 def alias_matcher(index: dict[str, str]) -> AliasMatcher:
@@ -204,7 +206,9 @@ def _prefix_aliases(surface: str, index: dict[str, str]) -> tuple[tuple[int, str
 def _matcher(gazetteer: pd.DataFrame) -> AliasMatcher:
     """`alias_matcher` of a gazetteer's aliases and the bodies' forms without a place (财政部,
     区政协); a gazetteer alias wins over a body form written the same way."""
-    return alias_matcher(form_index().fixed | surface_index(gazetteer))
+    matcher = alias_matcher(form_index().fixed | surface_index(gazetteer))
+    national = gazetteer.loc[gazetteer["jurisdiction_code"].eq(COUNTRY_CODE), "agency_id"]
+    return matcher._replace(national=frozenset(national))
 
 
 @cache
@@ -377,6 +381,14 @@ def _not_before() -> tuple[str, ...]:
     return tuple(body_rules()["not_before"])
 
 
+def _may_be_foreign(agency_id: str, national: frozenset[str]) -> bool:
+    """Whether a mention may be another country's body: one of the country's organisations or a
+    national, bare or own form (a named place's body, 陕西省政府, is that place's)."""
+    if not agency_id.startswith(KEY_SEP):
+        return agency_id in national
+    return agency_id.endswith((NATIONAL_KEY, BARE, OWN))
+
+
 def _bare_fits(text: str, start: int, end: int) -> bool:
     """Whether a bare form (人民政协, 工会) at text[start:end] is the report's own body: not after
     a level (各级人民政府, 基层工会); a listed one (工会, 人大) only before the characters listed."""
@@ -395,15 +407,17 @@ def _text_mentions(text: str, known: AliasMatcher) -> tuple[Mention, ...]:
     if not longest and not bodies:
         return ()
     chosen = _with_bodies(text, known, longest, bodies) if bodies else None
-    not_before = _not_before()
+    not_before, not_followed = _not_before(), body_rules()["not_followed_by"]
     out, previous = [], None
     for start, end, agency_id in chosen or _surfaces(text, known, longest):
         if agency_id.startswith(KEY_SEP) and text.startswith(not_before, end):
             continue  # 财政部门: finance departments, not the ministry
         if agency_id.endswith(BARE) and not _bare_fits(text, start, end):
             continue
-        if agency_id.endswith(NATIONAL_KEY) and foreign_before(text, start):
-            continue  # 苏联高等教育部: another country's ministry
+        if _may_be_foreign(agency_id, known.national) and foreign_before(text, start):
+            continue  # 美国国务院, 苏联高等教育部: another country's body
+        if text.startswith(not_followed.get(text[start:end], "\0"), end):
+            continue  # 联合国际: 联合 + 国际, not the United Nations
         role = mention_role(text, start, end, previous)
         previous = (end, role)
         out.append((start, end, agency_id, role))

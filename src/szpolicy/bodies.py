@@ -36,6 +36,7 @@ class Role(NamedTuple):
 
 
 NATIONAL_KEY = KEY_SEP + COUNTRY_CODE  # the end of a national form's key (财政部)
+FOREIGN_WINDOW = 8  # characters before a mention that foreign_before segments
 OWN = "~own"  # target of a key for the report's own body (十四届人大)
 BARE = "~bare"  # target of a key for a bare form (工会、共青团): own body, checked in context
 
@@ -184,12 +185,17 @@ def _inside_word(text: str, start: int) -> bool:
 
 
 def foreign_before(text: str, start: int) -> bool:
-    """True when the word right before text[start] is a place name (jieba tag ns) that names no
-    Chinese jurisdiction: 苏联 in 苏联高等教育部."""
-    if start == 0:
+    """True when a place name (jieba tag ns, two characters or more) that names no Chinese
+    jurisdiction comes right before text[start], maybe with 政府 between: 美国国务院, 苏联政府外交部."""
+    tags = list(pos_tags(text[max(0, start - FOREIGN_WINDOW) : start]))
+    if tags and tags[-1][0] == "政府":
+        tags.pop()
+    if not tags:
         return False
-    word, flag = pos_tags(text[max(0, start - 4) : start])[-1]
-    return flag == "ns" and to_hans(word) not in names()
+    word, flag = tags[-1]
+    if to_hans(word).endswith("政府") and len(word) > 2:
+        word, flag = pos_tags(word[:-2])[-1]
+    return flag == "ns" and len(word) > 1 and to_hans(word) not in names()
 
 
 def body_candidates(text: str, index: FormIndex | None = None) -> list[tuple[int, int, str]]:
