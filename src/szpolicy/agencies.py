@@ -407,7 +407,8 @@ def _text_mentions(text: str, known: AliasMatcher) -> tuple[Mention, ...]:
     if not longest and not bodies:
         return ()
     chosen = _with_bodies(text, known, longest, bodies) if bodies else None
-    not_before, not_followed = _not_before(), body_rules()["not_followed_by"]
+    not_before, rules = _not_before(), body_rules()
+    not_followed, not_preceded = rules["not_followed_by"], rules["not_preceded_by"]
     out, previous = [], None
     for start, end, agency_id in chosen or _surfaces(text, known, longest):
         if agency_id.startswith(KEY_SEP) and text.startswith(not_before, end):
@@ -416,8 +417,11 @@ def _text_mentions(text: str, known: AliasMatcher) -> tuple[Mention, ...]:
             continue
         if _may_be_foreign(agency_id, known.national) and foreign_before(text, start):
             continue  # 美国国务院, 苏联高等教育部: another country's body
-        if text.startswith(not_followed.get(text[start:end], "\0"), end):
+        surface = text[start:end]
+        if text.startswith(not_followed.get(surface, "\0"), end):
             continue  # 联合国际: 联合 + 国际, not the United Nations
+        if text.endswith(not_preceded.get(surface, "\0"), 0, start):
+            continue  # 非共产党人士
         role = mention_role(text, start, end, previous)
         previous = (end, role)
         out.append((start, end, agency_id, role))
