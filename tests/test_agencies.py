@@ -446,3 +446,142 @@ def test_seed_lead_agencies(convert, seed: Document) -> None:
     leads = lead_agencies(sentences, agency_mentions(sentences, contexts), contexts)
     assert leads["section_no"].tolist() == list(range(1, 16))
     assert [None if pd.isna(x) else x for x in leads["lead_agency_id"]] == SEED_LEADS
+
+
+# --- jurisdictions and resolution in context ----------------------------------------------
+
+
+def report_of(place: str, genre: str = "rule_of_law_review") -> dict:
+    """The contexts of a report speaking for a place (a name any script, or a code)."""
+    return {"r": (lookup(place), genre)}
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "declared", "code"),
+    [
+        ("各位代表：", "", "陕西省", "610000"),
+        ("各位代表：", "", "全国", "100000"),
+        ("各位代表：", "", "深圳", "440300"),
+        ("各位代表：", "2024年陝西省人民政府工作報告", None, "610000"),
+        ("各位代表：现在，我代表国务院，向大会报告政府工作。西安、广州的经验……", "", None, "100000"),
+        ("全過程人民民主深圳實踐煥發勃勃生機。深圳市人大常委會……", "", None, "440300"),
+        ("2023年，西安市经济运行稳中有进。西安……陕西省委", "", None, "610100"),
+    ],
+)
+def test_detect_jurisdiction(text: str, title: str, declared: str | None, code: str) -> None:
+    assert detect_jurisdiction(text, title, declared).code == code
+
+
+def test_detect_jurisdiction_of_the_seed_and_of_nothing(seed: Document) -> None:
+    found_place = detect_jurisdiction(seed.text)
+    assert (found_place.code, found_place.name, found_place.level) == ("440300", "深圳市", "prefecture")
+    assert detect_jurisdiction("沒有地名的報告。") is None
+    assert lookup("吉林").level == "provincial"  # a short name two places share: the higher one
+
+
+def test_jurisdictions_cover_provinces_and_prefectures() -> None:
+    from szpolicy.jurisdictions import jurisdictions
+
+    table = jurisdictions()
+    assert sum(j.level == "provincial" for j in table.values()) == 34
+    assert sum(j.level == "prefecture" for j in table.values()) > 300
+    assert all(table[j.parent_code].level != "prefecture" for j in table.values() if j.parent_code)
+    assert lookup("廣西壯族自治區").slug == "gx" and lookup("广东省").slug == "gd"
+
+
+def test_validate_jurisdictions_names_file_and_row() -> None:
+    from szpolicy.jurisdictions import COLUMNS as J_COLUMNS
+    from szpolicy.jurisdictions import validate_jurisdictions
+
+    row = dict.fromkeys(J_COLUMNS, "x") | {"code": "61000", "level": "provincial", "parent_code": ""}
+    with pytest.raises(ValueError, match=r"j\.csv:2: code '61000' is not six digits"):
+        validate_jurisdictions(pd.DataFrame([row]), "j.csv")
+    with pytest.raises(ValueError, match="j.csv: columns"):
+        validate_jurisdictions(pd.DataFrame([row]).drop(columns="slug"), "j.csv")
+
+
+@pytest.mark.parametrize(
+    ("place", "text", "expected"),
+    [
+        # generic forms are the report's own bodies, whatever the place
+        ("陕西省", "省政府、省政协和省人大常委会召开会议。", ["province_government", "province_cppcc", "province_npc_standing_committee"]),
+        ("陕西省", "我省推动省农业农村厅出台意见。", ["province_whole", "province_agriculture_rural_affairs_department"]),
+        ("广西壮族自治区", "自治区党委、自治区人民政府部署工作。", ["province_party_committee", "province_government"]),
+        ("西安市", "市委、市政府和市发展改革委研究。", ["city_party_committee", "city_municipal_government", "city_development_reform_commission"]),
+        # a bare 省 in a city's report is the province the city lies in
+        ("西安市", "省政府批复同意。", ["sn_government"]),
+        # named ones are their own place's
+        ("陕西省", "深圳市中级人民法院与国务院、财政部会商。", ["gd_shenzhen_intermediate_court", "state_council", "national_finance_ministry"]),
+        ("深圳市", "中共陕西省委、陕西省人民政府印发通知。", ["sn_party_committee", "sn_government"]),
+        ("陕西省", "中共陕西省委、陕西省人民政府印发通知。", ["province_party_committee", "province_government"]),
+        # no jurisdiction of the report's kind: dropped, not given to another place
+        ("陕西省", "自治区党委和市政府。", []),
+        ("全国", "市政府和省政府。", []),
+        ("全国", "工会、共青团、妇联和人民政协。", ["acftu", "cylc_central", "acwf", "cppcc_national"]),
+        ("陕西省", "工会、共青团、妇联等群团组织。", ["province_federation_of_trade_unions", "province_communist_youth_league", "province_womens_federation"]),
+        # words that only contain a form
+        ("深圳市", "资本市场、城市政府、节省政府开支和农工商联合企业。", []),
+        ("全国", "财政部门、各级人民政府、基层工会律师库和共产党员。", []),
+        ("全国", "美国国务院和苏联政府外交部，我们要联合国际力量。", []),
+    ],
+)  # fmt: skip
+def test_mentions_resolve_in_the_report_jurisdiction(
+    place: str, text: str, expected: list[str]
+) -> None:
+    assert [a for a, _, _ in found(text, report_of(place))] == expected
+
+
+def test_mentions_carry_the_jurisdiction_code() -> None:
+    m = agency_mentions(sentence_rows("省政府会同深圳市中院和国务院。"), report_of("陕西省"))
+    assert m["jurisdiction_code"].tolist() == ["610000", "440300", "100000"]
+
+
+def test_without_a_jurisdiction_only_named_places_resolve() -> None:
+    assert [a for a, _, _ in found("省政府和陕西省人民政府。", {})] == ["sn_government"]
+
+
+def test_agency_table_rows_of_generated_bodies() -> None:
+    ids = ["sn_government", "city_municipal_government", "gd_shenzhen_intermediate_court", "npc"]
+    table = agency_table(ids).set_index("agency_id")
+    assert list(table.reset_index().columns) == TABLE_COLUMNS
+    assert table.loc["sn_government", "name_en"] == "Shaanxi Provincial People's Government"
+    assert table.loc["sn_government", "name_zh_hant"] == "陝西省人民政府"
+    assert table.loc["city_municipal_government", "name_en"] == "Municipal People's Government"
+    assert table.loc["city_municipal_government", "jurisdiction_code"] == ""
+    assert table.loc["gd_shenzhen_intermediate_court", "jurisdiction_code"] == "440300"
+    assert table.loc["gd_shenzhen_intermediate_court", "level"] == "municipal"
+    assert table.loc["npc", "role_id"] == "npc"
+    assert table.loc["sn_government", ["role_id", "kind"]].tolist() == ["government", "government"]
+
+
+PROVINCE_REPORT = """\
+政府工作报告
+各位代表：
+一、过去一年的工作
+全省经济稳中有进。省人大常委会审议通过条例。
+二、今年的主要任务
+扎实推进高质量发展。
+三、省人大常委会开展监督
+省人大常委会开展执法检查。
+"""
+
+
+def test_lead_of_a_government_work_report_is_the_reporting_government() -> None:
+    sentences = sentence_rows(PROVINCE_REPORT)
+    contexts = report_of("陕西省", "government_work_report")
+    leads = lead_agencies(sentences, agency_mentions(sentences, contexts), contexts)
+    assert leads["lead_agency_id"].tolist() == [
+        "province_government",
+        "province_government",
+        "province_npc_standing_committee",  # the heading says another organisation acts
+    ]
+    national = {"r": (lookup("全国"), "government_work_report")}
+    leads = lead_agencies(sentences, agency_mentions(sentences, national), national)
+    assert leads["lead_agency_id"].tolist()[:2] == ["state_council", "state_council"]
+    review = report_of("陕西省")
+    leads = lead_agencies(sentences, agency_mentions(sentences, review), review)
+    assert [None if pd.isna(x) else x for x in leads["lead_agency_id"]] == [
+        "province_npc_standing_committee",
+        None,
+        "province_npc_standing_committee",
+    ]
