@@ -45,6 +45,8 @@ SHENZHEN = lookup("深圳市")
 def city(report_id: str = "r", genre: str = "rule_of_law_review") -> dict:
     """The contexts of a report by a city (Shenzhen, as the seed)."""
     return {report_id: (SHENZHEN, genre)}
+
+
 KINDS = {
     "legislature",
     "cppcc",
@@ -463,7 +465,12 @@ def report_of(place: str, genre: str = "rule_of_law_review") -> dict:
         ("各位代表：", "", "全国", "100000"),
         ("各位代表：", "", "深圳", "440300"),
         ("各位代表：", "2024年陝西省人民政府工作報告", None, "610000"),
-        ("各位代表：现在，我代表国务院，向大会报告政府工作。西安、广州的经验……", "", None, "100000"),
+        (
+            "各位代表：现在，我代表国务院，向大会报告政府工作。西安、广州的经验……",
+            "",
+            None,
+            "100000",
+        ),
         ("全過程人民民主深圳實踐煥發勃勃生機。深圳市人大常委會……", "", None, "440300"),
         ("2023年，西安市经济运行稳中有进。西安……陕西省委", "", None, "610100"),
     ],
@@ -474,7 +481,11 @@ def test_detect_jurisdiction(text: str, title: str, declared: str | None, code: 
 
 def test_detect_jurisdiction_of_the_seed_and_of_nothing(seed: Document) -> None:
     found_place = detect_jurisdiction(seed.text)
-    assert (found_place.code, found_place.name, found_place.level) == ("440300", "深圳市", "prefecture")
+    assert (found_place.code, found_place.name, found_place.level) == (
+        "440300",
+        "深圳市",
+        "prefecture",
+    )
     assert detect_jurisdiction("沒有地名的報告。") is None
     assert lookup("吉林").level == "provincial"  # a short name two places share: the higher one
 
@@ -493,7 +504,11 @@ def test_validate_jurisdictions_names_file_and_row() -> None:
     from szpolicy.jurisdictions import COLUMNS as J_COLUMNS
     from szpolicy.jurisdictions import validate_jurisdictions
 
-    row = dict.fromkeys(J_COLUMNS, "x") | {"code": "61000", "level": "provincial", "parent_code": ""}
+    row = dict.fromkeys(J_COLUMNS, "x") | {
+        "code": "61000",
+        "level": "provincial",
+        "parent_code": "",
+    }
     with pytest.raises(ValueError, match=r"j\.csv:2: code '61000' is not six digits"):
         validate_jurisdictions(pd.DataFrame([row]), "j.csv")
     with pytest.raises(ValueError, match="j.csv: columns"):
@@ -504,27 +519,71 @@ def test_validate_jurisdictions_names_file_and_row() -> None:
     ("place", "text", "expected"),
     [
         # generic forms are the report's own bodies, whatever the place
-        ("陕西省", "省政府、省政协和省人大常委会召开会议。", ["province_government", "province_cppcc", "province_npc_standing_committee"]),
-        ("陕西省", "我省推动省农业农村厅出台意见。", ["province_whole", "province_agriculture_rural_affairs_department"]),
-        ("广西壮族自治区", "自治区党委、自治区人民政府部署工作。", ["province_party_committee", "province_government"]),
-        ("西安市", "市委、市政府和市发展改革委研究。", ["city_party_committee", "city_municipal_government", "city_development_reform_commission"]),
+        (
+            "陕西省",
+            "省政府、省政协和省人大常委会召开会议。",
+            ["province_government", "province_cppcc", "province_npc_standing_committee"],
+        ),
+        (
+            "陕西省",
+            "我省推动省农业农村厅出台意见。",
+            ["province_whole", "province_agriculture_rural_affairs_department"],
+        ),
+        (
+            "广西壮族自治区",
+            "自治区党委、自治区人民政府部署工作。",
+            ["province_party_committee", "province_government"],
+        ),
+        (
+            "西安市",
+            "市委、市政府和市发展改革委研究。",
+            [
+                "city_party_committee",
+                "city_municipal_government",
+                "city_development_reform_commission",
+            ],
+        ),
         # a bare 省 in a city's report is the province the city lies in
         ("西安市", "省政府批复同意。", ["sn_government"]),
         # named ones are their own place's
-        ("陕西省", "深圳市中级人民法院与国务院、财政部会商。", ["gd_shenzhen_intermediate_court", "state_council", "national_finance_ministry"]),
-        ("深圳市", "中共陕西省委、陕西省人民政府印发通知。", ["sn_party_committee", "sn_government"]),
-        ("陕西省", "中共陕西省委、陕西省人民政府印发通知。", ["province_party_committee", "province_government"]),
+        (
+            "陕西省",
+            "深圳市中级人民法院与国务院、财政部会商。",
+            ["gd_shenzhen_intermediate_court", "state_council", "national_finance_ministry"],
+        ),
+        (
+            "深圳市",
+            "中共陕西省委、陕西省人民政府印发通知。",
+            ["sn_party_committee", "sn_government"],
+        ),
+        (
+            "陕西省",
+            "中共陕西省委、陕西省人民政府印发通知。",
+            ["province_party_committee", "province_government"],
+        ),
         # no jurisdiction of the report's kind: dropped, not given to another place
         ("陕西省", "自治区党委和市政府。", []),
         ("全国", "市政府和省政府。", []),
-        ("全国", "工会、共青团、妇联和人民政协。", ["acftu", "cylc_central", "acwf", "cppcc_national"]),
-        ("陕西省", "工会、共青团、妇联等群团组织。", ["province_federation_of_trade_unions", "province_communist_youth_league", "province_womens_federation"]),
+        (
+            "全国",
+            "工会、共青团、妇联和人民政协。",
+            ["acftu", "cylc_central", "acwf", "cppcc_national"],
+        ),
+        (
+            "陕西省",
+            "工会、共青团、妇联等群团组织。",
+            [
+                "province_federation_of_trade_unions",
+                "province_communist_youth_league",
+                "province_womens_federation",
+            ],
+        ),
         # words that only contain a form
         ("深圳市", "资本市场、城市政府、节省政府开支和农工商联合企业。", []),
         ("全国", "财政部门、各级人民政府、基层工会律师库和共产党员。", []),
         ("全国", "美国国务院和苏联政府外交部，我们要联合国际力量。", []),
     ],
-)  # fmt: skip
+)
 def test_mentions_resolve_in_the_report_jurisdiction(
     place: str, text: str, expected: list[str]
 ) -> None:

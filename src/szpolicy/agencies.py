@@ -16,13 +16,13 @@ import yaml
 
 from .bodies import (
     BARE,
+    KEY_SEP,
     NATIONAL_KEY,
     OWN,
-    foreign_before,
-    KEY_SEP,
     body_candidates,
     body_rules,
     describe,
+    foreign_before,
     form_index,
     own_prefix,
     resolve,
@@ -391,7 +391,7 @@ def _may_be_foreign(agency_id: str, national: frozenset[str]) -> bool:
 
 def _bare_fits(text: str, start: int, end: int) -> bool:
     """Whether a bare form (人民政协, 工会) at text[start:end] is the report's own body: not after
-    a level (各级人民政府, 基层工会); a listed one (工会, 人大) only before the characters listed."""
+    a level (各级人民政府, 基层工会); a listed one (工会, 人大) only before its characters."""
     rules = body_rules()
     if start and text[start - 1] in rules["bare_not_after"]:
         return False
@@ -546,10 +546,10 @@ def lead_agencies(
         if genre != GOVERNMENT_WORK_REPORT:
             continue
         rows = out["report_id"].eq(report_id)
-        heading = out["heading_lead"].notna() & out["heading_lead"].ne(reporting_government(own))
-        out.loc[rows, "lead_agency_id"] = out.loc[rows, "heading_lead"].where(
-            heading[rows], reporting_government(own)
-        )
+        government = reporting_government(own)
+        out.loc[rows, "lead_agency_id"] = [
+            government if pd.isna(lead) else lead for lead in out.loc[rows, "heading_lead"]
+        ]
     return out.drop(columns="heading_lead")
 
 
@@ -564,7 +564,8 @@ def reporting_government(own: Jurisdiction | None) -> str | None:
 
 
 def _section_leads(sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
-    """The lead_agency_id of each section (by SECTION_KEYS) that has one.
+    """The lead_agency_id of each section (by SECTION_KEYS) that has one, and heading_lead,
+    the heading's subject.
 
     Candidates are subject mentions, in body or heading sentences (the last one with the
     mention's report_id and sentence_no), of agencies that may lead; body ones come first, then
@@ -572,9 +573,8 @@ def _section_leads(sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFr
     """
     never = set(role_rules()["never_lead"])
     never_roles = {r.role_id for r in roles().values() if r.never_lead}
-    may_lead = mentions["role"].eq("subject") & ~mentions["agency_id"].map(
-        lambda a: a in never or _role_of(a) in never_roles
-    )
+    leads = [a not in never and _role_of(a) not in never_roles for a in mentions["agency_id"]]
+    may_lead = mentions["role"].eq("subject").to_numpy(bool) & np.array(leads, dtype=bool)
     columns = ["report_id", "sentence_no", "section_no", "agency_id", "char_start"]
     candidates = mentions.loc[may_lead, columns].assign(listed=np.arange(may_lead.sum()))
     located = ["report_id", "sentence_no"]

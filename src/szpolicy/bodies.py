@@ -95,7 +95,7 @@ def roles() -> dict[str, Role]:
 
 
 def _department_forms(rules: dict) -> tuple[list[tuple[str, str]], dict[str, str]]:
-    """(suffix, role_id) of departments after a place; national forms (财政部, 国家统计局) -> key."""
+    """(suffix, role_id) of departments after a place; national forms (财政部) -> key."""
     local, national = [], {}
     for stem_id, _, stems in rules["departments"]:
         for stem in stems:
@@ -186,7 +186,7 @@ def _inside_word(text: str, start: int) -> bool:
 
 def foreign_before(text: str, start: int) -> bool:
     """True when a place name (jieba tag ns, two characters or more) that names no Chinese
-    jurisdiction comes right before text[start], maybe with 政府 between: 美国国务院, 苏联政府外交部."""
+    jurisdiction comes right before text[start], maybe with 政府 between (美国国务院)."""
     tags = list(pos_tags(text[max(0, start - FOREIGN_WINDOW) : start]))
     if tags and tags[-1][0] == "政府":
         tags.pop()
