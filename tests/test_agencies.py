@@ -498,6 +498,12 @@ def test_jurisdictions_cover_provinces_and_prefectures() -> None:
     assert sum(j.level == "prefecture" for j in table.values()) > 300
     assert all(table[j.parent_code].level != "prefecture" for j in table.values() if j.parent_code)
     assert lookup("廣西壯族自治區").slug == "gx" and lookup("广东省").slug == "gd"
+    meta = yaml.safe_load(
+        resources.files("szpolicy").joinpath("data", "jurisdictions.meta.yaml").read_text("utf-8")
+    )
+    from szpolicy.jurisdictions import COLUMNS as J_COLUMNS
+
+    assert list(meta["columns"]) == J_COLUMNS
 
 
 def test_validate_jurisdictions_names_file_and_row() -> None:
@@ -600,7 +606,14 @@ def test_without_a_jurisdiction_only_named_places_resolve() -> None:
 
 
 def test_agency_table_rows_of_generated_bodies() -> None:
-    ids = ["sn_government", "city_municipal_government", "gd_shenzhen_intermediate_court", "npc"]
+    ids = [
+        "sn_government",
+        "city_municipal_government",
+        "gd_shenzhen_intermediate_court",
+        "npc",
+        "national_statistics_bureau",
+        "national_finance_ministry",
+    ]
     table = agency_table(ids).set_index("agency_id")
     assert list(table.reset_index().columns) == TABLE_COLUMNS
     assert table.loc["sn_government", "name_en"] == "Shaanxi Provincial People's Government"
@@ -610,6 +623,8 @@ def test_agency_table_rows_of_generated_bodies() -> None:
     assert table.loc["gd_shenzhen_intermediate_court", "jurisdiction_code"] == "440300"
     assert table.loc["gd_shenzhen_intermediate_court", "level"] == "municipal"
     assert table.loc["npc", "role_id"] == "npc"
+    assert table.loc["national_statistics_bureau", "name_zh_hans"] == "国家统计局"
+    assert table.loc["national_finance_ministry", "name_zh_hans"] == "财政部"
     assert table.loc["sn_government", ["role_id", "kind"]].tolist() == ["government", "government"]
 
 

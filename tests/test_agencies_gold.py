@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from szpolicy import paths
-from szpolicy.agencies import agency_mentions
+from szpolicy.agencies import agency_mentions, agency_table
 from szpolicy.jurisdictions import COUNTRY_CODE, detect_jurisdiction, jurisdictions
 from szpolicy.read import read_report
 
@@ -125,3 +125,5 @@ def test_no_mention_is_another_places_body_unless_named() -> None:
             place = table[row.jurisdiction_code]
             names = {place.short, place.name, place.name_hant, place.short[:2]}
             assert any(n and n in row.surface for n in names), (report_id, row.surface)
+        ids = set(mentions["agency_id"])
+        assert set(agency_table(sorted(ids))["agency_id"]) == ids  # every id has its row

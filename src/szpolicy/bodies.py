@@ -304,8 +304,8 @@ def _row(agency: str, role: Role, designator: str, place: Jurisdiction | None) -
     """Names, kind and place of one generated agency (place None: the report's own)."""
     adjective = body_rules()["adjective_en"].get(designator, "National")
     where = place.name if place is not None and place.code != COUNTRY_CODE else designator
-    if place is not None and place.code == COUNTRY_CODE:
-        where, adjective = "", "National"
+    if place is not None and place.code == COUNTRY_CODE:  # 财政部, 国家统计局
+        where, adjective = ("" if role.name.endswith(("部", "署")) else "国家"), "National"
     name = PLACEHOLDER.sub(where, role.name)
     english = role.name_en.format(adj=adjective, adj_lower=adjective.lower())
     if place is not None and place.code != COUNTRY_CODE:
