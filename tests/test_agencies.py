@@ -659,3 +659,12 @@ def test_lead_of_a_government_work_report_is_the_reporting_government() -> None:
         None,
         "province_npc_standing_committee",
     ]
+
+
+def test_a_body_followed_by_any_word_stays_a_mention() -> None:
+    assert [
+        a for a, _, _ in found("市政府分别召开会议，省政府长期支持。", report_of("西安市"))
+    ] == [
+        "city_municipal_government",
+        "sn_government",
+    ]

@@ -24,6 +24,7 @@ from .bodies import (
     describe,
     foreign_before,
     form_index,
+    is_department,
     own_prefix,
     resolve,
     roles,
@@ -411,7 +412,7 @@ def _text_mentions(text: str, known: AliasMatcher) -> tuple[Mention, ...]:
     not_followed, not_preceded = rules["not_followed_by"], rules["not_preceded_by"]
     out, previous = [], None
     for start, end, agency_id in chosen or _surfaces(text, known, longest):
-        if agency_id.startswith(KEY_SEP) and text.startswith(not_before, end):
+        if is_department(agency_id) and text.startswith(not_before, end):
             continue  # 财政部门: finance departments, not the ministry
         if agency_id.endswith(BARE) and not _bare_fits(text, start, end):
             continue

@@ -94,6 +94,18 @@ def roles() -> dict[str, Role]:
     return out
 
 
+@cache
+def _department_roles() -> frozenset[str]:
+    rules = body_rules()
+    units = rules["department_units"] | rules["national_units"]
+    return frozenset(f"{d[0]}_{unit[0]}" for d in rules["departments"] for unit in units.values())
+
+
+def is_department(key: str) -> bool:
+    """Whether a candidate key is a department's form (省财政厅, 财政部)."""
+    return key.startswith(KEY_SEP) and key.split(KEY_SEP)[1] in _department_roles()
+
+
 def _department_forms(rules: dict) -> tuple[list[tuple[str, str]], dict[str, str]]:
     """(suffix, role_id) of departments after a place; national forms (财政部) -> key."""
     local, national = [], {}
@@ -205,7 +217,6 @@ def body_candidates(text: str, index: FormIndex | None = None) -> list[tuple[int
     `resolve` turns it into an agency id once the report's jurisdiction is known.
     """
     index = index or form_index()
-    not_before = tuple(body_rules()["not_before"])
     out = []
     for m in index.places.finditer(text):
         place, (ps, pe) = m.group(), m.span()
@@ -221,7 +232,7 @@ def body_candidates(text: str, index: FormIndex | None = None) -> list[tuple[int
                     best = (*span, KEY_SEP.join(("", role_id, target)))
             if best is not None:
                 break
-        if best is None or text.startswith(not_before, best[1]):
+        if best is None:
             continue
         if best[2].split(KEY_SEP)[2].startswith("~") and _inside_word(text, best[0]):
             continue
