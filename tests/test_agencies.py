@@ -601,8 +601,15 @@ def test_mentions_carry_the_jurisdiction_code() -> None:
     assert m["jurisdiction_code"].tolist() == ["610000", "440300", "100000"]
 
 
-def test_without_a_jurisdiction_only_named_places_resolve() -> None:
-    assert [a for a, _, _ in found("省政府和陕西省人民政府。", {})] == ["sn_government"]
+def test_in_a_report_of_unknown_place_bare_forms_are_its_own() -> None:
+    m = agency_mentions(sentence_rows("省政府、市婦聯、我省和陕西省人民政府。"), {})
+    assert m["agency_id"].tolist() == [
+        "province_government",
+        "city_womens_federation",
+        "province_whole",
+        "sn_government",  # a named place is itself
+    ]
+    assert m["jurisdiction_code"].tolist() == ["", "", "", "610000"]
 
 
 def test_agency_table_rows_of_generated_bodies() -> None:

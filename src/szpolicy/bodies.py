@@ -246,7 +246,8 @@ def resolve(key: str, own: Jurisdiction | None) -> tuple[str | None, str]:
     speaking for `own` (None: unknown).
 
     A named place is itself; a bare designator is the report's own jurisdiction when its
-    designator is one it may stand for, else the province of the report's city, else None.
+    designator is one it may stand for, else the province of the report's city, else None. In
+    a report of unknown place a bare designator is taken for its own (市婦聯: city_…, code empty).
     """
     _, role_id, target = key.split(KEY_SEP)
     role = roles()[role_id]
@@ -254,9 +255,13 @@ def resolve(key: str, own: Jurisdiction | None) -> tuple[str | None, str]:
     if target in (OWN, BARE):
         place = own
     elif target == "~区":  # the districts of the report's city
-        if own is None or own.designator != "市":
+        if own is not None and own.designator != "市":
             return None, ""
-        return f"city_{_stem(role, '市')}", own.code
+        return f"city_{_stem(role, '市')}", own.code if own is not None else ""
+    elif target.startswith("~") and own is None:
+        designator = body_rules()["designators"][target[1:]][0]
+        prefix = body_rules()["own_prefix"][designator]
+        return f"{prefix}_{_stem(role, designator)}", ""
     elif target.startswith("~"):
         wanted = body_rules()["designators"][target[1:]]
         parent = table.get(own.parent_code) if own is not None else None

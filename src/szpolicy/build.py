@@ -15,7 +15,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from . import paths
-from .agencies import load_gazetteer
+from .agencies import agency_table
 from .csvbytes import csv_bytes
 from .errors import SzpolicyError
 from .manifest import Entry, read_manifest, verify_hash
@@ -93,9 +93,10 @@ def process(entries: list[Entry], fmt: str = "csv") -> Batch:
     """
     tables = batch_tables(map(_read, entries))
     batch = {name: validate(name, conform(name, df)) for name, df in tables.items()}
+    found = {"agencies": (0, sorted(set(tables["agency_mentions"]["agency_id"])))}
     if fmt == "csv":
-        return {name: (len(df), csv_bytes(df, header=False)) for name, df in batch.items()}
-    return {name: (len(df), df) for name, df in batch.items()}
+        return {name: (len(df), csv_bytes(df, header=False)) for name, df in batch.items()} | found
+    return {name: (len(df), df) for name, df in batch.items()} | found
 
 
 def _batches(entries: list[Entry], jobs: int) -> list[list[Entry]]:
@@ -124,21 +125,21 @@ def collect(
     each batch writes its own reports' files.
     """
     entries = sorted(entries, key=lambda e: e.report_id)
-    gazetteer = validate("agencies", conform("agencies", load_gazetteer()))
-    counts = dict.fromkeys(TABLES, 0) | {"agencies": len(gazetteer)}
+    counts = dict.fromkeys(TABLES, 0)
+    found: set[str] = set()  # the agencies mentioned: the agencies table, written at the end
     empty: dict[str, pd.DataFrame] = {}  # Parquet tables that had no rows in a batch
     batches = _batches(entries, jobs)
     bar = tqdm(total=len(entries), unit="report", disable=not progress, leave=False)
     with ExitStack() as stack, bar:
         if fmt == "csv":
-            (folder / "agencies.csv").write_bytes(csv_bytes(gazetteer))
             files = {
                 t: stack.enter_context(_open_csv(folder, t)) for t in TABLES if t != "agencies"
             }
-        else:
-            gazetteer.to_parquet(folder / "agencies.parquet", index=False)
         for batch, tables in zip(batches, _results(batches, jobs, fmt), strict=True):
             for name, (n, rows) in tables.items():
+                if name == "agencies":
+                    found.update(rows)
+                    continue
                 counts[name] += n
                 if fmt == "csv":
                     files[name].write(rows)
@@ -147,6 +148,12 @@ def collect(
                 else:
                     empty[name] = rows
             bar.update(len(batch))
+    agencies = validate("agencies", conform("agencies", agency_table(sorted(found))))
+    counts["agencies"] = len(agencies)
+    if fmt == "csv":
+        (folder / "agencies.csv").write_bytes(csv_bytes(agencies))
+    else:
+        agencies.to_parquet(folder / "agencies.parquet", index=False)
     for name in (name for name in empty if not counts[name]):
         (folder / name).mkdir()  # one file without rows, so readers still find the columns
         empty[name].to_parquet(folder / name / "part-0.parquet", index=False)
