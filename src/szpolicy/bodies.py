@@ -185,7 +185,7 @@ ACCEPTS = {"place": {"name", "d"}, "name": {"name"}, "short": {"short"}, "d": {"
 
 
 @cache
-def _word_starts() -> frozenset[str]:
+def _two_char_words() -> frozenset[str]:
     """Two-character words of jieba's dictionary: a bare designator inside one is no mention."""
     jieba.initialize()
     return frozenset(w for w, n in jieba.dt.FREQ.items() if n and len(w) == 2)
@@ -193,7 +193,7 @@ def _word_starts() -> frozenset[str]:
 
 def _inside_word(text: str, start: int) -> bool:
     """True when text[start] ends a two-character word with the character before it (资本|市场)."""
-    return start > 0 and text[start - 1 : start + 1] in _word_starts()
+    return start > 0 and text[start - 1 : start + 1] in _two_char_words()
 
 
 def foreign_before(text: str, start: int) -> bool:
@@ -208,6 +208,11 @@ def foreign_before(text: str, start: int) -> bool:
     if to_hans(word).endswith("政府") and len(word) > 2:
         word, flag = pos_tags(word[:-2])[-1]
     return flag == "ns" and len(word) > 1 and to_hans(word) not in names()
+
+
+def _word_after(text: str, end: int) -> bool:
+    """True when a form ending in 委 at `end` continues as a word (江苏省委派: 委派 'delegate')."""
+    return text[end - 1 : end] == "委" and text[end - 1 : end + 1] in _two_char_words()
 
 
 def body_candidates(text: str, index: FormIndex | None = None) -> list[tuple[int, int, str]]:
@@ -232,7 +237,7 @@ def body_candidates(text: str, index: FormIndex | None = None) -> list[tuple[int
                     best = (*span, KEY_SEP.join(("", role_id, target)))
             if best is not None:
                 break
-        if best is None:
+        if best is None or _word_after(text, best[1]):
             continue
         if best[2].split(KEY_SEP)[2].startswith("~") and _inside_word(text, best[0]):
             continue
