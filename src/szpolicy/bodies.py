@@ -339,7 +339,7 @@ def _row(agency: str, role: Role, designator: str, place: Jurisdiction | None) -
         "name_en": english,
         "kind": role.kind,
         "level": level,
-        "aliases": name,
+        "aliases": "|".join(dict.fromkeys([to_hant(name), name])),
         "role_id": role.role_id,
         "jurisdiction_code": place.code if place is not None else "",
         "jurisdiction_name": place.name if place is not None else f"(the reporting {designator})",
