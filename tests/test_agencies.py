@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 from szpolicy import agencies
 from szpolicy.agencies import (
     agency_mentions,
+    agency_table,
     lead_agencies,
     load_gazetteer,
     surface_index,
     validate_gazetteer,
 )
+from szpolicy.jurisdictions import detect_jurisdiction, lookup
 from szpolicy.read import Document
 
 from .conftest import sentence_rows
@@ -33,7 +35,18 @@ COLUMNS = [
     "kind",
     "level",
     "aliases",
+    "role_id",
+    "jurisdiction_code",
 ]
+TABLE_COLUMNS = [*COLUMNS, "jurisdiction_name"]
+SHENZHEN = lookup("深圳市")
+
+
+def city(report_id: str = "r", genre: str = "rule_of_law_review") -> dict:
+    """The contexts of a report by a city (Shenzhen, as the seed)."""
+    return {report_id: (SHENZHEN, genre)}
+
+
 KINDS = {
     "legislature",
     "cppcc",
@@ -43,6 +56,7 @@ KINDS = {
     "arbitration",
     "mass_organisation",
     "party",
+    "military",
     "other",
 }
 
@@ -118,9 +132,9 @@ def codebook(table: str) -> dict:
     return yaml.safe_load(path.read_text("utf-8"))
 
 
-def found(text: str) -> list[tuple[str, str, str]]:
-    """(agency_id, surface, role) of every mention in a one-line text."""
-    m = agency_mentions(sentence_rows(text))
+def found(text: str, contexts: dict | None = None) -> list[tuple[str, str, str]]:
+    """(agency_id, surface, role) of every mention in a one-line text of a city's report."""
+    m = agency_mentions(sentence_rows(text), city() if contexts is None else contexts)
     return list(zip(m["agency_id"], m["surface"], m["role"], strict=True))
 
 
@@ -133,19 +147,24 @@ def gazetteer() -> pd.DataFrame:
 def seed_tables(seed: Document) -> tuple[str, pd.DataFrame, pd.DataFrame]:
     """The seed's decoded text, its sentence rows and its mentions."""
     sentences = sentence_rows(seed.text, "seed")
-    return seed.text, sentences, agency_mentions(sentences)
+    return seed.text, sentences, agency_mentions(sentences, seed_contexts(seed))
+
+
+def seed_contexts(seed: Document, report_id: str = "seed") -> dict:
+    """The seed's jurisdiction as the build detects it, and its genre."""
+    return {report_id: (detect_jurisdiction(seed.text), "rule_of_law_review")}
 
 
 # --- gazetteer -----------------------------------------------------------------------------
 
 
 def test_gazetteer_columns_ids_and_kinds(gazetteer: pd.DataFrame) -> None:
-    assert list(gazetteer.columns) == COLUMNS
+    assert list(gazetteer.columns) == TABLE_COLUMNS
     assert gazetteer["agency_id"].is_unique
     assert list(gazetteer["agency_id"]) == sorted(gazetteer["agency_id"])
     assert gazetteer["agency_id"].str.fullmatch(r"[a-z][a-z0-9_]*").all()
     assert set(gazetteer["kind"]) <= KINDS
-    assert (gazetteer != "").all().all()
+    assert (gazetteer[COLUMNS[:-1]] != "").all().all()
 
 
 def test_gazetteer_names_and_aliases_in_both_scripts(gazetteer: pd.DataFrame) -> None:
@@ -165,28 +184,23 @@ def test_gazetteer_has_no_alias_on_two_agencies(gazetteer: pd.DataFrame) -> None
     assert all(len(ids) == 1 for ids in owners.values())
 
 
-def test_gazetteer_covers_every_organisation_of_the_seed(
-    gazetteer: pd.DataFrame, seed: Document
-) -> None:
-    index = surface_index(gazetteer)
-    text = seed.text
+def test_gazetteer_covers_every_organisation_of_the_seed(seed: Document) -> None:
     for surface, agency_id in SEED_ORGANISATIONS.items():
-        assert surface in text, surface
-        assert index[surface] == agency_id, surface
-        assert index[T2S.convert(surface)] == agency_id, surface
+        assert surface in seed.text, surface
+        for form in (surface, T2S.convert(surface)):
+            assert [a for a, _, _ in found(f"有{form}。")] == [agency_id], form
 
 
-def test_gazetteer_covers_the_generic_city_bodies(gazetteer: pd.DataFrame) -> None:
-    index = surface_index(gazetteer)
+def test_gazetteer_covers_the_generic_city_bodies() -> None:
     for surface in ["市人民檢察院", "市公安局", "市殘聯", "市委", "市政府", "共青團市委"]:
-        assert index[surface].startswith("city_"), surface
+        assert found(f"有{surface}。")[0][0].startswith("city_"), surface
 
 
 def test_gazetteer_meta_describes_every_column() -> None:
     meta = yaml.safe_load(
         resources.files("szpolicy").joinpath("data", "agencies.meta.yaml").read_text("utf-8")
     )
-    assert meta["version"] == 1
+    assert meta["version"] == 2
     assert list(meta["columns"]) == COLUMNS
 
 
@@ -196,7 +210,7 @@ def test_gazetteer_schema_matches_the_csv() -> None:
         assert spec["name"] == name
         assert all(f["description"] for f in spec["fields"])
     agencies_spec = codebook("agencies")
-    assert [f["name"] for f in agencies_spec["fields"]] == COLUMNS
+    assert [f["name"] for f in agencies_spec["fields"]] == TABLE_COLUMNS
     kind = next(f for f in agencies_spec["fields"] if f["name"] == "kind")
     assert set(kind["enum"]) == KINDS
 
@@ -204,23 +218,20 @@ def test_gazetteer_schema_matches_the_csv() -> None:
 @pytest.mark.parametrize(
     ("column", "value", "message"),
     [
-        ("agency_id", "city_cppcc", r"agencies\.csv:3: agency_id city_cppcc repeats line 2"),
+        ("agency_id", "law_firms", r"agencies\.csv:3: agency_id law_firms repeats line 2"),
         ("agency_id", "Bad-Id", r"agencies\.csv:3: agency_id 'Bad-Id' is not snake-case"),
-        ("kind", "ministry", r"agencies\.csv:3: city_justice_bureau: kind 'ministry'"),
-        ("level", "city", r"agencies\.csv:3: city_justice_bureau: level 'city'"),
-        ("aliases", "市司法局| 司法局", r"agencies\.csv:3: .*space-padded alias"),
-        (
-            "aliases",
-            "市司法局|市政协",
-            r"agencies\.csv:3: alias 市政协 of city_justice_bureau .*city_cppcc",
-        ),
+        ("kind", "ministry", r"agencies\.csv:3: moj: kind 'ministry'"),
+        ("level", "city", r"agencies\.csv:3: moj: level 'city'"),
+        ("aliases", "司法部| 司法部", r"agencies\.csv:3: .*space-padded alias"),
+        ("aliases", "司法部|律所", r"agencies\.csv:3: alias 律所 of moj .*law_firms"),
+        ("jurisdiction_code", "999999", r"agencies\.csv:3: unknown jurisdiction_code 999999"),
     ],
 )
 def test_validate_gazetteer_names_file_and_row(
     gazetteer: pd.DataFrame, column: str, value: str, message: str
 ) -> None:
-    rows = gazetteer[gazetteer["agency_id"].isin(["city_cppcc", "city_justice_bureau"])]
-    bad = rows.reset_index(drop=True)
+    rows = gazetteer[gazetteer["agency_id"].isin(["law_firms", "moj"])]
+    bad = rows.drop(columns="jurisdiction_name").reset_index(drop=True)
     bad.loc[1, column] = value
     with pytest.raises(ValueError, match=message):
         validate_gazetteer(bad, "agencies.csv")
@@ -228,7 +239,7 @@ def test_validate_gazetteer_names_file_and_row(
 
 def test_validate_gazetteer_rejects_wrong_columns(gazetteer: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="agencies.csv: columns"):
-        validate_gazetteer(gazetteer.drop(columns="level"), "agencies.csv")
+        validate_gazetteer(gazetteer.drop(columns=["level", "jurisdiction_name"]), "agencies.csv")
 
 
 # --- matching --------------------------------------------------------------------------------
@@ -273,12 +284,12 @@ def test_offsets_index_the_whole_report(
 
 
 def test_simplified_seed_gives_the_same_mentions(
-    seed_tables: tuple[str, pd.DataFrame, pd.DataFrame],
+    seed_tables: tuple[str, pd.DataFrame, pd.DataFrame], seed: Document
 ) -> None:
     text, _, mentions = seed_tables
     hans = T2S.convert(text)
     assert len(hans) == len(text)
-    simplified = agency_mentions(sentence_rows(hans, "seed"))
+    simplified = agency_mentions(sentence_rows(hans, "seed"), seed_contexts(seed))
     cols = ["sentence_no", "agency_id", "role", "char_start", "char_end"]
     pd.testing.assert_frame_equal(simplified[cols], mentions[cols])
     assert simplified["surface"].tolist() == [T2S.convert(s) for s in mentions["surface"]]
@@ -307,9 +318,9 @@ def test_matching_falls_back_to_the_original_text(monkeypatch: pytest.MonkeyPatc
 
 
 def test_empty_and_malformed_input() -> None:
-    empty = agency_mentions(sentence_rows("沒有任何機構的句子。"))
+    empty = agency_mentions(sentence_rows("沒有任何機構的句子。"), city())
     assert empty.empty
-    assert list(empty.columns)[-2:] == ["char_start", "char_end"]
+    assert list(empty.columns)[-3:] == ["char_start", "char_end", "jurisdiction_code"]
     with pytest.raises(ValueError, match="lack columns"):
         agency_mentions(pd.DataFrame({"text": ["市婦聯"]}))
 
@@ -354,7 +365,7 @@ def test_mentions_round_trip_on_any_text(pieces: list[tuple[str, str]]) -> None:
             }
         ]
     )
-    mentions = agency_mentions(rows)
+    mentions = agency_mentions(rows, city())
     index = surface_index(load_gazetteer())
     ends = 0
     for _, m in mentions.iterrows():
@@ -417,7 +428,7 @@ HAND_WRITTEN_LEADS = [
 @pytest.mark.parametrize("convert", [str, T2S.convert])
 def test_lead_agencies_on_hand_written_sections(convert) -> None:
     sentences = sentence_rows(convert(HAND_WRITTEN))
-    leads = lead_agencies(sentences, agency_mentions(sentences))
+    leads = lead_agencies(sentences, agency_mentions(sentences, city()), city())
     assert list(leads.columns) == ["report_id", "part", "section_no", "lead_agency_id"]
     assert leads["section_no"].tolist() == [1, 2, 3, 4, 5]
     got = [None if pd.isna(x) else x for x in leads["lead_agency_id"]]
@@ -427,12 +438,241 @@ def test_lead_agencies_on_hand_written_sections(convert) -> None:
 def test_lead_agencies_skip_sections_without_body() -> None:
     sentences = sentence_rows("簡報\n一、市婦聯維權\n正文。\n")
     headings_only = sentences[sentences["role"] != "body"]
-    assert lead_agencies(headings_only, agency_mentions(headings_only)).empty
+    assert lead_agencies(headings_only, agency_mentions(headings_only, city())).empty
 
 
 @pytest.mark.parametrize("convert", [str, T2S.convert])
 def test_seed_lead_agencies(convert, seed: Document) -> None:
     sentences = sentence_rows(convert(seed.text), "seed")
-    leads = lead_agencies(sentences, agency_mentions(sentences))
+    contexts = seed_contexts(seed)
+    leads = lead_agencies(sentences, agency_mentions(sentences, contexts), contexts)
     assert leads["section_no"].tolist() == list(range(1, 16))
     assert [None if pd.isna(x) else x for x in leads["lead_agency_id"]] == SEED_LEADS
+
+
+# --- jurisdictions and resolution in context ----------------------------------------------
+
+
+def report_of(place: str, genre: str = "rule_of_law_review") -> dict:
+    """The contexts of a report speaking for a place (a name any script, or a code)."""
+    return {"r": (lookup(place), genre)}
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "declared", "code"),
+    [
+        ("各位代表：", "", "陕西省", "610000"),
+        ("各位代表：", "", "全国", "100000"),
+        ("各位代表：", "", "深圳", "440300"),
+        ("各位代表：", "2024年陝西省人民政府工作報告", None, "610000"),
+        (
+            "各位代表：现在，我代表国务院，向大会报告政府工作。西安、广州的经验……",
+            "",
+            None,
+            "100000",
+        ),
+        ("全過程人民民主深圳實踐煥發勃勃生機。深圳市人大常委會……", "", None, "440300"),
+        ("2023年，西安市经济运行稳中有进。西安……陕西省委", "", None, "610100"),
+    ],
+)
+def test_detect_jurisdiction(text: str, title: str, declared: str | None, code: str) -> None:
+    assert detect_jurisdiction(text, title, declared).code == code
+
+
+def test_detect_jurisdiction_of_the_seed_and_of_nothing(seed: Document) -> None:
+    found_place = detect_jurisdiction(seed.text)
+    assert (found_place.code, found_place.name, found_place.level) == (
+        "440300",
+        "深圳市",
+        "prefecture",
+    )
+    assert detect_jurisdiction("沒有地名的報告。") is None
+    assert lookup("吉林").level == "provincial"  # a short name two places share: the higher one
+
+
+def test_jurisdictions_cover_provinces_and_prefectures() -> None:
+    from szpolicy.jurisdictions import jurisdictions
+
+    table = jurisdictions()
+    assert sum(j.level == "provincial" for j in table.values()) == 34
+    assert sum(j.level == "prefecture" for j in table.values()) > 300
+    assert all(table[j.parent_code].level != "prefecture" for j in table.values() if j.parent_code)
+    assert lookup("廣西壯族自治區").slug == "gx" and lookup("广东省").slug == "gd"
+    meta = yaml.safe_load(
+        resources.files("szpolicy").joinpath("data", "jurisdictions.meta.yaml").read_text("utf-8")
+    )
+    from szpolicy.jurisdictions import COLUMNS as J_COLUMNS
+
+    assert list(meta["columns"]) == J_COLUMNS
+
+
+def test_validate_jurisdictions_names_file_and_row() -> None:
+    from szpolicy.jurisdictions import COLUMNS as J_COLUMNS
+    from szpolicy.jurisdictions import validate_jurisdictions
+
+    row = dict.fromkeys(J_COLUMNS, "x") | {
+        "code": "61000",
+        "level": "provincial",
+        "parent_code": "",
+    }
+    with pytest.raises(ValueError, match=r"j\.csv:2: code '61000' is not six digits"):
+        validate_jurisdictions(pd.DataFrame([row]), "j.csv")
+    with pytest.raises(ValueError, match="j.csv: columns"):
+        validate_jurisdictions(pd.DataFrame([row]).drop(columns="slug"), "j.csv")
+
+
+@pytest.mark.parametrize(
+    ("place", "text", "expected"),
+    [
+        # generic forms are the report's own bodies, whatever the place
+        (
+            "陕西省",
+            "省政府、省政协和省人大常委会召开会议。",
+            ["province_government", "province_cppcc", "province_npc_standing_committee"],
+        ),
+        (
+            "陕西省",
+            "我省推动省农业农村厅出台意见。",
+            ["province_whole", "province_agriculture_rural_affairs_department"],
+        ),
+        (
+            "广西壮族自治区",
+            "自治区党委、自治区人民政府部署工作。",
+            ["province_party_committee", "province_government"],
+        ),
+        (
+            "西安市",
+            "市委、市政府和市发展改革委研究。",
+            [
+                "city_party_committee",
+                "city_municipal_government",
+                "city_development_reform_commission",
+            ],
+        ),
+        # a bare 省 in a city's report is the province the city lies in
+        ("西安市", "省政府批复同意。", ["sn_government"]),
+        # named ones are their own place's
+        (
+            "陕西省",
+            "深圳市中级人民法院与国务院、财政部会商。",
+            ["gd_shenzhen_intermediate_court", "state_council", "national_finance_ministry"],
+        ),
+        (
+            "深圳市",
+            "中共陕西省委、陕西省人民政府印发通知。",
+            ["sn_party_committee", "sn_government"],
+        ),
+        (
+            "陕西省",
+            "中共陕西省委、陕西省人民政府印发通知。",
+            ["province_party_committee", "province_government"],
+        ),
+        # no jurisdiction of the report's kind: dropped, not given to another place
+        ("陕西省", "自治区党委和市政府。", []),
+        ("全国", "市政府和省政府。", []),
+        (
+            "全国",
+            "工会、共青团、妇联和人民政协。",
+            ["acftu", "cylc_central", "acwf", "cppcc_national"],
+        ),
+        (
+            "陕西省",
+            "工会、共青团、妇联等群团组织。",
+            [
+                "province_federation_of_trade_unions",
+                "province_communist_youth_league",
+                "province_womens_federation",
+            ],
+        ),
+        # words that only contain a form
+        ("深圳市", "资本市场、城市政府、节省政府开支和农工商联合企业。", []),
+        ("陕西省", "江苏省委派团考察。", []),
+        ("全国", "财政部门、各级人民政府、基层工会律师库和共产党员。", []),
+        ("全国", "美国国务院和苏联政府外交部，我们要联合国际力量。", []),
+    ],
+)
+def test_mentions_resolve_in_the_report_jurisdiction(
+    place: str, text: str, expected: list[str]
+) -> None:
+    assert [a for a, _, _ in found(text, report_of(place))] == expected
+
+
+def test_mentions_carry_the_jurisdiction_code() -> None:
+    m = agency_mentions(sentence_rows("省政府会同深圳市中院和国务院。"), report_of("陕西省"))
+    assert m["jurisdiction_code"].tolist() == ["610000", "440300", "100000"]
+
+
+def test_in_a_report_of_unknown_place_bare_forms_are_its_own() -> None:
+    m = agency_mentions(sentence_rows("省政府、市婦聯、我省和陕西省人民政府。"), {})
+    assert m["agency_id"].tolist() == [
+        "province_government",
+        "city_womens_federation",
+        "province_whole",
+        "sn_government",  # a named place is itself
+    ]
+    assert m["jurisdiction_code"].tolist() == ["", "", "", "610000"]
+
+
+def test_agency_table_rows_of_generated_bodies() -> None:
+    ids = [
+        "sn_government",
+        "city_municipal_government",
+        "gd_shenzhen_intermediate_court",
+        "npc",
+        "national_statistics_bureau",
+        "national_finance_ministry",
+    ]
+    table = agency_table(ids).set_index("agency_id")
+    assert list(table.reset_index().columns) == TABLE_COLUMNS
+    assert table.loc["sn_government", "name_en"] == "Shaanxi Provincial People's Government"
+    assert table.loc["sn_government", "name_zh_hant"] == "陝西省人民政府"
+    assert table.loc["city_municipal_government", "name_en"] == "Municipal People's Government"
+    assert table.loc["city_municipal_government", "jurisdiction_code"] == ""
+    assert table.loc["gd_shenzhen_intermediate_court", "jurisdiction_code"] == "440300"
+    assert table.loc["gd_shenzhen_intermediate_court", "level"] == "municipal"
+    assert table.loc["npc", "role_id"] == "npc"
+    assert table.loc["national_statistics_bureau", "name_zh_hans"] == "国家统计局"
+    assert table.loc["national_finance_ministry", "name_zh_hans"] == "财政部"
+    assert table.loc["sn_government", ["role_id", "kind"]].tolist() == ["government", "government"]
+
+
+PROVINCE_REPORT = """\
+政府工作报告
+各位代表：
+一、过去一年的工作
+全省经济稳中有进。省人大常委会审议通过条例。
+二、今年的主要任务
+扎实推进高质量发展。
+三、省人大常委会开展监督
+省人大常委会开展执法检查。
+"""
+
+
+def test_lead_of_a_government_work_report_is_the_reporting_government() -> None:
+    sentences = sentence_rows(PROVINCE_REPORT)
+    contexts = report_of("陕西省", "government_work_report")
+    leads = lead_agencies(sentences, agency_mentions(sentences, contexts), contexts)
+    assert leads["lead_agency_id"].tolist() == [
+        "province_government",
+        "province_government",
+        "province_npc_standing_committee",  # the heading says another organisation acts
+    ]
+    national = {"r": (lookup("全国"), "government_work_report")}
+    leads = lead_agencies(sentences, agency_mentions(sentences, national), national)
+    assert leads["lead_agency_id"].tolist()[:2] == ["state_council", "state_council"]
+    review = report_of("陕西省")
+    leads = lead_agencies(sentences, agency_mentions(sentences, review), review)
+    assert [None if pd.isna(x) else x for x in leads["lead_agency_id"]] == [
+        "province_npc_standing_committee",
+        None,
+        "province_npc_standing_committee",
+    ]
+
+
+def test_a_body_followed_by_any_word_stays_a_mention() -> None:
+    assert [
+        a for a, _, _ in found("市政府分别召开会议，省政府长期支持。", report_of("西安市"))
+    ] == [
+        "city_municipal_government",
+        "sn_government",
+    ]

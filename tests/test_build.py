@@ -174,7 +174,7 @@ def test_sentences_join_back_to_paragraphs(built):
 
 
 def test_annex_sections_keep_their_own_lead_agency(tmp_path, write_report):
-    text = "導語……\n引言。\n一、甲\n市婦聯開展活動。全年開展12場。\n一、附件\n開展培訓5期。\n"
+    text = "導語……\n引言。\n一、甲\n市婦聯開展活動。全年開展12場。\n附件\n一、培訓\n開展培訓5期。\n"
     build([write_report(text)], out=tmp_path / "out")
     tables = {name: szpolicy.load(name, tmp_path / "out") for name in ("sections", "indicators")}
     sections = tables["sections"].set_index(["part", "section_no"])
@@ -193,3 +193,17 @@ def test_parquet_tables_without_rows_still_load(tmp_path, write_report):
         df = szpolicy.load(name, tmp_path / "parquet")
         assert len(df) == counts[name]
         validate(name, df)  # exact columns and types, rows or not
+
+
+def test_unknown_declared_jurisdiction_is_a_warning_and_kept(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED, raw / "r.txt")
+    sha = hashlib.sha256(SEED.read_bytes()).hexdigest()
+    (raw / "manifest.csv").write_text(
+        f"file,report_id,sha256,jurisdiction\nr.txt,r,{sha},Atlantis\n", encoding="utf-8"
+    )
+    done = build([raw], out=tmp_path / "out")
+    assert [(d["code"], d["severity"]) for d in done.diagnostics] == [("jurisdiction", "warning")]
+    row = szpolicy.load("reports", tmp_path / "out").iloc[0]
+    assert row.jurisdiction == "Atlantis" and pd.isna(row.jurisdiction_code)

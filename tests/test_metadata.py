@@ -36,16 +36,17 @@ def test_title_year_and_genre_come_from_the_text_clutter_left_out():
     assert m.title == "陕西省政府工作报告"
     assert (m.year, m.report_year, m.genre) == (2025, 2024, "government_work_report")
     assert m.collection == "corpus"  # the folder, without a manifest
+    assert m.jurisdiction.name == "陕西省"  # the place the title names
 
 
 def test_manifest_values_win():
     entry = Entry(Path("x/r.txt"), "r", "", "A title", "provinces", 2023, "陕西省", "other")
     m = meta(GWR, entry)
-    assert (m.title, m.year, m.collection, m.jurisdiction, m.genre) == (
+    assert (m.title, m.year, m.collection, m.jurisdiction.code, m.genre) == (
         "A title",
         2023,
         "provinces",
-        "陕西省",
+        "610000",
         "other",
     )
     assert m.report_year == 2023  # `other` reviews its own year

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache, lru_cache, partial
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -13,7 +14,24 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .bodies import (
+    BARE,
+    KEY_SEP,
+    NATIONAL_KEY,
+    OWN,
+    body_candidates,
+    body_rules,
+    describe,
+    foreign_before,
+    form_index,
+    is_department,
+    own_prefix,
+    resolve,
+    roles,
+)
 from .distinct import distinct_values, repeated
+from .genres import REPORTING_GOVERNMENT, genre_of
+from .jurisdictions import COUNTRY_CODE, Jurisdiction, jurisdictions
 from .schema import spec
 from .script import SENTENCES_CACHED, to_hans
 
@@ -35,6 +53,7 @@ MENTION_COLUMNS = [
 INT_COLUMNS = {"section_no", "sentence_no", "char_start", "char_end"}
 MENTION_DTYPES = {c: "int64" if c in INT_COLUMNS else "str" for c in MENTION_COLUMNS}
 SECTION_KEYS = ["report_id", "part", "section_no"]
+Context = tuple[Jurisdiction | None, str]  # a report's jurisdiction and genre id
 
 
 def _data_file(name: str) -> Traversable:
@@ -68,9 +87,14 @@ def _row_problem(row: pd.Series, kinds: set[str], levels: set[str]) -> str | Non
     return None
 
 
+def _static_columns() -> list[str]:
+    """Columns of the packaged gazetteer: the agencies table's but jurisdiction_name (derived)."""
+    return [f["name"] for f in spec("agencies")["fields"] if f["name"] != "jurisdiction_name"]
+
+
 def validate_gazetteer(df: pd.DataFrame, source: str = GAZETTEER) -> pd.DataFrame:
     """Check a gazetteer: exact columns, well-formed rows, unique ids, no alias on two agencies."""
-    expected = [f["name"] for f in spec("agencies")["fields"]]
+    expected = _static_columns()
     if list(df.columns) != expected:
         raise ValueError(f"{source}: columns {list(df.columns)}, expected {expected}")
     kinds, levels = _enum("kind"), _enum("level")
@@ -85,6 +109,10 @@ def validate_gazetteer(df: pd.DataFrame, source: str = GAZETTEER) -> pd.DataFram
             first = seen_ids[row["agency_id"]]
             raise ValueError(f"{source}:{line}: agency_id {row['agency_id']} repeats line {first}")
         seen_ids[row["agency_id"]] = line
+        if row["jurisdiction_code"] and row["jurisdiction_code"] not in jurisdictions():
+            raise ValueError(
+                f"{source}:{line}: unknown jurisdiction_code {row['jurisdiction_code']}"
+            )
         for alias in alias_list(row):
             key = to_hans(alias)
             other = owner.setdefault(key, (row["agency_id"], line))
@@ -105,8 +133,24 @@ def _packaged_gazetteer() -> pd.DataFrame:
 
 
 def load_gazetteer() -> pd.DataFrame:
-    """The packaged gazetteer, validated, so every extraction names organisations the same way."""
-    return _packaged_gazetteer().copy()
+    """The packaged gazetteer of named organisations (national, international, generic and a few
+    local ones), validated, with jurisdiction_name; bodies of a jurisdiction are in bodies.py."""
+    df = _packaged_gazetteer().copy()
+    table = jurisdictions()
+    df["jurisdiction_name"] = [table[c].name if c else "" for c in df["jurisdiction_code"]]
+    return df
+
+
+def agency_table(agency_ids: list[str]) -> pd.DataFrame:
+    """The agencies table of the ids a build found: gazetteer rows and generated bodies' rows
+    (role, place and names from bodies.describe), sorted by agency_id."""
+    gazetteer = load_gazetteer()
+    known = set(gazetteer["agency_id"])
+    generated = [describe(a) for a in sorted(set(agency_ids) - known)]
+    rows = pd.DataFrame([g for g in generated if g is not None], columns=gazetteer.columns)
+    found = gazetteer[gazetteer["agency_id"].isin(agency_ids)]
+    out = pd.concat([found, rows], ignore_index=True) if len(rows) else found
+    return out.sort_values("agency_id").reset_index(drop=True)
 
 
 @cache
@@ -133,6 +177,7 @@ class AliasMatcher(NamedTuple):
 
     longest: re.Pattern  # a search finds the next position where an alias begins, and its longest
     nested: dict[str, tuple[tuple[int, str], ...]]  # alias -> (length, agency_id) of its prefixes
+    national: frozenset[str] = frozenset()  # the country's organisations (美国国务院 is not one)
 
 
 def alias_matcher(index: dict[str, str]) -> AliasMatcher:
@@ -159,10 +204,18 @@ def _prefix_aliases(surface: str, index: dict[str, str]) -> tuple[tuple[int, str
     return tuple((len(p), index[p]) for p in prefixes if p in index)
 
 
+def _matcher(gazetteer: pd.DataFrame) -> AliasMatcher:
+    """`alias_matcher` of a gazetteer's aliases and the bodies' forms without a place (财政部,
+    区政协); a gazetteer alias wins over a body form written the same way."""
+    matcher = alias_matcher(form_index().fixed | surface_index(gazetteer))
+    national = gazetteer.loc[gazetteer["jurisdiction_code"].eq(COUNTRY_CODE), "agency_id"]
+    return matcher._replace(national=frozenset(national))
+
+
 @cache
 def _packaged_matcher() -> AliasMatcher:
-    """`alias_matcher` of the packaged gazetteer, built once."""
-    return alias_matcher(surface_index(load_gazetteer()))
+    """`_matcher` of the packaged gazetteer, built once."""
+    return _matcher(load_gazetteer())
 
 
 def matchable(text: str) -> str:
@@ -314,13 +367,62 @@ def mention_role(text: str, start: int, end: int, previous: tuple[int, str] | No
 Mention = tuple[int, int, str, str]  # (start, end, agency_id, role) of a mention in a text
 
 
+def _with_bodies(
+    text: str, known: AliasMatcher, longest: list[Candidate], bodies: list[Candidate]
+) -> list[Candidate]:
+    """Non-overlapping matches among aliases and body forms (`bodies.body_candidates`): longer
+    wins, an alias wins over a body form of the same span, none inside a longer title."""
+    titles = _title_insides(text)
+    candidates = _with_prefixes(text, known, longest) + bodies
+    return _longest_first(_outside_titles(candidates, titles) if titles else candidates)
+
+
+@cache
+def _not_before() -> tuple[str, ...]:
+    return tuple(body_rules()["not_before"])
+
+
+def _may_be_foreign(agency_id: str, national: frozenset[str]) -> bool:
+    """Whether a mention may be another country's body: one of the country's organisations or a
+    national, bare or own form (a named place's body, 陕西省政府, is that place's)."""
+    if not agency_id.startswith(KEY_SEP):
+        return agency_id in national
+    return agency_id.endswith((NATIONAL_KEY, BARE, OWN))
+
+
+def _bare_fits(text: str, start: int, end: int) -> bool:
+    """Whether a bare form (人民政协, 工会) at text[start:end] is the report's own body: not after
+    a level (各级人民政府, 基层工会); a listed one (工会, 人大) only before its characters."""
+    rules = body_rules()
+    if start and text[start - 1] in rules["bare_not_after"]:
+        return False
+    following = rules["bare_listed"].get(to_hans(text[start:end]))
+    return following is None or end == len(text) or text[end] in following
+
+
 def _text_mentions(text: str, known: AliasMatcher) -> tuple[Mention, ...]:
-    """Every mention in one matchable text, in order."""
+    """Every mention in one matchable text, in order; bodies' agency ids are still keys
+    (@role@place) that `agency_mentions` resolves per report."""
     longest = _longest_aliases(text, known)
-    if not longest:
+    bodies = body_candidates(text)
+    if not longest and not bodies:
         return ()
+    chosen = _with_bodies(text, known, longest, bodies) if bodies else None
+    not_before, rules = _not_before(), body_rules()
+    not_followed, not_preceded = rules["not_followed_by"], rules["not_preceded_by"]
     out, previous = [], None
-    for start, end, agency_id in _surfaces(text, known, longest):
+    for start, end, agency_id in chosen or _surfaces(text, known, longest):
+        if is_department(agency_id) and text.startswith(not_before, end):
+            continue  # 财政部门: finance departments, not the ministry
+        if agency_id.endswith(BARE) and not _bare_fits(text, start, end):
+            continue
+        if _may_be_foreign(agency_id, known.national) and foreign_before(text, start):
+            continue  # 美国国务院, 苏联高等教育部: another country's body
+        surface = text[start:end]
+        if text.startswith(not_followed.get(surface, "\0"), end):
+            continue  # 联合国际: 联合 + 国际, not the United Nations
+        if text.endswith(not_preceded.get(surface, "\0"), 0, start):
+            continue  # 非共产党人士
         role = mention_role(text, start, end, previous)
         previous = (end, role)
         out.append((start, end, agency_id, role))
@@ -371,8 +473,14 @@ def _mention_frame(
     return out.sort_values(["report_id", "char_start"], kind="mergesort").reset_index(drop=True)
 
 
-def agency_mentions(sentences: pd.DataFrame, gazetteer: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every gazetteer organisation named in the sentences, in either script, with its role.
+def agency_mentions(
+    sentences: pd.DataFrame,
+    contexts: Mapping[str, Context] | None = None,
+    gazetteer: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every organisation named in the sentences, in either script, with its role, resolved in
+    each report's jurisdiction (`contexts`: report_id -> (jurisdiction, genre); a report not
+    listed has none, so only bodies of named places are found in it).
 
     Matching runs on the Simplified rendering (OpenCC hk2s keeps offsets; the original text is
     used when it would not) against every alias in both scripts. Longer matches win and matches
@@ -385,34 +493,90 @@ def agency_mentions(sentences: pd.DataFrame, gazetteer: pd.DataFrame | None = No
     if gazetteer is None:
         mentions_of = _packaged_mentions
     else:
-        mentions_of = partial(_text_mentions, known=alias_matcher(surface_index(gazetteer)))
+        mentions_of = partial(_text_mentions, known=_matcher(gazetteer))
     codes, texts, matchables = _distinct_texts(sentences)
-    return _mention_frame(sentences, codes, texts, [mentions_of(text) for text in matchables])
+    found = _mention_frame(sentences, codes, texts, [mentions_of(text) for text in matchables])
+    return _resolved(found, contexts or {}, gazetteer)
 
 
-def lead_agencies(sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
-    """The acting organisation of each numbered section, read off the grammar of its text.
+def _resolved(
+    mentions: pd.DataFrame, contexts: Mapping[str, Context], gazetteer: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Bodies' keys turned into agency ids in each report's jurisdiction (unresolvable ones, a
+    bare 市政府 in a national report, dropped), and each mention's jurisdiction_code."""
+    gazetteer = load_gazetteer() if gazetteer is None else gazetteer
+    places = dict(zip(gazetteer["agency_id"], gazetteer["jurisdiction_code"], strict=True))
+    cache: dict[tuple[str, str], tuple[str | None, str]] = {}
+    ids, codes = [], []
+    for report_id, key in zip(mentions["report_id"], mentions["agency_id"], strict=True):
+        own = contexts.get(report_id, (None, ""))[0]
+        if not key.startswith(KEY_SEP):
+            ids.append(key)
+            codes.append(places.get(key, ""))
+            continue
+        where = (own.code if own is not None else "", key)
+        if where not in cache:
+            cache[where] = resolve(key, own)
+        agency, code = cache[where]
+        ids.append(agency)
+        codes.append(code)
+    out = mentions.assign(agency_id=pd.array(ids, dtype="str"))
+    out["jurisdiction_code"] = pd.array(codes, dtype="str")
+    return out[out["agency_id"].notna()].reset_index(drop=True)
 
-    The lead is the subject of the earliest body sentence that has a subject mention (the first
-    one in that sentence); failing that, the heading's subject. Places rather than organisations
-    (agency_roles.yaml `never_lead`: the city as a whole, 我市) never lead a section.
-    The lead is missing when the section names no acting organisation.
+
+def lead_agencies(
+    sentences: pd.DataFrame, mentions: pd.DataFrame, contexts: Mapping[str, Context] | None = None
+) -> pd.DataFrame:
+    """The acting organisation of each numbered section, by the genre of its report.
+
+    In a report whose genre's lead rule is `reporting_government` (genres.yaml: a government work
+    report; `contexts`: report_id -> (jurisdiction, genre id)) the reporting government acts
+    throughout: every section's lead is the
+    report's own government (the State Council for the country), unless the section's heading has
+    a subject mention of another organisation, which then leads. In any other report (a review
+    organised by agency) the lead is the subject of the earliest body sentence that has a subject
+    mention (the first one in that sentence); failing that, the heading's subject. Places rather
+    than organisations (roles with never_lead: 我市, 我省) never lead. The lead is missing when
+    the section names no acting organisation (or a work report's jurisdiction is unknown).
     """
     numbered = sentences["role"].eq("body") & sentences["section_no"].gt(0)
     sections = sentences.loc[numbered, SECTION_KEYS].drop_duplicates().sort_values(SECTION_KEYS)
     leads = _section_leads(sentences, mentions)
-    return sections.merge(leads, on=SECTION_KEYS, how="left")
+    out = sections.merge(leads, on=SECTION_KEYS, how="left")
+    for report_id, (own, genre) in (contexts or {}).items():
+        if genre_of(genre).lead != REPORTING_GOVERNMENT:
+            continue
+        rows = out["report_id"].eq(report_id)
+        government = reporting_government(own)
+        out.loc[rows, "lead_agency_id"] = [
+            government if pd.isna(lead) else lead for lead in out.loc[rows, "heading_lead"]
+        ]
+    return out.drop(columns="heading_lead")
+
+
+def reporting_government(own: Jurisdiction | None) -> str | None:
+    """The agency id of a jurisdiction's own people's government (the State Council for the
+    country), the actor of its government work report."""
+    if own is None:
+        return None
+    if own.level == "national":
+        return "state_council"
+    return f"{own_prefix(own)}_{roles()['government'].stems.get(own.designator, 'government')}"
 
 
 def _section_leads(sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
-    """The lead_agency_id of each section (by SECTION_KEYS) that has one.
+    """The lead_agency_id of each section (by SECTION_KEYS) that has one, and heading_lead,
+    the heading's subject.
 
     Candidates are subject mentions, in body or heading sentences (the last one with the
     mention's report_id and sentence_no), of agencies that may lead; body ones come first, then
     the earliest, then the first listed.
     """
-    never = role_rules()["never_lead"]
-    may_lead = mentions["role"].eq("subject") & ~mentions["agency_id"].isin(never)
+    never = set(role_rules()["never_lead"])
+    never_roles = {r.role_id for r in roles().values() if r.never_lead}
+    leads = [a not in never and _role_of(a) not in never_roles for a in mentions["agency_id"]]
+    may_lead = mentions["role"].eq("subject").to_numpy(bool) & np.array(leads, dtype=bool)
     columns = ["report_id", "sentence_no", "section_no", "agency_id", "char_start"]
     candidates = mentions.loc[may_lead, columns].assign(listed=np.arange(may_lead.sum()))
     located = ["report_id", "sentence_no"]
@@ -420,5 +584,20 @@ def _section_leads(sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFr
     places = places[places["role"].isin(["body", "heading"])]
     found = candidates.merge(places, on=located)
     found["heading"] = found["role"].eq("heading")
-    found = found.sort_values(["heading", "char_start", "listed"]).drop_duplicates(SECTION_KEYS)
-    return found[[*SECTION_KEYS, "agency_id"]].rename(columns={"agency_id": "lead_agency_id"})
+    found = found.sort_values(["heading", "char_start", "listed"])
+    lead = found.drop_duplicates(SECTION_KEYS)[[*SECTION_KEYS, "agency_id"]]
+    in_heading = found[found["heading"]].drop_duplicates(SECTION_KEYS)[[*SECTION_KEYS, "agency_id"]]
+    lead = lead.rename(columns={"agency_id": "lead_agency_id"})
+    in_heading = in_heading.rename(columns={"agency_id": "heading_lead"})
+    return lead.merge(in_heading, on=SECTION_KEYS, how="outer")
+
+
+def _role_of(agency: str) -> str:
+    """The role id of an agency id (a gazetteer organisation is its own role)."""
+    row = describe(agency) if agency not in _packaged_ids() else None
+    return row["role_id"] if row else agency
+
+
+@cache
+def _packaged_ids() -> frozenset[str]:
+    return frozenset(load_gazetteer()["agency_id"])

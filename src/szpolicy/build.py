@@ -17,7 +17,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from . import paths
-from .agencies import load_gazetteer
+from .agencies import agency_table
 from .csvbytes import csv_bytes
 from .errors import Diagnostic, SzpolicyError
 from .manifest import Entry, read_manifest, verify_hash
@@ -135,8 +135,9 @@ def _empty_tables() -> dict[str, pd.DataFrame]:
     return {name: pd.DataFrame(columns=columns(name)) for name in TABLES if name != "agencies"}
 
 
-Batch = tuple[dict[str, tuple[int, bytes | pd.DataFrame]], list[dict]]
-"""Each table's (rows, CSV rows or the frame), and the batch's diagnostics rows."""
+Batch = tuple[dict[str, tuple[int, bytes | pd.DataFrame]], list[dict], list[str]]
+"""Each table's (rows, CSV rows or the frame), the batch's diagnostics rows and the ids of the
+agencies it mentions (the agencies table lists those of the whole build)."""
 
 
 def process(entries: list[Entry], fmt: str = "csv") -> Batch:
@@ -156,12 +157,21 @@ def process(entries: list[Entry], fmt: str = "csv") -> Batch:
             continue
         reports.append((entry, report))
         diagnostics += (_diagnostic_row(entry, d) for d in report.structure.diagnostics)
+        if entry.jurisdiction and report.meta.jurisdiction is None:
+            message = (
+                f"the manifest's jurisdiction {entry.jurisdiction!r} is not in the gazetteer; "
+                "its generic bodies (省政府, 本市) are left without a place"
+            )
+            diagnostics.append(
+                _diagnostic_row(entry, Diagnostic("warning", "jurisdiction", message))
+            )
     tables = _stage_tables(reports, diagnostics) if reports else _empty_tables()
     tables["diagnostics"] = pd.DataFrame(diagnostics, columns=columns("diagnostics"))
     batch = {name: validate(name, conform(name, df)) for name, df in tables.items()}
+    found = diagnostics, sorted(set(tables["agency_mentions"]["agency_id"]))
     if fmt == "csv":
-        return {n: (len(df), csv_bytes(df, header=False)) for n, df in batch.items()}, diagnostics
-    return {n: (len(df), df) for n, df in batch.items()}, diagnostics
+        return {n: (len(df), csv_bytes(df, header=False)) for n, df in batch.items()}, *found
+    return {n: (len(df), df) for n, df in batch.items()}, *found
 
 
 def _batches(entries: list[Entry], jobs: int) -> list[list[Entry]]:
@@ -203,22 +213,22 @@ def collect(
     each batch writes its own reports' files.
     """
     entries = sorted(entries, key=lambda e: e.report_id)
-    gazetteer = validate("agencies", conform("agencies", load_gazetteer()))
-    counts = dict.fromkeys(TABLES, 0) | {"agencies": len(gazetteer)}
+    counts = dict.fromkeys(TABLES, 0)
+    found: set[str] = set()  # the agencies mentioned: the agencies table, written at the end
     empty: dict[str, pd.DataFrame] = {}  # Parquet tables that had no rows in a batch
     batches = _batches(entries, jobs)
     bar = tqdm(total=len(entries), unit="report", disable=not progress, leave=False)
     with ExitStack() as stack, bar:
         if fmt == "csv":
-            (folder / "agencies.csv").write_bytes(csv_bytes(gazetteer))
             files = {
                 t: stack.enter_context(_open_csv(folder, t)) for t in TABLES if t != "agencies"
             }
-        else:
-            gazetteer.to_parquet(folder / "agencies.parquet", index=False)
-        diagnostics = []
-        for batch, (tables, found) in zip(batches, _results(batches, jobs, fmt), strict=True):
-            diagnostics += found
+        diagnostics: list[dict] = []
+        for batch, (tables, problems, agency_ids) in zip(
+            batches, _results(batches, jobs, fmt), strict=True
+        ):
+            diagnostics += problems
+            found.update(agency_ids)
             for name, (n, rows) in tables.items():
                 counts[name] += n
                 if fmt == "csv":
@@ -228,6 +238,12 @@ def collect(
                 else:
                     empty[name] = rows
             bar.update(len(batch))
+    agencies = validate("agencies", conform("agencies", agency_table(sorted(found))))
+    counts["agencies"] = len(agencies)
+    if fmt == "csv":
+        (folder / "agencies.csv").write_bytes(csv_bytes(agencies))
+    else:
+        agencies.to_parquet(folder / "agencies.parquet", index=False)
     for name in (name for name in empty if not counts[name]):
         (folder / name).mkdir()  # one file without rows, so readers still find the columns
         empty[name].to_parquet(folder / name / "part-0.parquet", index=False)

@@ -5,20 +5,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-
-import yaml
 
 from .dates import report_year, stated_review_year
-from .errors import SzpolicyError
+from .genres import detect_genre, genre_of
+from .jurisdictions import Jurisdiction, detect_jurisdiction
 from .manifest import Entry
 from .numerals import parse_number
-from .script import to_hans
 from .structure import ENDS, Structure
 
 TITLE_MAX_CHARS = 40  # a title line is short, one phrase without sentence punctuation
-OPENING_CHARS = 400  # how much of the opening text may name the genre when the title does not
 OPENING_LINES = 8  # the lines where a title or a date line may stand
 SALUTATION_MAX_CHARS = 12  # 各位代表：, 各位委員！
 YEAR = re.compile(r"(?<![0-9０-９])((?:19|20)[0-9]{2}|[一二三四五六七八九〇零]{4})\s*年")
@@ -27,54 +22,6 @@ DATE = re.compile(
     r"(?<![0-9０-９])((?:19|20)[0-9]{2}|[一二三四五六七八九〇零]{4})\s*年\s*"
     r"[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*日"
 )
-
-
-@dataclass(frozen=True)
-class Genre:
-    """A kind of report: its id, the patterns that name it, and the rules that depend on it."""
-
-    id: str
-    patterns: tuple[re.Pattern, ...]
-    reviewed_year_offset: int
-    lead: str
-
-
-@cache
-def genres() -> tuple[tuple[Genre, ...], Genre]:
-    """The genres of genres.yaml in priority order, and the fallback `other`."""
-    name = "genres.yaml"
-    spec = yaml.safe_load(resources.files("szpolicy.data").joinpath(name).read_text("utf-8"))
-    try:
-        known = tuple(
-            Genre(
-                g["id"],
-                tuple(map(re.compile, g["patterns"])),
-                int(g["reviewed_year_offset"]),
-                g["lead"],
-            )
-            for g in spec["genres"]
-        )
-        other = spec["other"]
-        fallback = Genre("other", (), int(other["reviewed_year_offset"]), other["lead"])
-    except (KeyError, TypeError, ValueError, re.error) as err:
-        raise SzpolicyError(f"bad genre entry: {err!r}", f"szpolicy/data/{name}") from None
-    return known, fallback
-
-
-def genre_of(genre_id: str) -> Genre:
-    """The genre with this id (`other` for an unknown or empty id)."""
-    known, fallback = genres()
-    return next((g for g in known if g.id == genre_id), fallback)
-
-
-def detect_genre(title: str, opening: str) -> Genre:
-    """The first genre named in the title, else in the opening text, else `other`."""
-    known, fallback = genres()
-    for text in (to_hans(title), to_hans(opening[:OPENING_CHARS])):
-        for genre in known:
-            if any(p.search(text) for p in genre.patterns):
-                return genre
-    return fallback
 
 
 def _is_title_line(text: str) -> bool:
@@ -124,7 +71,8 @@ class Metadata:
     title: str
     year: int | None
     report_year: int | None  # the year it reviews, for relative dates
-    jurisdiction: str
+    jurisdiction: Jurisdiction | None
+    declared: str  # the manifest's jurisdiction, kept when the gazetteer does not know it
     genre: str
     collection: str
 
@@ -152,7 +100,8 @@ def report_metadata(entry: Entry, text: str, st: Structure) -> Metadata:
         title=title,
         year=year,
         report_year=reviewed,
-        jurisdiction=entry.jurisdiction,
+        jurisdiction=detect_jurisdiction(text, title, entry.jurisdiction or None),
+        declared=entry.jurisdiction,
         genre=genre.id,
         collection=entry.collection or entry.path.parent.name,
     )

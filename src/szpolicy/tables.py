@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from .agencies import agency_mentions, lead_agencies
+from .agencies import Context, agency_mentions, lead_agencies
 from .dates import extract_dates
 from .digitisation import lexicon_hits
 from .indicators import extract_numbers
@@ -34,10 +34,13 @@ def batch_tables(structured: list[Report]) -> dict[str, pd.DataFrame]:
     sentences."""
     sentences = _frame([row for r in structured for row in r.structure.sentences])
     sentences["text_hans"] = pd.Series([to_hans(t) for t in sentences["text"]], dtype=object)
-    mentions = agency_mentions(sentences)
+    contexts: dict[str, Context] = {
+        r.doc.report_id: (r.meta.jurisdiction, r.meta.genre) for r in structured
+    }
+    mentions = agency_mentions(sentences, contexts)
     sections = pd.DataFrame([row for r in structured for row in r.structure.sections])
     sections["heading_hans"] = [to_hans(t) for t in sections["heading"]]
-    leads = lead_agencies(sentences, mentions)
+    leads = lead_agencies(sentences, mentions, contexts)
     sections = sections.merge(leads, on=["report_id", "part", "section_no"], how="left")
     indicators, excluded = extract_numbers(sentences, mentions, sections)
     years = {r.doc.report_id: r.meta.report_year for r in structured}
@@ -73,7 +76,8 @@ def _report_row(r: Report) -> dict:
         "report_id": doc.report_id,
         "title": meta.title,
         "year": meta.year,
-        "jurisdiction": meta.jurisdiction or None,
+        "jurisdiction": meta.jurisdiction.name if meta.jurisdiction else meta.declared or None,
+        "jurisdiction_code": meta.jurisdiction.code if meta.jurisdiction else None,
         "genre": meta.genre,
         "collection": meta.collection,
         "script": doc.script,
