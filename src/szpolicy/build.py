@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing
+import signal
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
+from functools import partial
 from itertools import repeat
 from pathlib import Path
 from typing import BinaryIO
@@ -18,8 +20,9 @@ from . import paths
 from .agencies import load_gazetteer
 from .csvbytes import csv_bytes
 from .errors import SzpolicyError
+from .files import read_limited
 from .manifest import Entry, read_manifest, verify_hash
-from .read import read_report
+from .read import MAX_BYTES, read_report
 from .schema import TABLES, columns, conform, dtypes, resource, validate
 from .tables import Report, batch_tables
 from .writer import check_out_dir, write_atomically
@@ -56,7 +59,7 @@ def resolve_inputs(raw: list[str | Path] | None) -> list[Entry]:
             files = sorted(p for p in item.rglob("*.txt") if p.is_file())
             if not files:
                 raise SzpolicyError("folder holds no .txt reports", item)
-        elif item.is_file():
+        elif item.exists():  # a FIFO or device is refused by name when read
             files = [item]
         else:
             raise SzpolicyError("no such file or folder", item)
@@ -74,10 +77,7 @@ def resolve_inputs(raw: list[str | Path] | None) -> list[Entry]:
 def _read(entry: Entry) -> Report:
     """One report decoded, with its hash checked against the manifest when it has one."""
     if entry.sha256:
-        try:
-            verify_hash(entry, entry.path.read_bytes())
-        except OSError as err:
-            raise SzpolicyError(f"cannot read: {err.strerror}", entry.path) from None
+        verify_hash(entry, read_limited(entry.path, MAX_BYTES))
     return read_report(entry.path, entry.report_id), _source_file(entry.path), entry.title
 
 
@@ -105,11 +105,18 @@ def _batches(entries: list[Entry], jobs: int) -> list[list[Entry]]:
     return [entries[i : i + size] for i in range(0, len(entries), size)]
 
 
+def _leave_signals_to_main() -> None:
+    """A worker ignores Ctrl-C (the main process ends it) and dies on SIGTERM."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _results(batches: list[list[Entry]], jobs: int, fmt: str) -> Iterator[Batch]:
     """The tables of each batch, in order, from `jobs` worker processes (or this one)."""
     if jobs > 1 and len(batches) > 1:
-        with ProcessPoolExecutor(jobs) as pool:
-            yield from pool.map(process, batches, repeat(fmt))
+        # Pool's exit terminates the workers, also when Ctrl-C or SIGTERM stops the main process
+        with multiprocessing.Pool(jobs, initializer=_leave_signals_to_main) as pool:
+            yield from pool.imap(partial(process, fmt=fmt), batches)
     else:
         yield from map(process, batches, repeat(fmt))
 
@@ -205,6 +212,8 @@ def build(
     """
     if fmt not in FORMATS:
         raise SzpolicyError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if jobs < 1:
+        raise SzpolicyError(f"--jobs must be 1 or more, not {jobs}")
     out = Path(out)
     check_out_dir(out)  # before the work, not after it
     entries = resolve_inputs(raw)

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from . import paths
 from .errors import SzpolicyError
 
 STAGING_PREFIX = ".szpolicy-staging-"
 RENAME_EXCHANGE = 2
+MKDTEMP_NAME = r"[a-z0-9_]{8}"  # the random part tempfile.mkdtemp adds
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -29,9 +33,18 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def check_out_dir(out: Path) -> None:
-    """Refuse an output folder that is a file or cannot be written, before any work is done."""
+    """Refuse an output folder that is a file, a link, too wide to replace, or not writable."""
+    if out.is_symlink():
+        raise SzpolicyError("output folder is a symbolic link; give the folder it points to", out)
     if out.exists() and not out.is_dir():
         raise SzpolicyError("output folder is a file", out)
+    full = out.resolve()
+    if full.parent == full or full == Path.home().resolve() or paths.ROOT.is_relative_to(full):
+        raise SzpolicyError(
+            "output folder holds the filesystem root, the home folder or the project; "
+            "choose a folder of its own",
+            out,
+        )
     parent = out if out.exists() else out.parent
     while not parent.exists():
         parent = parent.parent
@@ -43,40 +56,96 @@ def check_out_dir(out: Path) -> None:
         raise SzpolicyError("output folder is not writable", out)
 
 
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold the lock of `folder` (a lock file beside it): a second writer is refused, not raced."""
+    lock = folder.parent / f"{STAGING_PREFIX}{folder.name}.lock"
+    while True:
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as err:
+            raise SzpolicyError(f"cannot lock the folder ({err.strerror})", folder) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise SzpolicyError(
+                "another szpolicy command is writing this folder; wait for it to finish", folder
+            ) from None
+        try:  # the holder before us may have removed the file: lock the one at the path
+            if os.stat(lock).st_ino == os.fstat(fd).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            lock.unlink()
+        os.close(fd)
+
+
 def remove_stale_staging(out: Path) -> None:
-    """Delete staging folders left behind by a build that was killed."""
+    """Delete staging folders a killed build of `out` left behind (and only those of `out`)."""
+    mine = re.compile(re.escape(f"{STAGING_PREFIX}{out.name}-") + MKDTEMP_NAME + "(-old)?")
     if out.parent.exists():
-        for stale in out.parent.glob(f"{STAGING_PREFIX}{out.name}-*"):
-            shutil.rmtree(stale, ignore_errors=True)
+        for stale in out.parent.iterdir():
+            if mine.fullmatch(stale.name) and stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
+
+
+def carry_over(old: Path, new: Path) -> None:
+    """Copy what `old` holds into `new`, links as links: nothing outside `old` is followed."""
+    for item in old.iterdir():
+        target = new / item.name
+        if target.exists() or target.is_symlink():
+            continue
+        try:
+            if item.is_symlink():
+                os.symlink(os.readlink(item), target)
+            elif item.is_dir():
+                shutil.copytree(item, target, symlinks=True)
+            else:
+                shutil.copy2(item, target, follow_symlinks=False)
+        except (OSError, shutil.Error) as err:
+            raise SzpolicyError(
+                f"cannot carry over a file the folder holds ({err})", item
+            ) from None
 
 
 def write_atomically(out: Path, fill: Callable[[Path], None]) -> None:
     """Let `fill` write into a staging folder beside `out`, then swap it in whole.
 
     Files in `out` that `fill` does not write (a README, say) are carried over unchanged.
+    One writer at a time: a second one is refused while the first holds the folder's lock.
     """
     check_out_dir(out)
     try:  # os.access says yes to root, also where the system says no (/proc, /sys)
         out.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_staging(out)
-        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{out.name}-", dir=out.parent))
     except OSError as err:
         raise SzpolicyError(f"output folder is not writable ({err.strerror})", out) from None
-    try:
-        fill(staging)
-        if out.exists():
-            for old in out.iterdir():
-                if not (staging / old.name).exists():
-                    (shutil.copytree if old.is_dir() else shutil.copy2)(old, staging / old.name)
-            staging.chmod(out.stat().st_mode & 0o7777)
-            if not _exchange(staging, out):
-                backup = staging.with_name(staging.name + "-old")
-                out.rename(backup)
+    with folder_lock(out):
+        try:
+            remove_stale_staging(out)
+            staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{out.name}-", dir=out.parent))
+        except OSError as err:
+            raise SzpolicyError(f"output folder is not writable ({err.strerror})", out) from None
+        try:
+            fill(staging)
+            if out.exists():
+                carry_over(out, staging)
+                staging.chmod(out.stat().st_mode & 0o7777)
+                if not _exchange(staging, out):
+                    backup = staging.with_name(staging.name + "-old")
+                    out.rename(backup)
+                    staging.rename(out)
+                    staging = backup
+            else:
+                staging.chmod(0o755)
                 staging.rename(out)
-                staging = backup
-        else:
-            staging.chmod(0o755)
-            staging.rename(out)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            shutil.rmtree(staging)
+        except OSError as err:
+            raise SzpolicyError(f"cannot write the output folder ({err.strerror})", out) from None
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                shutil.rmtree(staging)
