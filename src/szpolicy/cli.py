@@ -45,12 +45,13 @@ def _parameters(pairs: list[list[str]] | None) -> dict:
 
 def _list_notebooks() -> None:
     """Print every notebook with the parameters it takes, their types and defaults."""
-    from .notebooks import notebook_parameters, notebook_paths
+    from .notebooks import OUTPUT_PARAMETER, notebook_parameters, notebook_paths
 
     for path in notebook_paths():
         print(path.stem)
         for p in notebook_parameters(path).values():
-            print(f"  -p {p.name} ({p.type}, default {p.default}): {p.help}")
+            option = "--out DIR" if p.name == OUTPUT_PARAMETER else f"-p {p.name}"
+            print(f"  {option} ({p.type}, default {p.default}): {p.help}")
 
 
 def _run(args: argparse.Namespace) -> None:

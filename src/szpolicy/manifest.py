@@ -57,6 +57,8 @@ def manifest_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     except csv.Error as err:
         raise SzpolicyError(f"manifest is not valid CSV ({err})", path) from None
     header = list(reader.fieldnames or [])
+    if not header:
+        raise SzpolicyError("manifest is empty; it needs a header and a row per report", path)
     lacking = [k for k in ("file", "report_id", "sha256") if k not in header]
     if lacking:
         raise SzpolicyError(f"manifest header lacks {', '.join(lacking)}", path, 1)

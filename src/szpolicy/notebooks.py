@@ -6,6 +6,7 @@ import ast
 import contextlib
 import copy
 import difflib
+import hashlib
 import keyword
 import os
 import tempfile
@@ -211,9 +212,18 @@ def execute(
     return run([notebook], parameters, out_dir, progress=progress)[0]
 
 
+def source_hashes(nb: nbformat.NotebookNode) -> list[str]:
+    """The sha256 of each cell's source: `verify` names a cell edited after its run."""
+    return [hashlib.sha256(cell.source.encode("utf-8")).hexdigest() for cell in nb.cells]
+
+
 def run_in_place(notebook: Path, target: Path, progress: bool = False) -> nbformat.NotebookNode:
-    """Execute a notebook with its default parameters, as committed, into `target`."""
+    """Execute a notebook with its default parameters, as committed, into `target`.
+
+    The sources it ran are recorded (metadata `szpolicy.source_sha256`) for `verify`.
+    """
     nb = _papermill(notebook, target, {}, progress)
+    nb.metadata["szpolicy"] = {"source_sha256": source_hashes(nb)}
     nbformat.write(nb, target)
     return nb
 
@@ -238,5 +248,6 @@ def refresh(names: list[str] | None = None) -> list[Path]:
     for nb in books:
         with _temporary_beside(nb) as tmp:
             run_in_place(nb, tmp, progress=True)
+            tmp.chmod(nb.stat().st_mode & 0o7777)
             os.replace(tmp, nb)
     return books
