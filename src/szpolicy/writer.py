@@ -33,9 +33,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def check_out_dir(out: Path) -> None:
-    """Refuse an output folder that is a file, a link, too wide to replace, or not writable."""
-    if out.is_symlink():
-        raise SzpolicyError("output folder is a symbolic link; give the folder it points to", out)
+    """Refuse an output folder that is a file, too wide to replace, or not writable."""
     if out.exists() and not out.is_dir():
         raise SzpolicyError("output folder is a file", out)
     full = out.resolve()
@@ -120,6 +118,7 @@ def write_atomically(out: Path, fill: Callable[[Path], None]) -> None:
     Files in `out` that `fill` does not write (a README, say) are carried over unchanged.
     One writer at a time: a second one is refused while the first holds the folder's lock.
     """
+    out = out.resolve()  # through a link: the folder it points to is replaced, the link kept
     check_out_dir(out)
     try:  # os.access says yes to root, also where the system says no (/proc, /sys)
         out.parent.mkdir(parents=True, exist_ok=True)
