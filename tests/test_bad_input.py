@@ -205,7 +205,9 @@ def fifo_input(tmp: Path) -> Case:
 
 def device_input(tmp: Path) -> Case:
     return Case(
-        [Path("/dev/zero")], previous_build(tmp), "/dev/zero: a character device, not a regular file"
+        [Path("/dev/zero")],
+        previous_build(tmp),
+        "/dev/zero: a character device, not a regular file",
     )
 
 
@@ -225,7 +227,9 @@ def out_locked(tmp: Path) -> Case:
     lock = folder_lock(out)
     lock.__enter__()
     case = Case(
-        [SEED], out, f"{out}: another szpolicy command is writing this folder; wait for it to finish"
+        [SEED],
+        out,
+        f"{out}: another szpolicy command is writing this folder; wait for it to finish",
     )
     case.cleanup.append(lambda: lock.__exit__(None, None, None))
     return case

@@ -180,7 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.func(args)
     except SzpolicyError as err:
-        print(f"szpolicy: {err}", file=sys.stderr)
+        # a file name that is not UTF-8 is shown with escapes, not refused by the terminal
+        message = f"szpolicy: {err}".encode("utf-8", "backslashreplace").decode("utf-8")
+        print(message, file=sys.stderr)
         return 2
     except OSError as err:  # the system refused (a full disk, say): no traceback either
         where = f"{err.filename}: " if err.filename else ""

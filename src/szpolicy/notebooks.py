@@ -99,9 +99,9 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
             raise SzpolicyError(f"parameter name {name!r} is not a Python identifier", notebook)
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise SzpolicyError(
-                f"{notebook.stem} has no parameter {name!r}{hint} It takes: {', '.join(known)}",
+                f"{notebook.stem} has no parameter {name!r}{hint}; it takes: {', '.join(known)}",
                 notebook,
             )
         _check_value(name, value)
