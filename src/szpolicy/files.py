@@ -23,6 +23,8 @@ def check_name(path: Path) -> None:
         os.fsdecode(os.fsencode(path)).encode("utf-8")
     except UnicodeError:
         raise SzpolicyError("file name is not valid UTF-8; rename the file", path) from None
+    if "\x00" in str(path):
+        raise SzpolicyError("file name has a NUL character", path)
 
 
 def check_regular(path: Path, limit: int) -> int:

@@ -69,6 +69,8 @@ def manifest_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 def check_file_name(name: str, manifest: Path, line: int) -> None:
     """Refuse a listed file outside the manifest's folder or one of the folder's own files."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise SzpolicyError(f"file {name!r} has a control character in its name", manifest, line)
     posix, windows = PurePosixPath(name), PureWindowsPath(name)
     if posix.is_absolute() or windows.is_absolute() or windows.drive:
         raise SzpolicyError(
