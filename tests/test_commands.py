@@ -217,6 +217,21 @@ def test_run_swaps_in_the_outputs_as_if_written_in_place(project, monkeypatch, c
     assert sorted(p.name for p in project.iterdir()) == ["notebooks", "reports"]
 
 
+def test_parallel_run_in_worker_processes_swaps_all_or_nothing(project, monkeypatch, capsys):
+    tiny_notebook(project / "notebooks" / "02-tiny.ipynb")
+    out = project / "reports"
+    stand_in(monkeypatch, project, FAILED)
+    before = snapshot(project)
+    status, err = run_cli(["run", "--jobs", "2", "--out", str(out)], capsys)
+    assert status == 2 and "-tiny.ipynb: cell 3 failed: ValueError: bad" in err
+    assert snapshot(project) == before
+    stand_in(monkeypatch, project)
+    assert main(["run", "--jobs", "2", "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "01-tiny.html", "01-tiny.ipynb", "02-tiny.html", "02-tiny.ipynb", "NOTE.md", "table.csv"
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("end", "status"), [(FAILED, 2), (KeyboardInterrupt(), 130), (OSError(28, "No space"), 1)]
 )

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import multiprocessing
-import signal
 from collections.abc import Iterator
 from contextlib import ExitStack
 from functools import partial
@@ -16,7 +14,7 @@ from typing import BinaryIO
 import pandas as pd
 from tqdm import tqdm
 
-from . import paths
+from . import paths, workers
 from .agencies import load_gazetteer
 from .csvbytes import csv_bytes
 from .errors import SzpolicyError
@@ -105,18 +103,12 @@ def _batches(entries: list[Entry], jobs: int) -> list[list[Entry]]:
     return [entries[i : i + size] for i in range(0, len(entries), size)]
 
 
-def _leave_signals_to_main() -> None:
-    """A worker ignores Ctrl-C (the main process ends it) and dies on SIGTERM."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
 def _results(batches: list[list[Entry]], jobs: int, fmt: str) -> Iterator[Batch]:
     """The tables of each batch, in order, from `jobs` worker processes (or this one)."""
     if jobs > 1 and len(batches) > 1:
         # Pool's exit terminates the workers, also when Ctrl-C or SIGTERM stops the main process
-        with multiprocessing.Pool(jobs, initializer=_leave_signals_to_main) as pool:
-            yield from pool.imap(partial(process, fmt=fmt), batches)
+        with workers.pool(jobs) as running:
+            yield from running.imap(partial(process, fmt=fmt), batches)
     else:
         yield from map(process, batches, repeat(fmt))
 

@@ -10,8 +10,8 @@ import hashlib
 import keyword
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import nbformat
@@ -19,7 +19,7 @@ import papermill as pm
 from nbconvert import HTMLExporter
 from tqdm import tqdm
 
-from . import paths
+from . import paths, workers
 from .errors import SzpolicyError
 from .writer import write_atomically
 
@@ -195,10 +195,10 @@ def run(
             for book in books:
                 _execute_into(book, staging, out, params, progress)
             return
-        with ThreadPoolExecutor(jobs) as pool, tqdm(total=len(books), unit="notebook") as bar:
-            futures = [pool.submit(_execute_into, b, staging, out, params, False) for b in books]
-            for future in futures:
-                future.result()
+        # processes, not threads: Ctrl-C or SIGTERM ends them, and their kernels follow
+        run_one = partial(_execute_into, staging=staging, out=out, params=params, progress=False)
+        with workers.pool(jobs) as running, tqdm(total=len(books), unit="notebook") as bar:
+            for _ in running.imap_unordered(run_one, books):
                 bar.update()
 
     write_atomically(out, fill)
