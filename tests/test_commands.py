@@ -480,6 +480,16 @@ def test_an_output_folder_reached_through_a_link_keeps_the_link(tmp_path):
     assert sorted(p.name for p in target.iterdir()) == ["new.csv", "old.csv"]
 
 
+def test_a_parquet_build_does_not_keep_the_previous_csv_tables(tmp_path):
+    out = tmp_path / "processed"
+    shutil.copytree(paths.PROCESSED, out)
+    (out / "NOTES.md").write_text("kept by the user\n")
+    assert main(["build", str(SEED), "--out", str(out), "--format", "parquet"]) == 0
+    assert not list(out.glob("*.csv"))
+    assert (out / "NOTES.md").read_text() == "kept by the user\n"
+    assert (out / "agencies.parquet").is_file() and (out / "sentences").is_dir()
+
+
 def test_only_the_folders_own_stale_staging_is_removed(tmp_path):
     out = tmp_path / "processed"
     mine = tmp_path / f"{STAGING_PREFIX}processed-abcd1234"

@@ -59,6 +59,21 @@ ROW = st.tuples(NAMES, st.text(max_size=8), st.sampled_from(["", "0" * 64, "abc"
 ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"])
 
 
+def command(argv: list[str], capsys) -> tuple[int, str]:
+    """Exit status and stderr of the CLI; argparse's own refusals (a value that looks like an
+    option, say) exit 2 with the usage."""
+    try:
+        status = main(argv)
+    except SystemExit as exit_:
+        status = exit_.code
+        err = capsys.readouterr().err
+        assert status == 2 and err.startswith("usage: "), err
+        return status, "szpolicy: " + err
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return status, err
+
+
 def file_tree(root: Path) -> Path:
     """A raw folder with a report, a sub-folder, a FIFO, a link out and a file outside."""
     raw = root / "raw"
@@ -134,9 +149,7 @@ def test_run_parameters_are_refused_or_passed_as_data(pairs, books, capsys):
         argv = ["run", "01", "--out", str(out)]
         for name, value in pairs:
             argv += ["-p", name, value]
-        status = main(argv)
-        err = capsys.readouterr().err
-        assert "Traceback" not in err
+        status, err = command(argv, capsys)
         assert status in (2, 130)
         assert err.startswith("szpolicy: ")
         assert snapshot(Path(tmp)) == before
@@ -176,9 +189,7 @@ def test_add_raw_adds_or_changes_nothing(name, data, report_id, capsys):
             return
         before = snapshot(raw)
         extra = [] if report_id is None else ["--report-id", report_id]
-        status = main(["add-raw", str(incoming / name), "--source", "fuzz", *extra])
-        err = capsys.readouterr().err
-        assert "Traceback" not in err
+        status, err = command(["add-raw", str(incoming / name), "--source", "fuzz", *extra], capsys)
         if status == 0:
             assert (raw / name).read_bytes() == data
             assert sorted(p.name for p in raw.iterdir() if p.name.startswith(".")) == []

@@ -191,6 +191,12 @@ def _write_package(folder: Path, fmt: str) -> None:
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
 
 
+def _owned(name: str) -> bool:
+    """Files a build writes in either format: never carried over from a previous build."""
+    stem = name.removesuffix(".csv").removesuffix(".parquet")
+    return stem in TABLES or name == "datapackage.json"
+
+
 def build(
     raw: list[str | Path] | None = None,
     out: str | Path = paths.PROCESSED,
@@ -215,7 +221,7 @@ def build(
         counts.update(collect(entries, folder, fmt, jobs, progress))
         _write_package(folder, fmt)
 
-    write_atomically(out, fill)
+    write_atomically(out, fill, owned=_owned)
     return counts
 
 

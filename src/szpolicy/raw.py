@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import filecmp
+import hashlib
 import io
 import os
 import tempfile
@@ -111,7 +112,10 @@ def add_raw(
         staged: list[Path] = []
         try:
             if copy:
-                staged.append(_stage(read_limited(file, MAX_BYTES), target))
+                data = read_limited(file, MAX_BYTES)
+                if hashlib.sha256(data).hexdigest() != doc.sha256:
+                    raise SzpolicyError("file changed while it was added; add it again", file)
+                staged.append(_stage(data, target))
             staged.append(_stage(buf.getvalue().encode("utf-8"), paths.MANIFEST))
             if len(staged) == 2:
                 os.replace(staged[0], target)

@@ -93,11 +93,15 @@ def remove_stale_staging(out: Path) -> None:
                 shutil.rmtree(stale, ignore_errors=True)
 
 
-def carry_over(old: Path, new: Path) -> None:
-    """Copy what `old` holds into `new`, links as links: nothing outside `old` is followed."""
+def carry_over(old: Path, new: Path, owned: Callable[[str], bool] = lambda name: False) -> None:
+    """Copy what `old` holds into `new`, links as links: nothing outside `old` is followed.
+
+    Names `owned` by the command are not carried over: a table of the previous build that
+    this one did not write (a CSV after a Parquet build) would be read as current.
+    """
     for item in old.iterdir():
         target = new / item.name
-        if target.exists() or target.is_symlink():
+        if target.exists() or target.is_symlink() or owned(item.name):
             continue
         try:
             if item.is_symlink():
@@ -112,10 +116,13 @@ def carry_over(old: Path, new: Path) -> None:
             ) from None
 
 
-def write_atomically(out: Path, fill: Callable[[Path], None]) -> None:
+def write_atomically(
+    out: Path, fill: Callable[[Path], None], owned: Callable[[str], bool] = lambda name: False
+) -> None:
     """Let `fill` write into a staging folder beside `out`, then swap it in whole.
 
-    Files in `out` that `fill` does not write (a README, say) are carried over unchanged.
+    Files in `out` that `fill` does not write (a README, say) are carried over unchanged,
+    except those whose names are `owned` by the command (its outputs of another kind).
     One writer at a time: a second one is refused while the first holds the folder's lock.
     """
     out = out.resolve()  # through a link: the folder it points to is replaced, the link kept
@@ -133,7 +140,7 @@ def write_atomically(out: Path, fill: Callable[[Path], None]) -> None:
         try:
             fill(staging)
             if out.exists():
-                carry_over(out, staging)
+                carry_over(out, staging, owned)
                 staging.chmod(out.stat().st_mode & 0o7777)
                 if not _exchange(staging, out):
                     backup = staging.with_name(staging.name + "-old")
