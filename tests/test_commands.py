@@ -490,6 +490,22 @@ def test_a_parquet_build_does_not_keep_the_previous_csv_tables(tmp_path):
     assert (out / "agencies.parquet").is_file() and (out / "sentences").is_dir()
 
 
+def test_a_full_disk_leaves_the_output_folder_as_it_was(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.csv").write_text("old\n")
+    before = snapshot(tmp_path)
+
+    def fill(staging: Path) -> None:
+        (staging / "half.csv").write_text("ha")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(SzpolicyError) as err:
+        write_atomically(out, fill)
+    assert str(err.value) == f"{out}: cannot write the output folder (No space left on device)"
+    assert snapshot(tmp_path) == before
+
+
 def test_only_the_folders_own_stale_staging_is_removed(tmp_path):
     out = tmp_path / "processed"
     mine = tmp_path / f"{STAGING_PREFIX}processed-abcd1234"

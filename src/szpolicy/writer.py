@@ -37,7 +37,11 @@ def check_out_dir(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise SzpolicyError("output folder is a file", out)
     full = out.resolve()
-    if full.parent == full or full == Path.home().resolve() or paths.ROOT.is_relative_to(full):
+    if (
+        full.parent == full
+        or full == Path(os.path.expanduser("~")).resolve()
+        or paths.ROOT.is_relative_to(full)
+    ):
         raise SzpolicyError(
             "output folder holds the filesystem root, the home folder or the project; "
             "choose a folder of its own",
