@@ -392,7 +392,6 @@ CASES: dict[str, Callable[[Path], Case]] = {
 SUBPROCESS = [
     "png",
     "manifest-lists-a-fifo",
-    "device-input",
     "invalid-utf8-middle",
     "50-megabytes",
     "missing-heading",
