@@ -211,13 +211,26 @@ def device_input(tmp: Path) -> Case:
     )
 
 
+KEPT = (
+    "output folder is or holds the filesystem root, the home folder, or the project's "
+    "raw data, notebooks or code; choose a folder of its own"
+)
+
+
 def out_is_root(tmp: Path) -> Case:
     return Case(
         [SEED],
         Path("/"),
-        "/: output folder holds the filesystem root, the home folder or the project; "
-        "choose a folder of its own",
+        f"/: {KEPT}",
     )
+
+
+def out_is_notebooks(tmp: Path) -> Case:
+    return Case([SEED], paths.NOTEBOOKS, f"{paths.NOTEBOOKS}: {KEPT}")
+
+
+def out_holds_raw(tmp: Path) -> Case:
+    return Case([SEED], paths.RAW.parent, f"{paths.RAW.parent}: {KEPT}")
 
 
 def out_locked(tmp: Path) -> Case:
@@ -384,6 +397,8 @@ CASES: dict[str, Callable[[Path], Case]] = {
     "fifo-input": fifo_input,
     "device-input": device_input,
     "out-is-root": out_is_root,
+    "out-is-the-notebooks": out_is_notebooks,
+    "out-holds-the-raw-data": out_holds_raw,
     "out-locked-by-another-build": out_locked,
     "jobs-zero": jobs_zero,
 }

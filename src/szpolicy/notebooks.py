@@ -101,7 +101,8 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
             close = difflib.get_close_matches(name, known, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise SzpolicyError(
-                f"{notebook.stem} has no parameter {name!r}{hint}; it takes: {', '.join(known)}",
+                f"{notebook.stem} has no parameter {name!r}{hint}; "
+                f"it takes: {', '.join(known) or 'none'}",
                 notebook,
             )
         _check_value(name, value)

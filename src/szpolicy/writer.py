@@ -37,14 +37,15 @@ def check_out_dir(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise SzpolicyError("output folder is a file", out)
     full = out.resolve()
+    kept = (paths.ROOT, paths.RAW, paths.NOTEBOOKS, paths.ROOT / "src")
     if (
         full.parent == full
         or full == Path(os.path.expanduser("~")).resolve()
-        or paths.ROOT.is_relative_to(full)
+        or any(folder.resolve().is_relative_to(full) for folder in kept)
     ):
         raise SzpolicyError(
-            "output folder holds the filesystem root, the home folder or the project; "
-            "choose a folder of its own",
+            "output folder is or holds the filesystem root, the home folder, or the project's "
+            "raw data, notebooks or code; choose a folder of its own",
             out,
         )
     parent = out if out.exists() else out.parent
