@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
 import os
 import re
 import shutil
@@ -14,6 +13,12 @@ from pathlib import Path
 
 from . import paths
 from .errors import SzpolicyError
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+    import msvcrt
 
 STAGING_PREFIX = ".szpolicy-staging-"
 RENAME_EXCHANGE = 2
@@ -59,6 +64,14 @@ def check_out_dir(out: Path) -> None:
         raise SzpolicyError("output folder is not writable", out)
 
 
+def _try_lock(fd: int) -> None:
+    """Lock an open file without waiting; OSError when another process holds it."""
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    else:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+
+
 @contextlib.contextmanager
 def folder_lock(folder: Path) -> Iterator[None]:
     """Hold the lock of `folder` (a lock file beside it): a second writer is refused, not raced."""
@@ -69,7 +82,7 @@ def folder_lock(folder: Path) -> Iterator[None]:
         except OSError as err:
             raise SzpolicyError(f"cannot lock the folder ({err.strerror})", folder) from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _try_lock(fd)
         except OSError:
             os.close(fd)
             raise SzpolicyError(
@@ -84,7 +97,7 @@ def folder_lock(folder: Path) -> Iterator[None]:
     try:
         yield
     finally:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # removed while held (Windows keeps it)
             lock.unlink()
         os.close(fd)
 
