@@ -18,6 +18,15 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 LOCK = ROOT / "requirements.lock"
 STAMP = VENV / ".szpolicy-installed"
+USAGE = """usage: python3 tasks.py TASK [ARGS ...]
+
+tasks:
+  setup      create .venv with the locked dependencies and the project (once)
+  reproduce  set up, build data/processed/ and run every notebook into reports/
+             (ARGS go to `szpolicy reproduce`, e.g. --jobs 2)
+  test       set up and run the tests (ARGS go to pytest)
+  lock       rewrite requirements.lock and environment.yml from .venv
+  --help     show this message"""
 
 
 def _run(*cmd: str | Path) -> None:
@@ -94,13 +103,17 @@ def lock() -> None:
 
 def main() -> None:
     """Dispatch the task named on the command line."""
-    task = sys.argv[1] if len(sys.argv) > 1 else "help"
+    task = sys.argv[1] if len(sys.argv) > 1 else "--help"
     extra = sys.argv[2:]
+    if task in ("-h", "--help", "help"):
+        print(USAGE)
+        return
     if task == "lock":
         lock()
         return
     if task not in ("reproduce", "test", "setup"):
-        sys.exit(__doc__)
+        print(f"tasks.py: unknown task {task!r}\n\n{USAGE}", file=sys.stderr)
+        sys.exit(2)
     setup()
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     if task == "reproduce":

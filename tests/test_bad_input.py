@@ -45,6 +45,7 @@ class Case:
     out: Path
     message: str
     needs_unprivileged: bool = False
+    jobs: str = "1"
     cleanup: list[Callable[[], None]] = field(default_factory=list)
 
 
@@ -152,6 +153,101 @@ def empty_folder(tmp: Path) -> Case:
     return Case([folder], previous_build(tmp), f"{folder}: folder holds no .txt reports")
 
 
+def manifest_case(
+    text: str | bytes, message: Callable[[Path], str], extra: Callable[[Path], None] = None
+) -> Callable[[Path], Case]:
+    """A folder of raw reports whose manifest.csv is bad; `extra` adds files beside it."""
+
+    def make(tmp: Path) -> Case:
+        raw = tmp / "raw"
+        raw.mkdir()
+        shutil.copy(SEED, raw / "r.txt")
+        if extra:
+            extra(raw)
+        manifest = raw / "manifest.csv"
+        manifest.write_bytes(text if isinstance(text, bytes) else text.encode())
+        return Case([raw], previous_build(tmp), message(manifest))
+
+    return make
+
+
+SEED_HASH = hashlib.sha256(SEED.read_bytes()).hexdigest()
+HEADER = "file,report_id,sha256\n"
+
+
+def _outside(raw: Path) -> None:
+    shutil.copy(SEED, raw.parent / "x.txt")
+
+
+def _fifo(raw: Path) -> None:
+    os.mkfifo(raw / "pipe.txt")
+
+
+def _big(raw: Path) -> None:
+    with (raw / "big.txt").open("wb") as fh:
+        fh.truncate(MAX_BYTES + 1)  # sparse: nothing to write, and nothing may be read
+
+
+def _link_out(raw: Path) -> None:
+    _outside(raw)
+    (raw / "link.txt").symlink_to(raw.parent / "x.txt")
+
+
+def fifo_input(tmp: Path) -> Case:
+    pipe = tmp / "pipe.txt"
+    os.mkfifo(pipe)
+    return Case([pipe], previous_build(tmp), f"{pipe}: a named pipe (FIFO), not a regular file")
+
+
+def device_input(tmp: Path) -> Case:
+    return Case(
+        [Path("/dev/zero")],
+        previous_build(tmp),
+        "/dev/zero: a character device, not a regular file",
+    )
+
+
+KEPT = (
+    "output folder is or holds the filesystem root, the home folder, or the project's "
+    "raw data, notebooks or code; choose a folder of its own"
+)
+
+
+def out_is_root(tmp: Path) -> Case:
+    return Case(
+        [SEED],
+        Path("/"),
+        f"/: {KEPT}",
+    )
+
+
+def out_is_notebooks(tmp: Path) -> Case:
+    return Case([SEED], paths.NOTEBOOKS, f"{paths.NOTEBOOKS}: {KEPT}")
+
+
+def out_holds_raw(tmp: Path) -> Case:
+    return Case([SEED], paths.RAW.parent, f"{paths.RAW.parent}: {KEPT}")
+
+
+def out_locked(tmp: Path) -> Case:
+    from szpolicy.writer import folder_lock
+
+    out = previous_build(tmp)
+    lock = folder_lock(out)
+    lock.__enter__()
+    case = Case(
+        [SEED],
+        out,
+        f"{out}: another szpolicy command is writing this folder; wait for it to finish",
+    )
+    case.cleanup.append(lambda: lock.__exit__(None, None, None))
+    return case
+
+
+def jobs_zero(tmp: Path) -> Case:
+    return Case([SEED], previous_build(tmp), "--jobs must be 1 or more, not 0", jobs="0")
+
+
 CASES: dict[str, Callable[[Path], Case]] = {
     "empty": text_case(b"", lambda p: f"{p}: empty file"),
     "whitespace": text_case(
@@ -220,11 +316,65 @@ CASES: dict[str, Callable[[Path], Case]] = {
     "out-is-a-file": out_is_file,
     "out-under-a-file": out_under_file,
     "out-not-writable": out_not_writable,
+    "manifest-reaches-outside": manifest_case(
+        f"{HEADER}../x.txt,x,{SEED_HASH}\n",
+        lambda m: f"{m}:2: file '../x.txt' reaches outside the manifest's folder",
+        _outside,
+    ),
+    "manifest-absolute-path": manifest_case(
+        f"{HEADER}{SEED},x,{SEED_HASH}\n",
+        lambda m: f"{m}:2: file '{SEED}' is an absolute path; name a file in the folder",
+    ),
+    "manifest-link-outside": manifest_case(
+        f"{HEADER}link.txt,x,{SEED_HASH}\n",
+        lambda m: f"{m}:2: file 'link.txt' links outside the manifest's folder",
+        _link_out,
+    ),
+    "manifest-lists-a-fifo": manifest_case(
+        f"{HEADER}pipe.txt,p,{SEED_HASH}\n",
+        lambda m: f"{m.parent / 'pipe.txt'}: a named pipe (FIFO), not a regular file",
+        _fifo,
+    ),
+    "manifest-lists-a-huge-file": manifest_case(
+        f"{HEADER}big.txt,b,{SEED_HASH}\n",
+        lambda m: (
+            f"{m.parent / 'big.txt'}: file is {MAX_BYTES + 1:,} bytes, "
+            f"over the {MAX_BYTES:,}-byte limit for one report"
+        ),
+        _big,
+    ),
+    "manifest-lists-itself": manifest_case(
+        f"{HEADER}manifest.csv,m,{SEED_HASH}\n",
+        lambda m: f"{m}:2: file 'manifest.csv' is the folder's manifest.csv, not a report",
+    ),
+    "manifest-gb18030": manifest_case(
+        (HEADER + f"r.txt,報告,{SEED_HASH}\n").encode("gb18030"),
+        lambda m: f"{m}:2: manifest is not UTF-8 text; save it as UTF-8 (byte {len(HEADER) + 6})",
+    ),
+    "manifest-empty": manifest_case(
+        b"", lambda m: f"{m}: manifest is empty; it needs a header and a row per report"
+    ),
+    "manifest-header-only": manifest_case(HEADER, lambda m: f"{m}: manifest lists no reports"),
+    "manifest-without-sha256-column": manifest_case(
+        "file,report_id\nr.txt,r\n", lambda m: f"{m}:1: manifest header lacks sha256"
+    ),
+    "manifest-repeated-report-id": manifest_case(
+        f"{HEADER}r.txt,r,{SEED_HASH}\nr.txt,r,{SEED_HASH}\n",
+        lambda m: f"{m}:3: report_id 'r' is repeated (first at line 2)",
+    ),
+    "fifo-input": fifo_input,
+    "device-input": device_input,
+    "out-is-root": out_is_root,
+    "out-is-the-notebooks": out_is_notebooks,
+    "out-holds-the-raw-data": out_holds_raw,
+    "out-locked-by-another-build": out_locked,
+    "jobs-zero": jobs_zero,
 }
 # Through the real command too: a representative subset, run concurrently (test_build.py runs
 # the empty file and the output-is-a-file cases through the command already).
 SUBPROCESS = [
     "png",
+    "manifest-lists-a-fifo",
     "invalid-utf8-middle",
     "50-megabytes",
     "out-not-writable",
@@ -266,7 +416,8 @@ def test_bad_build_in_process(name: str, root: Path, capsys) -> None:
     case = CASES[name](root)
     before = snapshot(root)
     try:
-        status = main(["build", *map(str, case.inputs), "--out", str(case.out)])
+        argv = ["build", *map(str, case.inputs), "--out", str(case.out), "--jobs", case.jobs]
+        status = main(argv)
         after = snapshot(root)
     finally:
         for undo in case.cleanup:

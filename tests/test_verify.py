@@ -28,10 +28,17 @@ def verify(root: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=root)
 
 
-def test_verify_passes_on_the_repository(project):
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_verify_passes_on_the_repository_and_writes_nothing(project):
+    before = tree(project)
     proc = verify(project, "--notebook", "01")
     assert proc.returncode == 0, proc.stderr
     assert "what the code makes now" in proc.stdout
+    assert tree(project) == before
+    assert sorted(p.name for p in project.iterdir()) == ["data", "notebooks"]
 
 
 def test_changed_dataset_byte_and_notebook_output_are_named(project):
@@ -41,13 +48,15 @@ def test_changed_dataset_byte_and_notebook_output_are_named(project):
     target.write_bytes(bytes(data))
     notebook = project / "notebooks" / "01-data-tour.ipynb"
     nb = nbformat.read(notebook, as_version=4)
-    first = next(c for c in nb.cells if c.cell_type == "code" and c.outputs)
+    no, first = next(
+        (i, c) for i, c in enumerate(nb.cells, 1) if c.cell_type == "code" and c.outputs
+    )
     first.outputs[0]["text"] = "report tampered\n"
     nbformat.write(nb, notebook)
     proc = verify(project, "--notebook", "01")
     assert proc.returncode == 2
     assert f"{target}: differs from a fresh build" in proc.stderr
-    assert f"{notebook}: outputs of code cell(s) 2 differ" in proc.stderr
+    assert f"{notebook}: cell {no} (code): outputs differ" in proc.stderr
     assert (
         f"{target}: surface of 000_90487d465f63e9bb at 2335-2340 is not the raw text" in proc.stderr
     )

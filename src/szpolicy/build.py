@@ -6,9 +6,9 @@ import contextlib
 import json
 import math
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import partial
 from itertools import repeat
 from pathlib import Path
 from typing import BinaryIO
@@ -16,13 +16,14 @@ from typing import BinaryIO
 import pandas as pd
 from tqdm import tqdm
 
-from . import paths
+from . import paths, workers
 from .agencies import agency_table
 from .csvbytes import csv_bytes
 from .errors import Diagnostic, SzpolicyError
+from .files import read_limited
 from .manifest import Entry, read_manifest, verify_hash
 from .metadata import report_metadata
-from .read import read_report
+from .read import MAX_BYTES, read_report
 from .schema import TABLES, columns, conform, dtypes, resource, validate
 from .structure import structure
 from .tables import Report, batch_tables
@@ -60,7 +61,7 @@ def resolve_inputs(raw: list[str | Path] | None) -> list[Entry]:
             files = sorted(p for p in item.rglob("*.txt") if p.is_file())
             if not files:
                 raise SzpolicyError("folder holds no .txt reports", item)
-        elif item.is_file():
+        elif item.exists():  # a FIFO or device is refused by name when read
             files = [item]
         else:
             raise SzpolicyError("no such file or folder", item)
@@ -79,10 +80,7 @@ def _read(entry: Entry) -> Report:
     """One report decoded (its hash checked against the manifest when it has one), structured
     and described."""
     if entry.sha256:
-        try:
-            verify_hash(entry, entry.path.read_bytes())
-        except OSError as err:
-            raise SzpolicyError(f"cannot read: {err.strerror}", entry.path) from None
+        verify_hash(entry, read_limited(entry.path, MAX_BYTES))
     doc = read_report(entry.path, entry.report_id)
     st = structure(doc)
     return Report(doc, _source_file(entry.path), st, report_metadata(entry, doc.text, st))
@@ -184,8 +182,9 @@ def _batches(entries: list[Entry], jobs: int) -> list[list[Entry]]:
 def _results(batches: list[list[Entry]], jobs: int, fmt: str) -> Iterator[Batch]:
     """The tables of each batch, in order, from `jobs` worker processes (or this one)."""
     if jobs > 1 and len(batches) > 1:
-        with ProcessPoolExecutor(jobs) as pool:
-            yield from pool.map(process, batches, repeat(fmt))
+        # Pool's exit terminates the workers, also when Ctrl-C or SIGTERM stops the main process
+        with workers.pool(jobs) as running:
+            yield from running.imap(partial(process, fmt=fmt), batches)
     else:
         yield from map(process, batches, repeat(fmt))
 
@@ -289,6 +288,12 @@ def _write_package(folder: Path, fmt: str) -> None:
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
 
 
+def _owned(name: str) -> bool:
+    """Files a build writes in either format: never carried over from a previous build."""
+    stem = name.removesuffix(".csv").removesuffix(".parquet")
+    return stem in TABLES or name == "datapackage.json"
+
+
 def build(
     raw: list[str | Path] | None = None,
     out: str | Path = paths.PROCESSED,
@@ -306,6 +311,8 @@ def build(
     """
     if fmt not in FORMATS:
         raise SzpolicyError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if jobs < 1:
+        raise SzpolicyError(f"--jobs must be 1 or more, not {jobs}")
     out = Path(out)
     check_out_dir(out)  # before the work, not after it
     entries = resolve_inputs(raw)
@@ -324,7 +331,7 @@ def build(
         _write_package(folder, fmt)
         result.append(done)
 
-    write_atomically(out, fill)
+    write_atomically(out, fill, owned=_owned)
     return result[0]
 
 

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import copy
-from concurrent.futures import ThreadPoolExecutor
+import difflib
+import hashlib
+import keyword
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import nbformat
@@ -11,11 +19,24 @@ import papermill as pm
 from nbconvert import HTMLExporter
 from tqdm import tqdm
 
-from . import paths
+from . import paths, workers
 from .errors import SzpolicyError
+from .writer import write_atomically
 
 KERNEL = "python3"
 VOLATILE_KEYS = ("start_time", "end_time", "duration", "input_path", "output_path")
+VALUE_TYPES = (str, int, float, bool, type(None))
+OUTPUT_PARAMETER = "output_dir"  # set by `szpolicy run --out`, never by -p
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One assignment of a notebook's `parameters` cell."""
+
+    name: str
+    type: str
+    default: str
+    help: str
 
 
 def notebook_paths(names: list[str] | None = None) -> list[Path]:
@@ -33,6 +54,60 @@ def notebook_paths(names: list[str] | None = None) -> list[Path]:
     return chosen
 
 
+def _type_name(default: str) -> str:
+    """The type of a default written as a Python literal ("optional" for None)."""
+    try:
+        value = ast.literal_eval(default)
+    except (ValueError, SyntaxError):
+        return "expression"
+    return "optional" if value is None else type(value).__name__
+
+
+def notebook_parameters(notebook: Path) -> dict[str, Parameter]:
+    """The parameters a notebook takes (its cell tagged `parameters`), with types and defaults."""
+    try:
+        found = pm.inspect_notebook(str(notebook))
+    except Exception as err:  # papermill raises bare exceptions for unreadable notebooks
+        raise SzpolicyError(f"cannot read the notebook's parameters ({err})", notebook) from None
+    return {
+        name: Parameter(name, _type_name(p["default"]), p["default"], p.get("help") or "")
+        for name, p in found.items()
+    }
+
+
+def _check_value(name: str, value: object) -> None:
+    """Refuse a value that is not plain data (YAML can make dates; they would arrive as text)."""
+    if isinstance(value, list):
+        for item in value:
+            _check_value(name, item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_value(name, key)
+            _check_value(name, item)
+    elif not isinstance(value, VALUE_TYPES) or value != value:  # NaN is not equal to itself
+        raise SzpolicyError(
+            f"parameter {name}: value {value!r} ({type(value).__name__}) is not plain data; "
+            "give text, a number, true/false or null (quote text that looks like a date)"
+        )
+
+
+def check_parameters(notebook: Path, parameters: dict) -> None:
+    """Refuse a parameter the notebook does not take (naming the ones it does) or a bad value."""
+    known = notebook_parameters(notebook)
+    for name, value in parameters.items():
+        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+            raise SzpolicyError(f"parameter name {name!r} is not a Python identifier", notebook)
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise SzpolicyError(
+                f"{notebook.stem} has no parameter {name!r}{hint}; "
+                f"it takes: {', '.join(known) or 'none'}",
+                notebook,
+            )
+        _check_value(name, value)
+
+
 def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Remove run times, machine paths and random ids papermill records, so reruns match."""
     nb = copy.deepcopy(nb)
@@ -46,6 +121,17 @@ def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell["id"] = "injected-parameters"  # papermill draws a random id
     return nb
+
+
+def _replaced(node: object, old: str, new: str) -> object:
+    """`node` (a notebook or part of one) with `old` replaced by `new` in every string."""
+    if isinstance(node, str):
+        return node.replace(old, new)
+    if isinstance(node, list):
+        return [_replaced(item, old, new) for item in node]
+    if isinstance(node, dict):
+        return type(node)({k: _replaced(v, old, new) for k, v in node.items()})
+    return node
 
 
 def _papermill(notebook: Path, target: Path, params: dict, progress: bool) -> nbformat.NotebookNode:
@@ -63,53 +149,106 @@ def _papermill(notebook: Path, target: Path, params: dict, progress: bool) -> nb
         )
     except pm.PapermillExecutionError as err:
         raise SzpolicyError(
-            f"cell {err.exec_count} failed: {err.ename}: {err.evalue}", target
+            f"cell {err.exec_count} failed: {err.ename}: {err.evalue}", notebook
         ) from None
-    nb = strip_volatile(nbformat.read(target, as_version=4))
+    return strip_volatile(nbformat.read(target, as_version=4))
+
+
+def _execute_into(notebook: Path, staging: Path, out: Path, params: dict, progress: bool) -> None:
+    """Run one notebook with its outputs in `staging`; write it as if run in `out` (+ HTML)."""
+    target = staging / notebook.name
+    nb = _papermill(notebook, target, {**params, OUTPUT_PARAMETER: str(staging)}, progress)
+    # staging is out's sibling: its name in any spelling of the path becomes out's
+    nb = nbformat.from_dict(_replaced(nb, staging.name, out.name))
     nbformat.write(nb, target)
-    return nb
+    html, _ = HTMLExporter().from_notebook_node(nb)
+    target.with_suffix(".html").write_text(html, encoding="utf-8")
+
+
+def run(
+    names: list[str | Path] | None = None,
+    parameters: dict | None = None,
+    out_dir: Path = paths.REPORTS,
+    jobs: int = 1,
+    progress: bool = True,
+) -> list[Path]:
+    """Run notebooks (in parallel with `jobs` > 1, each in its own kernel) into `out_dir`.
+
+    Parameters are checked against every notebook first; the notebooks run into a staging
+    folder that replaces `out_dir` only when all succeeded, so a failure leaves it unchanged.
+    """
+    if jobs < 1:
+        raise SzpolicyError(f"--jobs must be 1 or more, not {jobs}")
+    books = (
+        [n if isinstance(n, Path) else notebook_paths([n])[0] for n in names]
+        if names
+        else notebook_paths()
+    )
+    params = dict(parameters or {})
+    if OUTPUT_PARAMETER in params:
+        raise SzpolicyError(f"set {OUTPUT_PARAMETER} with --out, not as a parameter")
+    for book in books:
+        check_parameters(book, params)
+    out = Path(out_dir).resolve()
+
+    def fill(staging: Path) -> None:
+        if jobs == 1:
+            for book in books:
+                _execute_into(book, staging, out, params, progress)
+            return
+        # processes, not threads: Ctrl-C or SIGTERM ends them, and their kernels follow
+        run_one = partial(_execute_into, staging=staging, out=out, params=params, progress=False)
+        with workers.pool(jobs) as running, tqdm(total=len(books), unit="notebook") as bar:
+            for _ in running.imap_unordered(run_one, books):
+                bar.update()
+
+    write_atomically(out, fill)
+    return [out / book.name for book in books]
 
 
 def execute(
     notebook: Path, out_dir: Path, parameters: dict | None = None, progress: bool = True
 ) -> Path:
     """Run one notebook into `out_dir` (executed .ipynb and .html); returns the executed path."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / notebook.name
-    params = {"output_dir": str(out_dir.resolve()), **(parameters or {})}
-    nb = _papermill(notebook, target, params, progress)
-    html, _ = HTMLExporter().from_notebook_node(nb)
-    target.with_suffix(".html").write_text(html, encoding="utf-8")
-    return target
+    return run([notebook], parameters, out_dir, progress=progress)[0]
 
 
-def run(
-    names: list[str] | None = None,
-    parameters: dict | None = None,
-    out_dir: Path = paths.REPORTS,
-    jobs: int = 1,
-) -> list[Path]:
-    """Run notebooks (in parallel with `jobs` > 1, each in its own kernel)."""
-    books = notebook_paths(names)
-    if jobs <= 1:
-        return [execute(nb, out_dir, parameters) for nb in books]
-    with ThreadPoolExecutor(jobs) as pool, tqdm(total=len(books), unit="notebook") as bar:
-        futures = [pool.submit(execute, nb, out_dir, parameters, False) for nb in books]
-        done = []
-        for future in futures:
-            done.append(future.result())
-            bar.update()
-    return done
+def source_hashes(nb: nbformat.NotebookNode) -> list[str]:
+    """The sha256 of each cell's source: `verify` names a cell edited after its run."""
+    return [hashlib.sha256(cell.source.encode("utf-8")).hexdigest() for cell in nb.cells]
 
 
 def run_in_place(notebook: Path, target: Path, progress: bool = False) -> nbformat.NotebookNode:
-    """Execute a notebook with its default parameters, as committed, into `target`."""
-    return _papermill(notebook, target, {}, progress)
+    """Execute a notebook with its default parameters, as committed, into `target`.
+
+    The sources it ran are recorded (metadata `szpolicy.source_sha256`) for `verify`.
+    """
+    nb = _papermill(notebook, target, {}, progress)
+    nb.metadata["szpolicy"] = {"source_sha256": source_hashes(nb)}
+    nbformat.write(nb, target)
+    return nb
+
+
+@contextlib.contextmanager
+def _temporary_beside(path: Path):
+    """A hidden temporary file name beside `path`, removed afterwards unless renamed."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
 
 
 def refresh(names: list[str] | None = None) -> list[Path]:
-    """Re-execute committed notebooks in place with their default parameters (for nbval)."""
+    """Re-execute committed notebooks with their default parameters (for nbval).
+
+    Each runs into a temporary file beside it that replaces it only when the run succeeded.
+    """
     books = notebook_paths(names)
     for nb in books:
-        run_in_place(nb, nb, progress=True)
+        with _temporary_beside(nb) as tmp:
+            run_in_place(nb, tmp, progress=True)
+            tmp.chmod(nb.stat().st_mode & 0o7777)
+            os.replace(tmp, nb)
     return books

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -38,12 +39,19 @@ def resolve_path(name: str, value: str | None, default: Path) -> Path:
     return (path if path.is_absolute() else paths.ROOT / path).resolve()
 
 
+def scratch_dir() -> Path:
+    """Where a notebook run without output_dir writes: not reports/, which only `szpolicy run`
+    replaces (whole, when every notebook succeeded)."""
+    return Path(tempfile.gettempdir()).resolve() / "szpolicy-scratch"
+
+
 def shown(path: Path) -> str:
-    """A path as a reader should see it: relative to the project root when inside it."""
-    try:
-        return path.resolve().relative_to(paths.ROOT).as_posix()
-    except ValueError:
-        return str(path)
+    """A path as a reader should see it: relative to the project root or $TMPDIR when inside."""
+    path = path.resolve()
+    for root, label in ((paths.ROOT, ""), (Path(tempfile.gettempdir()).resolve(), "$TMPDIR/")):
+        if path.is_relative_to(root):
+            return label + path.relative_to(root).as_posix()
+    return str(path)
 
 
 def check_common(
@@ -55,6 +63,6 @@ def check_common(
         report_id = known[0]
     check_choice("report_id", report_id, known)
     check_choice("script", script, SCRIPTS)
-    out = resolve_path("output_dir", output_dir, paths.REPORTS)
+    out = resolve_path("output_dir", output_dir, scratch_dir())
     out.mkdir(parents=True, exist_ok=True)
     return report_id, out

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SzpolicyError
+from .files import read_limited
 from .script import detect_script
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -156,10 +157,7 @@ def check_text(text: str, path: Path) -> None:
 def read_report(path: str | Path, report_id: str | None = None) -> Document:
     """Read, decode and check one report file."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise SzpolicyError(f"cannot read: {err.strerror}", path) from None
+    data = read_limited(path, MAX_BYTES)  # a FIFO or /dev/zero is refused, not read
     text, encoding = decode(data, path)
     check_text(text, path)
     return Document(
