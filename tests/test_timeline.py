@@ -1,4 +1,4 @@
-"""Timeline mechanics: every year a row (zeros included), exact intervals, evidence for every count."""
+"""Timeline mechanics: every year a row (zeros included), exact bounds, evidence for each count."""
 
 from __future__ import annotations
 
