@@ -348,6 +348,9 @@ def test_panel_scores_each_agency_within_each_report(seed) -> None:
     one = panel.pivot(index="agency_id", columns="report_id", values="score")
     pd.testing.assert_series_equal(one["seed"], one["other"], check_names=False)
     assert (panel["kind"] == panel["agency_id"]).all()  # no role_id in this gazetteer
+    roles = agencies.assign(role_id=agencies["agency_id"].map({"court": "court_role"}))
+    kinds = score_panel(two, both, hits, roles, n_boot=5).set_index("agency_id")["kind"]
+    assert kinds["court"].eq("court_role").all() and kinds["npc"].eq("npc").all()
     assert (panel.groupby("report_id")["rank_low"].min() == 1).all()
 
 

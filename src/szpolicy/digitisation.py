@@ -535,11 +535,9 @@ def score_panel(
     table = _scores(text, by, "section", normalise, count, n_boot, seed, ci)
     table = _ranked(table, ["report_id"]).rename(columns={"lead_agency_id": "agency_id"})
     table = table.merge(_names(agencies, table["agency_id"]), on="agency_id", how="left")
-    kinds = agencies.set_index("agency_id").get("role_id")
-    table["kind"] = table["agency_id"].map(kinds) if kinds is not None else table["agency_id"]
-    table["kind"] = (
-        table["kind"].fillna(table["agency_id"]).replace("", np.nan).fillna(table["agency_id"])
-    )
+    roles = agencies.set_index("agency_id")["role_id"] if "role_id" in agencies else pd.Series()
+    kind = table["agency_id"].map(roles)
+    table["kind"] = kind.where(kind.notna() & (kind != ""), table["agency_id"])
     return table.sort_values(["kind", "report_id"], kind="mergesort").reset_index(drop=True)
 
 
