@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from szpolicy.errors import SzpolicyError
-from szpolicy.evaluation import GOLD, f1_interval, load_gold, predict, scores
+from szpolicy.evaluation import GOLD, f1_interval, hit_scores, load_gold, predict, scores
 from szpolicy.lexicon import load_lexicon
 
 FULL = load_lexicon("digitisation_lexicon")
@@ -75,3 +75,13 @@ def test_the_shipped_gold_sample_is_large_enough_and_well_formed() -> None:
         for terms, sentence in zip(coded["terms"], coded["sentence"], strict=True)
         for term in terms.split("|")
     )
+
+
+def test_hit_scores_match_hits_to_hand_coded_terms_by_overlap() -> None:
+    predicted = gold([("a", "tool"), ("b", "subject"), ("c", "none")]).assign(
+        terms=["12355熱線|智慧系統", "數字經濟", ""], found=["12355熱線", "數字經濟|數據", "網站"]
+    )
+    row = hit_scores(predicted).set_index("stratum").loc["all"]
+    assert (row["n_hits"], row["n_hits_right"]) == (4, 2)
+    assert (row["n_terms"], row["n_terms_found"]) == (3, 2)
+    assert row["f1"] == pytest.approx(2 * 0.5 * (2 / 3) / (0.5 + 2 / 3))

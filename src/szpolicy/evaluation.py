@@ -125,3 +125,43 @@ def f1_interval(
         f1 = 2 * tp / (2 * tp + fp + fn)
     low, high = np.nanquantile(f1, [(1 - level) / 2, (1 + level) / 2])
     return float(low), float(high)
+
+
+def _overlaps(surface: str, terms: list[str]) -> bool:
+    """True when a hit's surface and one of the hand-coded terms contain one another."""
+    return any(surface in term or term in surface for term in terms)
+
+
+def hit_scores(predicted: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Precision of the lexicon's hits (a hit is right when it overlaps a hand-coded term) and
+    recall of the hand-coded terms (found when a hit overlaps it), per stratum ("all" first)."""
+    rows = []
+    strata = [("all", predicted)] + list(predicted.groupby("stratum", sort=True))
+    for stratum, frame in strata:
+        n_hits = n_right = n_terms = n_found = 0
+        for found, terms in zip(frame["found"], frame["terms"], strict=True):
+            hits = [h for h in found.split("|") if h]
+            gold = [t for t in terms.split("|") if t]
+            n_hits += len(hits)
+            n_right += sum(_overlaps(h, gold) for h in hits)
+            n_terms += len(gold)
+            n_found += sum(_overlaps(t, hits) for t in gold)
+        precision = n_right / n_hits if n_hits else float("nan")
+        recall = n_found / n_terms if n_terms else float("nan")
+        rows.append(
+            {
+                "stratum": stratum,
+                "n_hits": n_hits,
+                "n_hits_right": n_right,
+                "precision": precision,
+                "precision_low": wilson_interval(n_right, n_hits, level)[0],
+                "precision_high": wilson_interval(n_right, n_hits, level)[1],
+                "n_terms": n_terms,
+                "n_terms_found": n_found,
+                "recall": recall,
+                "recall_low": wilson_interval(n_found, n_terms, level)[0],
+                "recall_high": wilson_interval(n_found, n_terms, level)[1],
+                "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+            }
+        )
+    return pd.DataFrame(rows)
