@@ -160,45 +160,44 @@ def test_use_filter_and_unknown_agency():
 
 
 def test_instruments_by_agency_counts_titles_and_short_references():
+    # (part, section_no, title, kind, short, draft); part 2 is an annex whose numbering restarts
+    cited = [
+        (1, 1, "甲條例", "條例", False, False),
+        (1, 1, "甲條例", "條例", False, False),
+        (1, 1, "條例", "條例", True, False),
+        (1, 1, "乙條例(草案)", "條例", False, True),
+        (1, 2, "丙方案", "方案", False, False),
+        (1, 3, "丁意見", "意見", False, False),
+        (2, 1, "戊辦法", "辦法", False, False),
+    ]
     instruments = pd.DataFrame(
         [
-            dict(
-                report_id="t", section_no=1, title="甲條例", kind="條例", short=False, draft=False
-            ),
-            dict(
-                report_id="t", section_no=1, title="甲條例", kind="條例", short=False, draft=False
-            ),
-            dict(report_id="t", section_no=1, title="條例", kind="條例", short=True, draft=False),
-            dict(
-                report_id="t",
-                section_no=1,
-                title="乙條例(草案)",
-                kind="條例",
-                short=False,
-                draft=True,
-            ),
-            dict(
-                report_id="t", section_no=2, title="丙方案", kind="方案", short=False, draft=False
-            ),
-            dict(
-                report_id="t", section_no=3, title="丁意見", kind="意見", short=False, draft=False
-            ),
-        ]
-    ).rename(columns={"short": "is_short_reference", "draft": "is_draft"})
-    instruments["char_start"] = range(len(instruments))
-    sections = pd.DataFrame(
-        [
-            dict(report_id="t", part=1, section_no=n, lead_agency_id=a)
-            for n, a in [(1, "npc"), (2, "gov"), (3, None)]
+            dict(report_id="t", section_no=n, sentence_no=i + 1, title=title, kind=kind)
+            | dict(is_short_reference=short, is_draft=draft, char_start=i)
+            for i, (_, n, title, kind, short, draft) in enumerate(cited)
         ]
     )
-    table = instruments_by_agency(instruments, sections, gazetteer("npc", "gov"))
+    sentences = pd.DataFrame(
+        [
+            dict(report_id="t", part=part, section_no=n, sentence_no=i + 1, role="body")
+            for i, (part, n, *_) in enumerate(cited)
+        ]
+    )
+    sections = pd.DataFrame(
+        [
+            dict(report_id="t", part=p, section_no=n, lead_agency_id=a)
+            for p, n, a in [(1, 1, "npc"), (1, 2, "gov"), (1, 3, None), (2, 1, "gov")]
+        ]
+    )
+    gazette = gazetteer("npc", "gov")
+    table = instruments_by_agency(instruments, sentences, sections, gazette)
     assert list(table.columns) == INSTRUMENT_COLUMNS
     npc = table.set_index(["agency_id", "kind"]).loc[("npc", "條例")]
     assert (npc["n_citations"], npc["n_titles"], npc["n_drafts"]) == (3, 2, 1)
     assert npc["titles"] == "甲條例；乙條例(草案)"
     assert set(table["agency_id"]) == {"npc", "gov"}
-    with_short = instruments_by_agency(instruments, sections, gazetteer("npc", "gov"), True)
+    assert table.set_index(["agency_id", "kind"]).loc[("gov", "辦法"), "titles"] == "戊辦法"
+    with_short = instruments_by_agency(instruments, sentences, sections, gazette, True)
     assert with_short.set_index(["agency_id", "kind"]).loc[("npc", "條例"), "n_citations"] == 4
 
 
@@ -230,7 +229,9 @@ def test_seed_legislature_legislates_and_supervises_and_cppcc_consults(seed):
 
 def test_seed_instruments_and_plot(seed, recwarn):
     table, sections, agencies = seed
-    cited = instruments_by_agency(seed_table("legal_instruments"), sections, agencies)
+    cited = instruments_by_agency(
+        seed_table("legal_instruments"), seed_table("sentences"), sections, agencies
+    )
     legislature = _lead_of(sections, "legislature", agencies)
     assert "條例" in set(cited[cited["agency_id"] == legislature]["kind"])
     assert cited["n_titles"].le(cited["n_citations"]).all()

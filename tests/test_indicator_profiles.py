@@ -204,13 +204,26 @@ def test_profile_needs_kinds_and_known_agencies():
         agency_profile(classify_outcomes(indicators, sentences), gazetteer("z"))
 
 
-def test_section_attribution_uses_the_lead_agency():
-    indicators, _ = frames("開展活動100場。", [dict(surface="100場", value=100, agency_id="x")])
-    sections = pd.DataFrame([dict(report_id="t", part=1, section_no=1, lead_agency_id="lead")])
-    assert list(attribute(indicators, sections, "section")["agency_id"]) == ["lead"]
+def test_section_attribution_uses_the_lead_agency_of_the_sentence_part():
+    indicators, sentences = frames(
+        "開展活動100場。", [dict(surface="100場", value=100, agency_id="x")]
+    )
+    sections = pd.DataFrame(
+        [
+            dict(report_id="t", part=1, section_no=1, lead_agency_id="lead"),
+            dict(report_id="t", part=2, section_no=1, lead_agency_id="annex"),
+        ]
+    )
+    attributed = attribute(indicators, sections, "section", sentences)
+    assert list(attributed["agency_id"]) == ["lead"]
+    assert list(attributed.columns) == list(indicators.columns)
+    in_annex = attribute(indicators, sections, "section", sentences.assign(part=2))
+    assert list(in_annex["agency_id"]) == ["annex"]
     assert list(attribute(indicators, None, "indicator")["agency_id"]) == ["x"]
     with pytest.raises(SzpolicyError, match="attribution='both'"):
-        attribute(indicators, sections, "both")
+        attribute(indicators, sections, "both", sentences)
+    with pytest.raises(ValueError, match="needs the sections and sentences"):
+        attribute(indicators, sections, "section")
 
 
 def test_select_validates_kind_and_agency():
@@ -248,7 +261,7 @@ def test_seed_evidence_and_profile(seed):
     assert evidence["sentence"].str.count("【").eq(1).all()
     agencies = szpolicy.load("agencies")
     sections = seed_table("sections")
-    profile = agency_profile(classified, agencies, sections, "section")
+    profile = agency_profile(classified, agencies, sections, "section", sentences)
     led = sections.dropna(subset=["lead_agency_id"])["section_no"]
     assert profile["n_indicators"].sum() == classified["section_no"].isin(led).sum()
     court = profile.set_index("agency_id").loc["city_intermediate_court"]

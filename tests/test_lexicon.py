@@ -34,7 +34,7 @@ def test_packaged_lexicons_load_by_name_with_or_without_suffix() -> None:
     ]
     full = load_lexicon("digitisation_lexicon")
     assert load_lexicon("digitisation_lexicon.yaml") == full
-    assert full.version == "1.0.0"
+    assert full.version == "2.0.0"
     assert [c.id for c in full.categories] == ["ai", "platforms", "data", "online", "devices"]
 
 
@@ -132,3 +132,26 @@ def test_a_lexicon_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
     path.write_bytes(PACKAGED.read_text("utf-8").encode("gb18030"))
     with pytest.raises(LexiconError, match="not UTF-8"):
         load_lexicon(path)
+
+
+def test_every_shipped_term_has_a_family_and_variants_are_matched() -> None:
+    lexicon = load_lexicon("digitisation_lexicon")
+    families = lexicon.families()
+    assert all(families.values())
+    surfaces = lexicon.surfaces()
+    assert surfaces["人工智慧"] == surfaces["人工智能"]  # Taiwan usage of the same term
+    assert families["人工智能"] == "ai" and families["信息化"] == "informatisation"
+
+
+def test_a_term_without_family_takes_its_category_and_bad_variants_fail(tmp_path: Path) -> None:
+    data = raw_lexicon()
+    data["categories"][0]["terms"][0].pop("family")
+    data["categories"][0]["terms"][0].pop("variants")
+    lexicon = load_lexicon(write(tmp_path, data))
+    assert lexicon.families()[lexicon.categories[0].terms[0].zh_hant] == "ai"
+    data["categories"][0]["terms"][0]["variants"] = "人工智慧"
+    with pytest.raises(LexiconError, match="variants must be a non-empty list"):
+        load_lexicon(write(tmp_path, data))
+    data["categories"][0]["terms"][0]["variants"] = ["大數據"]  # a form of another term
+    with pytest.raises(LexiconError, match="duplicate term '大數據'"):
+        load_lexicon(write(tmp_path, data))

@@ -6,6 +6,11 @@ A hit is a *tool* when the text shows the agency building or using a digital art
 lede and introduction sentences, and sections without a lead agency, are left out of the
 per-agency comparison. By default an agency's text is its sections' headings, sub-headings and
 body; photo captions are left out because they restate the section rather than report work.
+
+A sentence counts each distinct term once by default (`count`), so a term repeated, or an entry
+per function of one system, does not multiply a single mention. Intervals are exact for small
+counts and zeros, resample whole sections (one report) or reports (several), and ranks come
+with the range the intervals allow (see `score_agencies`).
 """
 
 from __future__ import annotations
@@ -20,14 +25,20 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from .attribution import SECTION_KEYS, attribute
 from .distinct import distinct_values, repeated
+from .intervals import binomial_interval, poisson_interval, rank_intervals, unit_bootstrap
 from .lexicon import Cues, Lexicon, Term
 from .parameters import check_choice
 from .script import SENTENCES_CACHED
 
 NORMALISATIONS = ("per_1000_chars", "per_sentence", "raw")
 USE_CHOICES = ("tool", "subject", "all")
+COUNTS = ("distinct", "terms", "sentences")  # how a sentence's hits count (see sentence_counts)
+UNITS = ("section", "report")  # what the bootstrap resamples
+MIN_UNITS = 5  # fewer units than this: the exact interval alone
 DEFAULT_ROLES = ("heading", "subheading", "body")
+HEADING_ROLES = ("heading", "subheading")
 HIT_COLUMNS = [
     "report_id",
     "section_no",
@@ -57,6 +68,22 @@ SCORE_COLUMNS = [
     "n_hits_subject",
     "normalise",
     "use",
+    "count",
+    "unit",
+    "n_units",
+    "interval",
+    "rank_low",
+    "rank_high",
+]
+SCORE_STATS = [
+    "score",
+    "ci_low",
+    "ci_high",
+    "n_chars",
+    "n_hits",
+    "n_sentences",
+    "n_units",
+    "interval",
 ]
 INT_COLUMNS = ["section_no", "sentence_no", "char_start", "char_end"]
 CLAUSE_BREAKS = frozenset("，,；;：:。！？!?")
@@ -305,75 +332,134 @@ def _require_columns(df: pd.DataFrame, name: str, columns: Sequence[str]) -> Non
         raise ValueError(f"{name} is missing column(s) {', '.join(missing)}")
 
 
-def _attributed(
-    sentences: pd.DataFrame, sections: pd.DataFrame, roles: Sequence[str]
+def with_families(hits: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
+    """The hits with the `family` of their term (as the lexicon gives it)."""
+    return hits.assign(family=hits["term"].map(lexicon.families()).fillna("").astype("str"))
+
+
+def sentence_counts(
+    sentences: pd.DataFrame, hits: pd.DataFrame, use: str = "tool", count: str = "distinct"
+) -> pd.Series:
+    """Counted hits per sentence of `sentences` (aligned with it), by `count`:
+    "terms" every hit, "distinct" each distinct term once per sentence, "sentences" 1 for a
+    sentence with any counted hit."""
+    check_choice("use", use, USE_CHOICES)
+    check_choice("count", count, COUNTS)
+    kept = hits if use == "all" else hits[hits["use"] == use]
+    per = kept.groupby(["report_id", "sentence_no"])["term"]
+    counts = {
+        "terms": per.size,
+        "distinct": per.nunique,
+        "sentences": lambda: per.size().clip(upper=1),
+    }
+    index = pd.MultiIndex.from_frame(sentences[["report_id", "sentence_no"]])
+    values = counts[count]().reindex(index, fill_value=0).to_numpy().astype("int64")
+    return pd.Series(values, index=sentences.index, name="n_hits")
+
+
+def counted_text(
+    sentences: pd.DataFrame,
+    sections: pd.DataFrame,
+    hits: pd.DataFrame,
+    use: str = "tool",
+    roles: Sequence[str] = DEFAULT_ROLES,
+    count: str = "distinct",
 ) -> pd.DataFrame:
-    """Sentences with their section's lead agency, kept when attributed and of a counted role."""
+    """The sentences each agency is scored on (their section's lead agency, of a counted role),
+    with their length and counted hits."""
     if not roles:
         raise ValueError("roles must name at least one sentence role")
-    keys = ["report_id", "part", "section_no"]
-    _require_columns(sentences, "sentences", [*keys, "sentence_no", "role", "text"])
-    _require_columns(sections, "sections", [*keys, "lead_agency_id"])
-    leads = sections[[*keys, "lead_agency_id"]]
-    out = sentences[[*keys, "sentence_no", "role", "text"]].merge(leads, on=keys, how="left")
-    return out[out["role"].isin(list(roles)) & out["lead_agency_id"].notna()].copy()
-
-
-def _hit_counts(attributed: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFrame:
-    """Per attributed sentence: its length and its tool and subject hit counts."""
-    out = attributed.copy()
-    index = pd.MultiIndex.from_frame(out[["report_id", "sentence_no"]])
-    for use in ("tool", "subject"):
-        counts = hits[hits["use"] == use].groupby(["report_id", "sentence_no"]).size()
-        out[use] = counts.reindex(index, fill_value=0).to_numpy().astype("int64")
-    out["all"] = out["tool"] + out["subject"]
+    _require_columns(sentences, "sentences", ["text"])
+    out = attribute(sentences, sentences, sections, roles)
     out["n_chars"] = out["text"].str.len().astype("int64")
+    out["n_hits"] = sentence_counts(out, hits, use, count)
     return out
 
 
-def _score(hits: np.ndarray, chars: np.ndarray, n_sentences: int, normalise: str) -> np.ndarray:
-    """The normalised score from summed hits and characters (arrays, for the bootstrap)."""
+def _exposure(frame: pd.DataFrame, normalise: str) -> pd.Series:
+    """What a score divides the hits by: thousands of characters, sentences, or nothing."""
     if normalise == "per_1000_chars":
-        return 1000 * hits / chars
+        return frame["n_chars"] / 1000
     if normalise == "per_sentence":
-        return hits / n_sentences
-    return hits.astype("float64")
+        return frame["n_sentences"].astype("float64")
+    return pd.Series(1.0, index=frame.index)
 
 
-def _point_scores(per_sentence: pd.DataFrame, normalise: str, use: str) -> pd.DataFrame:
-    """Per agency: sentences, characters, hits of each use and the normalised score."""
-    agg = per_sentence.groupby("lead_agency_id", sort=True).agg(
-        n_sentences=("sentence_no", "size"),
-        n_chars=("n_chars", "sum"),
-        n_hits=(use, "sum"),
-        n_hits_tool=("tool", "sum"),
-        n_hits_subject=("subject", "sum"),
+def _exact(n_hits: int, n_sentences: int, exposure: float, normalise: str, count: str, ci: float):
+    """Exact bounds of a score: Clopper–Pearson for the share of sentences with a hit, else
+    Garwood's Poisson bounds of the count divided by its exposure."""
+    if normalise == "per_sentence" and count == "sentences":
+        return binomial_interval(n_hits, n_sentences, ci)
+    low, high = poisson_interval(n_hits, ci)
+    return low / exposure, high / exposure
+
+
+def _scores(
+    text: pd.DataFrame,
+    by: list[str],
+    unit: str,
+    normalise: str,
+    count: str,
+    n_boot: int,
+    seed: int,
+    ci: float,
+) -> pd.DataFrame:
+    """Score, exact and unit-bootstrap interval and rank interval per group of `by`."""
+    units = [u for u in (["report_id"] if unit == "report" else SECTION_KEYS) if u not in by]
+    per_unit = text.groupby([*by, *units], sort=True).agg(
+        n_hits=("n_hits", "sum"), n_chars=("n_chars", "sum"), n_sentences=("sentence_no", "size")
     )
-    agg["score"] = _score(
-        agg["n_hits"].to_numpy(),
-        agg["n_chars"].to_numpy(),
-        agg["n_sentences"].to_numpy(),
-        normalise,
-    )
-    agg["rank"] = agg["score"].rank(method="min", ascending=False).astype("int64")
-    return agg.rename_axis("agency_id").reset_index()
+    per_unit["exposure"] = _exposure(per_unit, normalise)
+    rows = []
+    for key, group in per_unit.groupby(level=by, sort=True):
+        n_hits, n_sentences = int(group["n_hits"].sum()), int(group["n_sentences"].sum())
+        exposure = float(group["exposure"].sum())
+        low, high = _exact(n_hits, n_sentences, exposure, normalise, count, ci)
+        method = "exact"
+        if len(group) >= MIN_UNITS:
+            name = "|".join(map(str, key if isinstance(key, tuple) else (key,)))
+            rng = np.random.default_rng([seed, zlib.crc32(name.encode("utf-8"))])
+            events, weights = group["n_hits"].to_numpy(float), group["exposure"].to_numpy(float)
+            b_low, b_high = unit_bootstrap(events, weights, n_boot, rng, ci)
+            low, high, method = min(low, b_low), max(high, b_high), "exact+bootstrap"
+        rows.append(
+            {
+                **dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True)),
+                "score": n_hits / exposure,
+                "ci_low": low,
+                "ci_high": high,
+                "n_chars": int(group["n_chars"].sum()),
+                "n_hits": n_hits,
+                "n_sentences": n_sentences,
+                "n_units": len(group),
+                "interval": method,
+            }
+        )
+    return pd.DataFrame(rows, columns=[*by, *SCORE_STATS])
 
 
-def _bootstrap(
-    group: pd.DataFrame, agency_id: str, normalise: str, use: str, n_boot: int, seed: int, ci: float
-) -> tuple[float, float]:
-    """Percentile interval from resampling the agency's sentences with replacement."""
-    rng = np.random.default_rng([seed, zlib.crc32(agency_id.encode("utf-8"))])
-    n = len(group)
-    idx = rng.integers(0, n, size=(n_boot, n))
-    stats = _score(
-        group[use].to_numpy()[idx].sum(axis=1),
-        group["n_chars"].to_numpy()[idx].sum(axis=1),
-        n,
-        normalise,
-    )
-    low, high = np.quantile(stats, [(1 - ci) / 2, (1 + ci) / 2])
-    return float(low), float(high)
+def _ranked(table: pd.DataFrame, within: list[str]) -> pd.DataFrame:
+    """Point rank (ties share the best) and rank interval of each row within its group."""
+    table = table.copy()
+    for column in ("rank", "rank_low", "rank_high"):
+        table[column] = 0
+    parts = [part for _, part in table.groupby(within, sort=False)] if within else [table]
+    for part in parts:
+        table.loc[part.index, "rank"] = part["score"].rank(method="min", ascending=False)
+        best, worst = rank_intervals(part["ci_low"].to_numpy(), part["ci_high"].to_numpy())
+        table.loc[part.index, "rank_low"], table.loc[part.index, "rank_high"] = best, worst
+    return table.astype({"rank": "int64", "rank_low": "int64", "rank_high": "int64"})
+
+
+def _check_scoring(normalise: str, use: str, count: str, unit: str | None, n_boot: int, ci: float):
+    check_choice("normalise", normalise, NORMALISATIONS)
+    check_choice("use", use, USE_CHOICES)
+    check_choice("count", count, COUNTS)
+    check_choice("unit", unit, [None, *UNITS])
+    if not isinstance(n_boot, int) or n_boot < 1:
+        raise ValueError(f"n_boot must be a positive integer; got {n_boot!r}")
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must lie strictly between 0 and 1; got {ci!r}")
 
 
 def score_agencies(
@@ -387,84 +473,133 @@ def score_agencies(
     use: str = "tool",
     roles: Sequence[str] = DEFAULT_ROLES,
     ci: float = 0.95,
+    count: str = "distinct",
+    unit: str | None = None,
 ) -> pd.DataFrame:
-    """The digitisation_by_agency table: score, bootstrap interval and rank per lead agency.
+    """The digitisation_by_agency table: score, interval, rank and rank interval per lead agency
+    (pooled over the reports given).
 
-    Each agency's interval comes from `default_rng([seed, crc32(agency_id)])`, so it does not
-    depend on which other agencies are compared. Ties share the best rank ("min" ranking).
+    The interval is the exact bound of the count (Poisson, or binomial for the share of
+    sentences), widened to the percentile bootstrap that resamples the agency's units when it
+    has at least MIN_UNITS of them. The unit is the section within one report and the report
+    within several (`unit` overrides). Each agency's draws come from
+    `default_rng([seed, crc32(agency_id)])`. Ties share the best rank; `rank_low`–`rank_high`
+    is the range of ranks the intervals allow.
     """
-    check_choice("normalise", normalise, NORMALISATIONS)
-    check_choice("use", use, USE_CHOICES)
-    if not isinstance(n_boot, int) or n_boot < 1:
-        raise ValueError(f"n_boot must be a positive integer; got {n_boot!r}")
-    if not 0 < ci < 1:
-        raise ValueError(f"ci must lie strictly between 0 and 1; got {ci!r}")
-    per_sentence = _hit_counts(_attributed(sentences, sections, roles), hits)
-    table = _point_scores(per_sentence, normalise, use)
-    intervals = [
-        _bootstrap(group, agency_id, normalise, use, n_boot, seed, ci)
-        for agency_id, group in per_sentence.groupby("lead_agency_id", sort=True)
-    ]
-    table["ci_low"] = [low for low, _ in intervals]
-    table["ci_high"] = [high for _, high in intervals]
-    names = ["agency_id", "name_zh_hant", "name_zh_hans", "name_en"]
-    _require_columns(agencies, "agencies", names)
-    unknown = sorted(set(table["agency_id"]) - set(agencies["agency_id"]))
-    if unknown:
-        raise ValueError(f"lead agencies not in the agencies gazetteer: {', '.join(unknown)}")
-    table = table.merge(agencies[names], on="agency_id", how="left")
-    table["normalise"], table["use"] = normalise, use
+    _check_scoring(normalise, use, count, unit, n_boot, ci)
+    text = counted_text(sentences, sections, hits, use, roles, count)
+    unit = unit or ("report" if text["report_id"].nunique() > 1 else "section")
+    table = _ranked(_scores(text, ["lead_agency_id"], unit, normalise, count, n_boot, seed, ci), [])
+    table = table.rename(columns={"lead_agency_id": "agency_id"})
+    tools = counted_text(sentences, sections, hits, "tool", roles, count)
+    subjects = counted_text(sentences, sections, hits, "subject", roles, count)
+    for column, frame in (("n_hits_tool", tools), ("n_hits_subject", subjects)):
+        sums = frame.groupby("lead_agency_id")["n_hits"].sum()
+        table[column] = table["agency_id"].map(sums).fillna(0).astype("int64")
+    table = table.merge(_names(agencies, table["agency_id"]), on="agency_id", how="left")
+    table["normalise"], table["use"], table["count"], table["unit"] = normalise, use, count, unit
     table = table.sort_values(["rank", "agency_id"], kind="mergesort").reset_index(drop=True)
     return table[SCORE_COLUMNS]
 
 
-def _spearman(a: pd.Series, b: pd.Series) -> float:
-    """Spearman's rho as the Pearson correlation of average ranks (NaN if either is constant)."""
-    ra, rb = a.rank().to_numpy(), b.rank().to_numpy()
-    if ra.std() == 0 or rb.std() == 0:
-        return float("nan")
-    return float(np.corrcoef(ra, rb)[0, 1])
+def _names(agencies: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
+    """The gazetteer names of `ids`, refusing ids the gazetteer lacks."""
+    names = ["agency_id", "name_zh_hant", "name_zh_hans", "name_en"]
+    _require_columns(agencies, "agencies", names)
+    unknown = sorted(set(ids) - set(agencies["agency_id"]))
+    if unknown:
+        raise ValueError(f"lead agencies not in the agencies gazetteer: {', '.join(unknown)}")
+    return agencies[names]
 
 
-def leave_one_category_out(
+def score_panel(
     sentences: pd.DataFrame,
     sections: pd.DataFrame,
     hits: pd.DataFrame,
+    agencies: pd.DataFrame,
     normalise: str = "per_1000_chars",
     use: str = "tool",
     roles: Sequence[str] = DEFAULT_ROLES,
+    ci: float = 0.95,
+    count: str = "distinct",
+    n_boot: int = 1000,
+    seed: int = 0,
 ) -> pd.DataFrame:
-    """Rank of every agency with each hit category dropped in turn: how stable is the ranking?
-
-    One row per (dropped_category, agency_id), with the rank shift against the full ranking and
-    Spearman's rho between full and reduced scores (the same value on every row of a category).
+    """Agency × report: each lead agency's score in each report, with its interval (sections
+    resampled within the report) and its rank among the agencies of that report. `kind` is the
+    agency's role_id when the gazetteer has one (the same kind of body across places), else its id.
     """
-    check_choice("normalise", normalise, NORMALISATIONS)
-    check_choice("use", use, USE_CHOICES)
-    attributed = _attributed(sentences, sections, roles)
-    full = _point_scores(_hit_counts(attributed, hits), normalise, use)
+    _check_scoring(normalise, use, count, None, n_boot, ci)
+    text = counted_text(sentences, sections, hits, use, roles, count)
+    by = ["report_id", "lead_agency_id"]
+    table = _scores(text, by, "section", normalise, count, n_boot, seed, ci)
+    table = _ranked(table, ["report_id"]).rename(columns={"lead_agency_id": "agency_id"})
+    table = table.merge(_names(agencies, table["agency_id"]), on="agency_id", how="left")
+    roles = agencies.set_index("agency_id")["role_id"] if "role_id" in agencies else pd.Series()
+    kind = table["agency_id"].map(roles)
+    table["kind"] = kind.where(kind.notna() & (kind != ""), table["agency_id"])
+    return table.sort_values(["kind", "report_id"], kind="mergesort").reset_index(drop=True)
+
+
+def sensitivity(
+    sentences: pd.DataFrame,
+    sections: pd.DataFrame,
+    hits: pd.DataFrame,
+    narrow_hits: pd.DataFrame,
+    agencies: pd.DataFrame,
+    normalise: str = "per_1000_chars",
+    use: str = "tool",
+    roles: Sequence[str] = DEFAULT_ROLES,
+    count: str = "distinct",
+    n_boot: int = 200,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Scores and rank intervals of every agency under each analytic choice changed in turn:
+    lexicon breadth, hotlines in or out, headings counted or not, how hits are counted.
+
+    `hits` must carry `family` (with_families) so that hotlines can be left out. One row per
+    (variant, agency_id).
+    """
+    _require_columns(hits, "hits", ["family"])
+    if any(r in HEADING_ROLES for r in roles):
+        headings = ("headings left out", tuple(r for r in roles if r not in HEADING_ROLES))
+    else:
+        headings = ("headings counted", (*roles, *HEADING_ROLES))
+    variants = [
+        ("baseline", hits, roles, count),
+        ("narrow lexicon", narrow_hits, roles, count),
+        ("hotlines left out", hits[hits["family"] != "hotline"], roles, count),
+        (headings[0], hits, headings[1] or ("body",), count),
+        *((f"count: {c}", hits, roles, c) for c in COUNTS if c != count),
+    ]
     frames = []
-    for category in sorted(hits["category"].unique()):
-        kept = hits[hits["category"] != category]
-        reduced = _point_scores(_hit_counts(attributed, kept), normalise, use)
-        frame = reduced[["agency_id", "score", "rank"]].assign(
-            dropped_category=category, full_rank=full["rank"].to_numpy()
+    for name, variant_hits, variant_roles, variant_count in variants:
+        table = score_agencies(
+            sentences,
+            sections,
+            variant_hits,
+            agencies,
+            normalise=normalise,
+            n_boot=n_boot,
+            seed=seed,
+            use=use,
+            roles=variant_roles,
+            count=variant_count,
         )
-        frame["rank_shift"] = frame["rank"] - frame["full_rank"]
-        frame["spearman"] = _spearman(full["score"], reduced["score"])
-        frames.append(frame)
+        frames.append(table.assign(variant=name))
+    out = pd.concat(frames, ignore_index=True)
     columns = [
-        "dropped_category",
+        "variant",
         "agency_id",
         "score",
+        "ci_low",
+        "ci_high",
         "rank",
-        "full_rank",
-        "rank_shift",
-        "spearman",
+        "rank_low",
+        "rank_high",
+        "n_hits",
     ]
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(frames, ignore_index=True)[columns]
+    return out[columns]
 
 
 def evidence(
@@ -474,12 +609,9 @@ def evidence(
     roles: Sequence[str] = DEFAULT_ROLES,
 ) -> pd.DataFrame:
     """Every hit with the sentence it came from and its agency; `counted` marks scored ones."""
-    keys = ["report_id", "part", "section_no"]
-    context = sentences[[*keys, "sentence_no", "role", "text"]].merge(
-        sections[[*keys, "lead_agency_id"]], on=keys, how="left"
-    )
-    out = hits.merge(
-        context.drop(columns="section_no"), on=["report_id", "sentence_no"], how="left"
+    context = sentences[["report_id", "sentence_no", "text"]]
+    out = attribute(hits, sentences, sections).merge(
+        context, on=["report_id", "sentence_no"], how="left", validate="many_to_one"
     )
     out["counted"] = out["role"].isin(list(roles)) & out["lead_agency_id"].notna()
     out = out.rename(columns={"lead_agency_id": "agency_id"})
@@ -491,12 +623,14 @@ def evidence(
         "use",
         "text",
         "report_id",
+        "part",
         "section_no",
         "role",
         "surface",
         "char_start",
         "counted",
     ]
+    columns += [c for c in ("family",) if c in out.columns]
     return out.sort_values(["report_id", "char_start"], kind="mergesort")[columns].reset_index(
         drop=True
     )

@@ -15,6 +15,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
+from .attribution import attribute
 from .digitisation import DEFAULT_ROLES, USE_CHOICES, evidence
 from .lexicon import Lexicon
 from .parameters import check_choice
@@ -48,17 +49,6 @@ TITLE = {
 }
 
 
-def _section_leads(sections: pd.DataFrame) -> pd.DataFrame:
-    """(report_id, section_no, lead_agency_id), refusing section numbers repeated across parts."""
-    keys = ["report_id", "section_no"]
-    if sections.duplicated(keys).any():
-        raise ValueError(
-            "sections repeat a section_no within a report (several parts); "
-            "a table without a part column cannot be attributed to them"
-        )
-    return sections[[*keys, "lead_agency_id"]]
-
-
 def _names(agencies: pd.DataFrame, ids: Sequence[str]) -> pd.DataFrame:
     """The gazetteer rows of `ids`, refusing ids the gazetteer lacks."""
     unknown = sorted(set(ids) - set(agencies["agency_id"]))
@@ -83,9 +73,7 @@ def mechanisms_by_agency(
     ("subject") mentions only; "all" counts both.
     """
     check_choice("use", use, USE_CHOICES)
-    keys = ["report_id", "part", "section_no"]
-    text = sentences.merge(sections[[*keys, "lead_agency_id"]], on=keys, how="left")
-    text = text[text["role"].isin(list(roles)) & text["lead_agency_id"].notna()]
+    text = attribute(sentences, sentences, sections, roles)
     size = text.groupby("lead_agency_id").agg(
         n_sentences=("sentence_no", "size"), n_chars=("text", lambda t: int(t.str.len().sum()))
     )
@@ -111,6 +99,7 @@ def mechanisms_by_agency(
 
 def instruments_by_agency(
     legal_instruments: pd.DataFrame,
+    sentences: pd.DataFrame,
     sections: pd.DataFrame,
     agencies: pd.DataFrame,
     include_short_references: bool = False,
@@ -123,7 +112,7 @@ def instruments_by_agency(
     data = legal_instruments
     if not include_short_references:
         data = data[~data["is_short_reference"].astype(bool)]
-    data = data.merge(_section_leads(sections), on=["report_id", "section_no"], how="left")
+    data = attribute(data, sentences, sections)
     data = data[data["lead_agency_id"].notna()].rename(columns={"lead_agency_id": "agency_id"})
     rows = [
         {

@@ -17,6 +17,7 @@ import seaborn as sns
 import yaml
 from matplotlib.figure import Figure
 
+from .attribution import attribute as attribute_rows
 from .errors import SzpolicyError
 from .parameters import check_choice
 from .plotting import label, use_cjk_font
@@ -185,22 +186,21 @@ def classify_outcomes(
 
 
 def attribute(
-    indicators: pd.DataFrame, sections: pd.DataFrame | None, attribution: str
+    indicators: pd.DataFrame,
+    sections: pd.DataFrame | None,
+    attribution: str,
+    sentences: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Indicators keyed by the agency of their sentence, or by their section's lead agency."""
+    """Indicators keyed by the agency of their sentence, or by their section's lead agency
+    (found through their sentence, so annexes and corpora are attributed correctly)."""
     check_choice("attribution", attribution, ATTRIBUTIONS)
     if attribution == "indicator":
         return indicators
-    if sections is None:
-        raise ValueError("attribution='section' needs the sections table")
-    keys = ["report_id", "section_no"]
-    if sections.duplicated(keys).any():
-        raise ValueError(
-            "sections repeat a section_no within a report; cannot attribute by section"
-        )
-    leads = sections[[*keys, "lead_agency_id"]]
-    out = indicators.drop(columns="agency_id").merge(leads, on=keys, how="left")
-    return out.rename(columns={"lead_agency_id": "agency_id"})
+    if sections is None or sentences is None:
+        raise ValueError("attribution='section' needs the sections and sentences tables")
+    out = attribute_rows(indicators.drop(columns="agency_id"), sentences, sections)
+    out = out.drop(columns=["part", "role"]).rename(columns={"lead_agency_id": "agency_id"})
+    return out[indicators.columns]
 
 
 def _units(group: pd.DataFrame) -> str:
@@ -215,6 +215,7 @@ def agency_profile(
     agencies: pd.DataFrame,
     sections: pd.DataFrame | None = None,
     attribution: str = "indicator",
+    sentences: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per agency: indicators, outputs, outcomes, qualifiers, units and the largest number.
 
@@ -225,7 +226,7 @@ def agency_profile(
     """
     if "kind" not in indicators.columns:
         raise ValueError("indicators has no kind column; run classify_outcomes first")
-    data = attribute(indicators, sections, attribution)
+    data = attribute(indicators, sections, attribution, sentences)
     data = data[data["agency_id"].notna() & (data["agency_id"] != "")]
     rows = []
     for agency_id, group in data.groupby("agency_id", sort=True):

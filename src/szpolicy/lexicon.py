@@ -26,11 +26,18 @@ class LexiconError(SzpolicyError, ValueError):
 
 @dataclass(frozen=True)
 class Term:
-    """One lexicon entry: its Traditional and Simplified forms and an optional fixed use."""
+    """One lexicon entry: its Traditional and Simplified forms, an optional fixed use, its
+    family (for timelines; the category id when the file gives none) and other written forms."""
 
     zh_hant: str
     zh_hans: str
     use: str | None = None
+    family: str = ""
+    variants: tuple[str, ...] = ()
+
+    def forms(self) -> tuple[str, ...]:
+        """Every written form matched for the term: both scripts, then the variants."""
+        return tuple(dict.fromkeys((self.zh_hant, self.zh_hans, *self.variants)))
 
 
 @dataclass(frozen=True)
@@ -74,8 +81,12 @@ class Lexicon:
             form: (cat.id, term)
             for cat in self.categories
             for term in cat.terms
-            for form in (term.zh_hant, term.zh_hans)
+            for form in term.forms()
         }
+
+    def families(self) -> dict[str, str]:
+        """Each term (its Traditional form, as hits report it) mapped to its family."""
+        return {term.zh_hant: term.family for cat in self.categories for term in cat.terms}
 
 
 def packaged_lexicons() -> list[str]:
@@ -148,14 +159,17 @@ def _cues(raw: object, source: str) -> Cues:
     return Cues(title_brackets=tuple(brackets), head_window=window, **lists)
 
 
-def _term(raw: object, where: str, source: str) -> Term:
-    """Parse one term entry {zh_hant, zh_hans, use?}."""
+def _term(raw: object, where: str, source: str, category: str) -> Term:
+    """Parse one term entry {zh_hant, zh_hans, use?, family?, variants?}."""
     entry = _require(raw, SCRIPTS, where, source)
     forms = _words([entry["zh_hant"], entry["zh_hans"]], where, source)
     use = entry.get("use")
     if use is not None and use not in USES:
         raise LexiconError(f"{source}: {where} has use {use!r}; allowed: {', '.join(USES)}")
-    return Term(zh_hant=forms[0], zh_hans=forms[1], use=use)
+    family = _words([entry.get("family", category)], f"{where} family", source)[0]
+    variants = entry.get("variants", [])
+    variants = _words(variants, f"{where} variants", source) if variants else []
+    return Term(forms[0], forms[1], use, family, tuple(variants))
 
 
 def _categories(raw: object, source: str) -> tuple[Category, ...]:
@@ -174,10 +188,11 @@ def _categories(raw: object, source: str) -> tuple[Category, ...]:
         if not isinstance(cat["terms"], list) or not cat["terms"]:
             raise LexiconError(f"{source}: category {cid!r} has no terms")
         terms = tuple(
-            _term(t, f"category {cid!r} term {j + 1}", source) for j, t in enumerate(cat["terms"])
+            _term(t, f"category {cid!r} term {j + 1}", source, cid)
+            for j, t in enumerate(cat["terms"])
         )
         for term in terms:
-            for form in {term.zh_hant, term.zh_hans}:
+            for form in term.forms():
                 if form in seen_forms:
                     raise LexiconError(
                         f"{source}: duplicate term {form!r} in category {cid!r} "

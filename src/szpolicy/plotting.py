@@ -42,10 +42,11 @@ USE_TITLES = {
     "all": {"hant": "全部數字化提及", "hans": "全部数字化提及", "en": "All digitisation mentions"},
 }
 INTERVAL_NOTE = {
-    "hant": "（線段：bootstrap 區間）",
-    "hans": "（线段：bootstrap 区间）",
-    "en": " (bars: bootstrap interval)",
+    "hant": "（線段：95% 區間，精確界或單位重抽樣）",
+    "hans": "（线段：95% 区间，精确界或单位重抽样）",
+    "en": " (bars: 95% interval, exact or resampling whole units)",
 }
+NOTHING = {"hant": "沒有可比較的機構", "hans": "没有可比较的机构", "en": "no agency to compare"}
 
 
 def _check_script(script: str) -> None:
@@ -101,9 +102,15 @@ LABEL_WIDTH = {"hant": 14, "hans": 14, "en": 32}  # characters per line of an ag
 
 
 def plot_scores(df: pd.DataFrame, script: str = "hant") -> Figure:
-    """Point estimate and bootstrap interval per agency, best-ranked at the top."""
+    """Point estimate and interval per agency, best-ranked at the top."""
     _check_script(script)
     use_cjk_font()
+    if df.empty:
+        fig = Figure(figsize=(8.0, 1.5), layout="constrained")
+        ax = fig.subplots()
+        ax.axis("off")
+        ax.text(0.5, 0.5, NOTHING[script], ha="center", va="center")
+        return fig
     data = df.sort_values(["rank", "agency_id"], kind="mergesort").reset_index(drop=True)
     width = LABEL_WIDTH[script]
     labels = label(data, script) if len(data) else pd.Series(dtype="str")
