@@ -38,6 +38,8 @@ class Entry:
     year: int | None = None
     jurisdiction: str = ""
     genre: str = ""
+    source: str = ""
+    licence: str = ""
 
 
 def read_manifest(path: Path) -> list[Entry]:
@@ -65,6 +67,8 @@ def read_manifest(path: Path) -> list[Entry]:
                 int(year) if year else None,
                 (row.get("jurisdiction") or "").strip(),
                 (row.get("genre") or "").strip(),
+                (row.get("source") or "").strip(),
+                (row.get("licence") or "").strip(),
             )
         )
     return entries
