@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import html
 import json
-import logging
 import re
 import shutil
 import tempfile
@@ -245,7 +244,6 @@ def build_site(
         config_file = Path(tmp) / "mkdocs.yml"
         nav = write_sources(docs, reports_dir, processed, manifest)
         config_file.write_text(yaml.safe_dump(mkdocs_config(docs, site, nav), allow_unicode=True))
-        logging.getLogger("mkdocs").setLevel(logging.ERROR)
         try:
             build(load_config(str(config_file)))
         except (MkDocsException, SystemExit) as err:
