@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 import yaml
@@ -79,9 +80,11 @@ def cell(value: object) -> str:
 
 
 def link(url: object) -> str:
-    """A source as a link when it is a URL, else as text."""
+    """A source as a link named by its site when it is a URL, else as text."""
     text = cell(url)
-    return f'<a href="{text}">{text}</a>' if text.startswith(("http://", "https://")) else text
+    if not text.startswith(("http://", "https://")):
+        return text
+    return f'<a href="{text}">{cell(urlsplit(str(url)).netloc)}</a>'
 
 
 def index_page(books: list[dict], collections: list[str]) -> str:
@@ -128,20 +131,27 @@ def dictionary_page() -> str:
 
 
 def collection_page(name: str, reports: pd.DataFrame) -> str:
-    """A collection's reports with their title, year, place and source and licence."""
+    """A collection's reports (title, year, place, genre, size, source), then their licences."""
     out = [
+        "---",
+        "hide: [toc]",  # the table needs the width
+        "---",
         f"# Collection: {cell(name)}",
         "",
         f"{len(reports)} report(s).",
         "",
-        "| report | title | year | jurisdiction | genre | characters | source | licence |",
-        "|---|---|---|---|---|---|---|---|",
+        "| report | title | year | jurisdiction | genre | characters | source |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in reports.itertuples():
         out.append(
             f"| `{cell(r.report_id)}` | {cell(r.title)} | {cell(r.year)} | {cell(r.jurisdiction)}"
-            f" | {cell(r.genre)} | {cell(r.n_chars)} | {link(r.source)} | {cell(r.licence)} |"
+            f" | {cell(r.genre)} | {cell(r.n_chars)} | {link(r.source)} |"
         )
+    out += ["", "## Licences", ""]
+    for licence, rows in reports.fillna({"licence": ""}).groupby("licence", sort=True):
+        ids = ", ".join(f"`{cell(i)}`" for i in rows["report_id"])
+        out.append(f"- {cell(licence) or 'not recorded'}: {ids}")
     return "\n".join(out) + "\n"
 
 
