@@ -34,6 +34,9 @@ CSS = f"""@font-face {{ font-family: "{FONT_FAMILY}"; src: url("../fonts/cjk.otf
   --jp-code-font-family: {CODE_FONTS}, monospace;
 }}
 .jupyter-wrapper pre, .jupyter-wrapper code {{ font-family: {CODE_FONTS}, monospace; }}
+.jupyter-wrapper .jp-OutputArea-output,
+.jupyter-wrapper .jp-InputArea-editor {{ overflow-x: auto; }}
+.md-grid {{ max-width: 90rem; }}
 .key-figure {{ max-width: 100%; }}
 """
 
