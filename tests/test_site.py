@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 
 from szpolicy import paths
+from szpolicy.cli import main
+from szpolicy.errors import SzpolicyError
 from szpolicy.schema import TABLES, columns
 from szpolicy.site import build_site, title_and_question
 
@@ -87,3 +89,11 @@ def test_the_browser_check_finds_broken_images_links_and_missing_glyphs(
     assert any("missing glyph '\\U0002ebf0'" in p for p in problems)
     assert any("broken link" in p and "gone.html" in p for p in problems)
     assert any("broken link to index.html#nowhere" in p for p in problems)
+
+
+def test_a_site_without_notebooks_or_tables_is_refused_by_name(tmp_path, capsys) -> None:
+    assert main(["site", "--reports", str(tmp_path), "--out", str(tmp_path / "site")]) == 2
+    assert f"{tmp_path}: no executed notebooks; run `szpolicy run` first" in capsys.readouterr().err
+    with pytest.raises(SzpolicyError, match="no reports table; run `szpolicy build` first"):
+        build_site(tmp_path / "site", paths.NOTEBOOKS, tmp_path / "processed")
+    assert not (tmp_path / "site").exists()

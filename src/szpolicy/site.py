@@ -18,6 +18,7 @@ import yaml
 
 from . import paths
 from .errors import SzpolicyError
+from .manifest import read_manifest
 from .plotting import cjk_font_path
 from .schema import TABLES, spec
 
@@ -159,7 +160,8 @@ def collection_page(name: str, reports: pd.DataFrame) -> str:
 
 
 def subset_font(text: str, target: Path) -> None:
-    """The bundled Noto Sans CJK cut to the characters the site shows, so every reader has them."""
+    """The bundled Noto Sans CJK cut to the characters of the site's pages (theme's included), so
+    every reader has them."""
     from fontTools import subset
 
     options = subset.Options()
@@ -198,10 +200,17 @@ def write_sources(docs: Path, reports_dir: Path, processed: Path, manifest: Path
                 "figure": figure[0] if figure else None,
             }
         )
-    sources = pd.read_csv(manifest, dtype=str, keep_default_na=False)[
-        ["report_id", "source", "licence"]
-    ]
-    table = load("reports", processed).merge(sources, on="report_id", how="left")
+    sources = pd.DataFrame(
+        [(e.report_id, e.source, e.licence) for e in read_manifest(manifest)]
+        if manifest.exists()
+        else [],
+        columns=["report_id", "source", "licence"],
+    )
+    try:
+        reports = load("reports", processed)
+    except OSError:
+        raise SzpolicyError("no reports table; run `szpolicy build` first", processed) from None
+    table = reports.merge(sources, on="report_id", how="left")
     collections = sorted(table["collection"].unique())
     (docs / "collections").mkdir()
     for name in collections:
@@ -211,9 +220,6 @@ def write_sources(docs: Path, reports_dir: Path, processed: Path, manifest: Path
     (docs / "data-dictionary.md").write_text(dictionary_page(), "utf-8")
     (docs / "css").mkdir()
     (docs / "css" / "site.css").write_text(CSS, "utf-8")
-    shown = "".join(p.read_text(encoding="utf-8") for p in docs.rglob("*.md"))
-    shown += "".join(p.read_text(encoding="utf-8") for p in (docs / "notebooks").iterdir())
-    subset_font(shown, docs / "fonts" / "cjk.otf")
     return [
         {"Home": "index.md"},
         {"Notebooks": [{b["title"]: f"notebooks/{b['file']}"} for b in books]},
@@ -261,6 +267,8 @@ def build_site(
             build(load_config(str(config_file)))
         except (MkDocsException, SystemExit) as err:
             raise SzpolicyError(f"site build failed: {err}", out) from None
+        shown = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+        subset_font(shown, site / "fonts" / "cjk.otf")
         if out.exists():
             shutil.rmtree(out)
         out.parent.mkdir(parents=True, exist_ok=True)
