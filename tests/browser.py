@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -81,10 +82,20 @@ def find_chromium() -> str:
 class Browser:
     """One headless Chromium with one tab, closed on exit."""
 
-    def __init__(self) -> None:
+    def __init__(self, fonts: Path | None = None) -> None:
+        """With `fonts`, Chromium sees only the fonts of that folder (and the pages' web fonts),
+        whatever the machine has installed."""
         self.profile = tempfile.TemporaryDirectory(
             prefix="szpolicy-chromium-", ignore_cleanup_errors=True
         )
+        env = dict(os.environ)
+        if fonts:
+            config = Path(self.profile.name) / "fonts.conf"
+            config.write_text(
+                f"<?xml version='1.0'?><fontconfig><dir>{fonts}</dir>"
+                f"<cachedir>{self.profile.name}/fontcache</cachedir></fontconfig>"
+            )
+            env["FONTCONFIG_FILE"] = str(config)
         self.proc = subprocess.Popen(
             [
                 find_chromium(),
@@ -99,6 +110,7 @@ class Browser:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=env,
         )
         port_file = Path(self.profile.name) / "DevToolsActivePort"
         deadline = time.monotonic() + 20

@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import matplotlib
 import pandas as pd
 import pytest
 
@@ -27,7 +28,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    with Browser() as b:
+    """Chromium that sees no system font but matplotlib's DejaVu (no Chinese), so every Chinese
+    glyph must come from the site's own font, as on a reader's machine without CJK fonts."""
+    with Browser(fonts=Path(matplotlib.get_data_path()) / "fonts" / "ttf") as b:
         yield b
 
 
@@ -87,6 +90,7 @@ def test_the_browser_check_finds_broken_images_links_and_missing_glyphs(
     assert any("console error" in p and "ERR_FILE_NOT_FOUND" in p for p in problems)
     assert any("image not rendered" in p and "none.png" in p for p in problems)
     assert any("missing glyph '\\U0002ebf0'" in p for p in problems)
+    assert any("missing glyph '中'" in p for p in problems)  # no CJK font but the site's
     assert any("broken link" in p and "gone.html" in p for p in problems)
     assert any("broken link to index.html#nowhere" in p for p in problems)
 

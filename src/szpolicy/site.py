@@ -23,11 +23,14 @@ from .plotting import cjk_font_path
 from .schema import TABLES, spec
 
 FONT_FAMILY = "szpolicy CJK"
+SYMBOL_FAMILY = "szpolicy symbols"  # what Noto Sans CJK lacks (superscripts, arrows …)
 PNG_NAME = re.compile(r"""["']([^"'/\\]+\.png)["']""")
-TEXT_FONTS = f'Helvetica, Arial, "{FONT_FAMILY}"'
-CODE_FONTS = f'SFMono-Regular, Consolas, Menlo, "DejaVu Sans Mono", "{FONT_FAMILY}"'
-# Latin text keeps the reader's fonts; the Chinese comes from the site's own font.
+SITE_FONTS = f'"{FONT_FAMILY}", "{SYMBOL_FAMILY}"'
+TEXT_FONTS = f"Helvetica, Arial, {SITE_FONTS}"
+CODE_FONTS = f'SFMono-Regular, Consolas, Menlo, "DejaVu Sans Mono", {SITE_FONTS}'
+# Latin text keeps the reader's fonts; Chinese and symbols come from the site's own fonts.
 CSS = f"""@font-face {{ font-family: "{FONT_FAMILY}"; src: url("../fonts/cjk.otf"); }}
+@font-face {{ font-family: "{SYMBOL_FAMILY}"; src: url("../fonts/symbols.ttf"); }}
 :root {{ --md-text-font: {TEXT_FONTS}; --md-code-font: {CODE_FONTS}; }}
 .jupyter-wrapper {{
   --jp-ui-font-family: {TEXT_FONTS}, sans-serif;
@@ -159,15 +162,24 @@ def collection_page(name: str, reports: pd.DataFrame) -> str:
     return "\n".join(out) + "\n"
 
 
-def subset_font(text: str, target: Path) -> None:
-    """The bundled Noto Sans CJK cut to the characters of the site's pages (theme's included), so
-    every reader has them."""
+def web_fonts() -> dict[str, Path]:
+    """The site's font files and the packaged fonts they are cut from: Noto Sans CJK (mplfonts)
+    and, for the symbols it lacks, DejaVu Sans (matplotlib)."""
+    import matplotlib
+
+    dejavu = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    return {"cjk.otf": cjk_font_path(), "symbols.ttf": dejavu}
+
+
+def subset_font(text: str, source: Path, target: Path) -> None:
+    """A font cut to the characters of `text` (and ASCII), so the site ships only what it shows."""
     from fontTools import subset
 
     options = subset.Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True
-    font = subset.load_font(str(cjk_font_path()), options)
+    options.drop_tables += ["FFTM"]  # a FontForge timestamp the subsetter cannot cut
+    font = subset.load_font(str(source), options)
     sub = subset.Subsetter(options)
     sub.populate(unicodes={ord(ch) for ch in text if ord(ch) > 0x7F} | set(range(0x20, 0x7F)))
     sub.subset(font)
@@ -268,7 +280,8 @@ def build_site(
         except (MkDocsException, SystemExit) as err:
             raise SzpolicyError(f"site build failed: {err}", out) from None
         shown = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
-        subset_font(shown, site / "fonts" / "cjk.otf")
+        for name, source in web_fonts().items():
+            subset_font(shown, source, site / "fonts" / name)
         if out.exists():
             shutil.rmtree(out)
         out.parent.mkdir(parents=True, exist_ok=True)
