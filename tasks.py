@@ -34,16 +34,25 @@ def _run(*cmd: str | Path) -> None:
     subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT)
 
 
+def _step(message: str) -> None:
+    print(f"tasks.py: {message}", flush=True)
+
+
 def setup() -> None:
-    """Create .venv and install the locked dependencies and the project, unless already done."""
+    """Create .venv and install the locked dependencies, the project and its Jupyter kernel
+    (`szpolicy (Python 3.11)`), unless already done."""
     if sys.version_info[:2] != (3, 11):
         sys.exit(f"tasks.py: Python 3.11 is required, this is {sys.version.split()[0]}")
     digest = hashlib.sha256(LOCK.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == digest:
         return
     if not (BIN / "python").exists():
+        _step(f"creating the virtual environment {VENV}")
         venv.create(VENV, with_pip=True)
-    _run(BIN / "python", "-m", "pip", "install", "--quiet", "--no-deps", "-r", LOCK)
+    pins = sum(1 for line in LOCK.read_text().splitlines() if "==" in line)
+    _step(f"installing {pins} pinned packages from {LOCK.name} (a few minutes the first time)")
+    _run(BIN / "python", "-m", "pip", "install", "--no-deps", "--progress-bar", "off", "-r", LOCK)
+    _step("installing the szpolicy package itself (editable)")
     _run(
         BIN / "python",
         "-m",
@@ -55,8 +64,21 @@ def setup() -> None:
         "-e",
         ".",
     )
+    _step("installing the Jupyter kernels python3 (papermill) and szpolicy (JupyterLab)")
     _run(BIN / "python", "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3")
+    _run(
+        BIN / "python",
+        "-m",
+        "ipykernel",
+        "install",
+        "--sys-prefix",
+        "--name",
+        "szpolicy",
+        "--display-name",
+        "szpolicy (Python 3.11)",
+    )
     STAMP.write_text(digest)
+    _step("environment ready")
 
 
 def lock() -> None:

@@ -9,14 +9,19 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
+from importlib import resources
 from itertools import repeat
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import quote
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
 from tqdm import tqdm
 
-from . import paths, workers
+from . import __version__, paths, workers
 from .agencies import agency_table
 from .csvbytes import csv_bytes
 from .errors import Diagnostic, SzpolicyError
@@ -257,32 +262,65 @@ def _open_csv(folder: Path, table: str) -> BinaryIO:
 
 
 def _write_partitions(folder: Path, table: str, df: pd.DataFrame) -> None:
-    """Add a table's rows to its folder partitioned by report: report_id=<id>/part-0.parquet."""
-    df.to_parquet(
-        folder / table,
-        index=False,
-        partition_cols=["report_id"],
-        basename_template="part-{i}.parquet",
-    )
+    """Add a table's rows to its folder partitioned by report: report_id=<id>/part-0.parquet.
+
+    Each file keeps report_id as a column (dictionary-encoded, so pyarrow merges it with the
+    folder's hive key), so a file alone, the folder (pyarrow, pandas, frictionless) and DuckDB's
+    `hive_partitioning` all read the same table.
+    """
+    rid = pa.dictionary(pa.int32(), pa.string())
+    for report_id, rows in df.groupby("report_id", sort=True):
+        part = folder / table / f"report_id={quote(str(report_id), safe='')}"
+        part.mkdir(parents=True)
+        arrow = pa.Table.from_pandas(rows, preserve_index=False)
+        i = arrow.schema.get_field_index("report_id")
+        arrow = arrow.set_column(i, pa.field("report_id", rid), arrow["report_id"].cast(rid))
+        pq.write_table(arrow, part / "part-0.parquet")
 
 
-def _write_package(folder: Path, fmt: str) -> None:
-    """Write datapackage.json: every table's file, fields and keys."""
-    resources = []
+def _rule_versions() -> dict[str, object]:
+    """The version of every rule file in the package's data folder (a CSV's from its .meta.yaml)."""
+    versions = {}
+    for item in sorted(resources.files("szpolicy").joinpath("data").iterdir(), key=str):
+        if item.name.endswith(".yaml"):
+            meta = yaml.safe_load(item.read_text("utf-8")) or {}
+            if "version" in meta:
+                versions[meta.get("file", item.name)] = meta["version"]
+    return dict(sorted(versions.items()))
+
+
+def _write_package(folder: Path, fmt: str, entries: list[Entry]) -> None:
+    """Write datapackage.json: every table's file, fields and keys; the project and rule-file
+    versions; each report's source and licence."""
+    described = []
     for name in TABLES:
         if fmt == "csv":
-            resources.append(resource(name, f"{name}.csv"))
+            described.append(resource(name, f"{name}.csv"))
         else:  # a folder partitioned by report, or one file for the gazetteer
-            resources.append(resource(name, f"{name}.parquet" if name == "agencies" else name))
+            described.append(resource(name, f"{name}.parquet" if name == "agencies" else name))
+    entries = sorted(entries, key=lambda e: e.report_id)
+    licences = sorted({e.licence for e in entries if e.licence})
     package = {
         "profile": "tabular-data-package",
         "name": "szpolicy-processed",
         "title": "Tidy datasets built by szpolicy from Chinese policy reports",
         "licenses": [
             {"name": "other-at", "title": "Report text: third-party terms, see data/raw/SOURCE.md"}
+        ]
+        + [{"name": "other-at", "title": licence} for licence in licences],
+        "sources": [
+            {
+                "title": f"{e.report_id}: {e.title}" if e.title else e.report_id,
+                **({"path": e.source} if e.source.startswith(("http://", "https://")) else {}),
+                **({"description": e.source} if e.source and "://" not in e.source else {}),
+                "licence": e.licence,
+            }
+            for e in entries
         ],
+        "szpolicy_version": __version__,
+        "rule_versions": _rule_versions(),
         "text_hans_conversion": "OpenCC hk2s",
-        "resources": resources,
+        "resources": described,
     }
     text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
@@ -328,7 +366,7 @@ def build(
             listing = "\n".join(map(diagnostic_line, errors))
             why = "--strict: a report has an error" if strict else "no report could be built"
             raise SzpolicyError(f"{why}; {out} is left as it was:\n{listing}")
-        _write_package(folder, fmt)
+        _write_package(folder, fmt, [e for e in entries if e.report_id not in done.skipped])
         result.append(done)
 
     write_atomically(out, fill, owned=_owned)

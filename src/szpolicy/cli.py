@@ -81,7 +81,15 @@ def _reproduce(args: argparse.Namespace) -> int:
     status = _build(argparse.Namespace(**build, jobs=args.jobs))
     run = {"names": [], "parameter": [], "out": str(paths.REPORTS), "list": False}
     _run(argparse.Namespace(**run, jobs=args.jobs))
+    _site(argparse.Namespace(out=str(paths.REPORTS / "site"), reports=str(paths.REPORTS)))
     return status
+
+
+def _site(args: argparse.Namespace) -> None:
+    from .site import build_site
+
+    out = build_site(Path(args.out).resolve(), Path(args.reports).resolve())
+    print(f"szpolicy: wrote the site {out / 'index.html'}")
 
 
 def _refresh(args: argparse.Namespace) -> None:
@@ -160,7 +168,14 @@ def parser() -> argparse.ArgumentParser:
     )
     r.set_defaults(func=_run)
 
-    rp = sub.add_parser("reproduce", help="build the datasets, then run every notebook")
+    s = sub.add_parser("site", help="build the research site from the executed notebooks")
+    s.add_argument("--out", default=str(paths.REPORTS / "site"), help="folder for the site")
+    s.add_argument("--reports", default=str(paths.REPORTS), help="folder of the executed notebooks")
+    s.set_defaults(func=_site)
+
+    rp = sub.add_parser(
+        "reproduce", help="build the datasets, run every notebook, then build the site"
+    )
     rp.add_argument("--jobs", type=jobs, default=1, help="worker processes and notebooks at once")
     rp.set_defaults(func=_reproduce)
 

@@ -42,6 +42,8 @@ class Entry:
     year: int | None = None
     jurisdiction: str = ""
     genre: str = ""
+    source: str = ""
+    licence: str = ""
 
 
 def manifest_text(path: Path) -> str:
@@ -129,6 +131,8 @@ def read_manifest(path: Path) -> list[Entry]:
                 int(year) if year else None,
                 (row.get("jurisdiction") or "").strip(),
                 (row.get("genre") or "").strip(),
+                (row.get("source") or "").strip(),
+                (row.get("licence") or "").strip(),
             )
         )
     return entries

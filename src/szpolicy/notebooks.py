@@ -13,9 +13,11 @@ import tempfile
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import IO
 
 import nbformat
 import papermill as pm
+from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 from tqdm import tqdm
 
@@ -24,6 +26,7 @@ from .errors import SzpolicyError
 from .writer import write_atomically
 
 KERNEL = "python3"
+ATTEMPTS = 3  # starts of a notebook's kernel before its failure is reported
 VOLATILE_KEYS = ("start_time", "end_time", "duration", "input_path", "output_path")
 VALUE_TYPES = (str, int, float, bool, type(None))
 OUTPUT_PARAMETER = "output_dir"  # set by `szpolicy run --out`, never by -p
@@ -134,23 +137,51 @@ def _replaced(node: object, old: str, new: str) -> object:
     return node
 
 
+def _quiet_kernels(log: IO[str]) -> type[AsyncKernelManager]:
+    """A kernel manager whose kernels write their own output (the transport warning, a
+    KeyboardInterrupt at shutdown, a start-up traceback) to `log`, not to the terminal."""
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw: object) -> None:
+            await super().start_kernel(stdout=log, stderr=log, **kw)
+
+    return QuietKernelManager
+
+
 def _papermill(notebook: Path, target: Path, params: dict, progress: bool) -> nbformat.NotebookNode:
-    """Execute with papermill in the notebooks folder; return the notebook without run times."""
-    try:
-        pm.execute_notebook(
-            str(notebook),
-            str(target),
-            parameters=params,
-            kernel_name=KERNEL,
-            # The kernel starts in notebooks/ without papermill's process-wide chdir, which
-            # races when notebooks run in parallel threads.
-            resources={"metadata": {"path": str(paths.NOTEBOOKS)}},
-            progress_bar=progress,
-        )
-    except pm.PapermillExecutionError as err:
-        raise SzpolicyError(
-            f"cell {err.exec_count} failed: {err.ename}: {err.evalue}", notebook
-        ) from None
+    """Execute with papermill in the notebooks folder; return the notebook without run times.
+
+    A kernel that dies (e.g. a port taken between choosing and binding it) is started again, up
+    to ATTEMPTS times; a failure names the notebook, with the kernel's last words.
+    """
+    for attempt in range(1, ATTEMPTS + 1):
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+            try:
+                pm.execute_notebook(
+                    str(notebook),
+                    str(target),
+                    parameters=params,
+                    kernel_name=KERNEL,
+                    # The kernel starts in notebooks/ without papermill's process-wide chdir,
+                    # which races when notebooks run in parallel threads.
+                    resources={"metadata": {"path": str(paths.NOTEBOOKS)}},
+                    progress_bar={"desc": notebook.stem} if progress else False,
+                    kernel_manager_class=_quiet_kernels(log),
+                )
+                break
+            except pm.PapermillExecutionError as err:
+                raise SzpolicyError(
+                    f"cell {err.exec_count} failed: {err.ename}: {err.evalue}", notebook
+                ) from None
+            except (RuntimeError, TimeoutError) as err:  # the kernel died or never answered
+                if attempt == ATTEMPTS:
+                    log.seek(0)
+                    last = "\n".join(log.read().strip().splitlines()[-5:])
+                    raise SzpolicyError(
+                        f"the kernel failed {ATTEMPTS} times ({err})"
+                        + (f"; its last output:\n{last}" if last else ""),
+                        notebook,
+                    ) from None
     return strip_volatile(nbformat.read(target, as_version=4))
 
 
@@ -198,7 +229,10 @@ def run(
             return
         # processes, not threads: Ctrl-C or SIGTERM ends them, and their kernels follow
         run_one = partial(_execute_into, staging=staging, out=out, params=params, progress=False)
-        with workers.pool(jobs) as running, tqdm(total=len(books), unit="notebook") as bar:
+        with (
+            workers.pool(jobs) as running,
+            tqdm(total=len(books), unit="notebook", desc="notebooks") as bar,
+        ):
             for _ in running.imap_unordered(run_one, books):
                 bar.update()
 
