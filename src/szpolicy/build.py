@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass
-from itertools import repeat
+from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 import pandas as pd
-from tqdm import tqdm
 
 from . import paths
 from .agencies import load_gazetteer
@@ -29,7 +28,14 @@ from .tables import Report, batch_tables
 from .writer import check_out_dir, write_atomically
 
 FORMATS = ("csv", "parquet")
-BATCH = 200  # reports per batch: each stage runs once per batch, on all its sentences
+ENGINES = ("local", "dask")
+# Each stage runs once per batch, on all its sentences; a batch also costs about 0.1 s of fixed
+# work (building, conforming and validating eleven tables), so batches are sized by bytes: big
+# enough to make that small, small enough to share the work among the workers.
+BATCH = 200  # reports at most
+BATCH_BYTES = (256 << 10, 4 << 20)  # bytes of raw text: at least (unless the corpus is
+# smaller), at most
+BATCHES_PER_WORKER = 3
 
 
 def _source_file(path: Path) -> str:
@@ -75,25 +81,45 @@ def resolve_inputs(raw: list[str | Path] | None) -> list[Entry]:
     return entries
 
 
-def _read(entry: Entry) -> Report:
+@dataclass(frozen=True)
+class Source:
+    """A report to build with what depends on the caller's process fixed here (the file as
+    given, its absolute path and its source_file), so any process, on any machine sharing the
+    files, builds the same rows from it."""
+
+    entry: Entry  # its path absolute
+    shown: str  # the file as the user gave it, for messages
+    source_file: str  # relative to the project root, else the file name
+
+
+def sources(entries: list[Entry]) -> list[Source]:
+    """The entries as sources, in report_id order (the order of every per-report table)."""
+    return [
+        Source(replace(e, path=e.path.absolute()), str(e.path), _source_file(e.path))
+        for e in sorted(entries, key=lambda e: e.report_id)
+    ]
+
+
+def _read(source: Source) -> Report:
     """One report decoded (its hash checked against the manifest when it has one), structured
     and described."""
+    entry = source.entry
     if entry.sha256:
         try:
             verify_hash(entry, entry.path.read_bytes())
         except OSError as err:
-            raise SzpolicyError(f"cannot read: {err.strerror}", entry.path) from None
+            raise SzpolicyError(f"cannot read: {err.strerror}", source.shown) from None
     doc = read_report(entry.path, entry.report_id)
     st = structure(doc)
-    return Report(doc, _source_file(entry.path), st, report_metadata(entry, doc.text, st))
+    return Report(doc, source.source_file, st, report_metadata(entry, doc.text, st))
 
 
-def _diagnostic_row(entry: Entry, d: Diagnostic) -> dict:
+def _diagnostic_row(source: Source, d: Diagnostic) -> dict:
     """A diagnostics row; `path` (the file as given, for messages) is not a column."""
     return {
-        "path": str(entry.path),
-        "report_id": entry.report_id,
-        "source_file": _source_file(entry.path),
+        "path": source.shown,
+        "report_id": source.entry.report_id,
+        "source_file": source.source_file,
         "line": d.line,
         "column": d.column,
         "severity": d.severity,
@@ -102,15 +128,15 @@ def _diagnostic_row(entry: Entry, d: Diagnostic) -> dict:
     }
 
 
-def _skipped(entry: Entry, err: SzpolicyError) -> dict:
+def _skipped(source: Source, err: SzpolicyError) -> dict:
     """The diagnostics row of a report that could not be read or structured."""
     message = err.message + (f" (byte {err.byte})" if err.byte is not None else "")
     d = Diagnostic("error", err.code or "unreadable", message, err.line, err.column)
-    return _diagnostic_row(entry, d)
+    return _diagnostic_row(source, d)
 
 
 def _stage_tables(
-    reports: list[tuple[Entry, Report]], diagnostics: list[dict]
+    reports: list[tuple[Source, Report]], diagnostics: list[dict]
 ) -> dict[str, pd.DataFrame]:
     """The tables of the reports, every stage run on all of them at once; should a stage fail
     on the batch, each report runs alone and the ones that still fail are skipped as errors."""
@@ -139,23 +165,24 @@ Batch = tuple[dict[str, tuple[int, bytes | pd.DataFrame]], list[dict]]
 """Each table's (rows, CSV rows or the frame), and the batch's diagnostics rows."""
 
 
-def process(entries: list[Entry], fmt: str = "csv") -> Batch:
+def process(batch: list[Source], fmt: str = "csv") -> Batch:
     """The validated tables of a batch of reports (for CSV, their rows already formatted) and
     its diagnostics; a report that cannot be read or structured is skipped and recorded.
 
-    Validating and formatting here, in the worker, lets the workers share that cost, and the
-    main process need not keep the tables: every per-report table's key starts with report_id,
-    so no key repeats across batches.
+    A pure function of the files and the arguments (per-text caches change no result), so a
+    batch may run in any process. Validating and formatting here, in the worker, lets the
+    workers share that cost, and the main process need not keep the tables: every per-report
+    table's key starts with report_id, so no key repeats across batches.
     """
     reports, diagnostics = [], []
-    for entry in entries:
+    for source in batch:
         try:
-            report = _read(entry)
+            report = _read(source)
         except SzpolicyError as err:
-            diagnostics.append(_skipped(entry, err))
+            diagnostics.append(_skipped(source, err))
             continue
-        reports.append((entry, report))
-        diagnostics += (_diagnostic_row(entry, d) for d in report.structure.diagnostics)
+        reports.append((source, report))
+        diagnostics += (_diagnostic_row(source, d) for d in report.structure.diagnostics)
     tables = _stage_tables(reports, diagnostics) if reports else _empty_tables()
     tables["diagnostics"] = pd.DataFrame(diagnostics, columns=columns("diagnostics"))
     batch = {name: validate(name, conform(name, df)) for name, df in tables.items()}
@@ -164,20 +191,60 @@ def process(entries: list[Entry], fmt: str = "csv") -> Batch:
     return {n: (len(df), df) for n, df in batch.items()}, diagnostics
 
 
-def _batches(entries: list[Entry], jobs: int) -> list[list[Entry]]:
-    """The entries in batches of at most BATCH; with several workers, at least four per worker
-    so they share the work evenly."""
-    size = BATCH if jobs == 1 else max(1, min(BATCH, math.ceil(len(entries) / (jobs * 4))))
-    return [entries[i : i + size] for i in range(0, len(entries), size)]
+def _size(source: Source) -> int:
+    try:
+        return source.entry.path.stat().st_size
+    except OSError:  # process() reports it
+        return 0
 
 
-def _results(batches: list[list[Entry]], jobs: int, fmt: str) -> Iterator[Batch]:
-    """The tables of each batch, in order, from `jobs` worker processes (or this one)."""
-    if jobs > 1 and len(batches) > 1:
-        with ProcessPoolExecutor(jobs) as pool:
-            yield from pool.map(process, batches, repeat(fmt))
+def _batches(todo: list[Source], workers: int) -> list[list[Source]]:
+    """Consecutive sources in batches of about equal bytes: BATCHES_PER_WORKER per worker
+    when that keeps each within BATCH_BYTES, so the workers finish together; at most BATCH
+    reports each."""
+    sizes = [_size(s) for s in todo]
+    least, most = BATCH_BYTES
+    target = sum(sizes) if workers == 1 else sum(sizes) // (workers * BATCHES_PER_WORKER)
+    target = max(least, min(most, target))
+    batches, batch, filled = [], [], 0
+    for source, size in zip(todo, sizes, strict=True):
+        batch.append(source)
+        filled += size
+        if filled >= target or len(batch) == BATCH:
+            batches.append(batch)
+            batch, filled = [], 0
+    return batches + [batch] if batch else batches
+
+
+class _Future(Protocol):
+    def result(self) -> Batch: ...
+
+
+def in_order(submit: Callable[[list[Source]], _Future], batches: Iterable, ahead: int) -> Iterator:
+    """The results of every batch in order, with at most `ahead` batches submitted and not yet
+    taken, so results that arrive early wait in memory only that far."""
+    todo = iter(batches)
+    pending = deque(map(submit, islice(todo, ahead)))
+    while pending:
+        result = pending.popleft().result()
+        pending.extend(map(submit, islice(todo, 1)))
+        yield result
+
+
+def _results(
+    batches: list[list[Source]], jobs: int, fmt: str, engine: str, scheduler: str | None
+) -> Iterator[Batch]:
+    """The tables of each batch, in order, from `jobs` worker processes (or this one), or from
+    a Dask cluster."""
+    if engine == "dask":
+        from .dask_engine import dask_results
+
+        yield from dask_results(process, batches, fmt, jobs, scheduler)
+    elif jobs > 1 and len(batches) > 1:
+        with ProcessPoolExecutor(min(jobs, len(batches))) as pool:
+            yield from in_order(lambda b: pool.submit(process, b, fmt), batches, 2 * jobs)
     else:
-        yield from map(process, batches, repeat(fmt))
+        yield from (process(b, fmt) for b in batches)
 
 
 @dataclass(frozen=True)
@@ -194,19 +261,27 @@ class BuildResult:
 
 
 def collect(
-    entries: list[Entry], folder: Path, fmt: str = "csv", jobs: int = 1, progress: bool = False
+    entries: list[Entry],
+    folder: Path,
+    fmt: str = "csv",
+    jobs: int = 1,
+    progress: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> BuildResult:
-    """Process every report (in `jobs` processes) and write every table to `folder`.
+    """Process every report (in `jobs` processes, or on a Dask cluster) and write every table
+    to `folder`.
 
     Batches go in report_id order and every per-report table's key starts with report_id, so
     the rows appended batch by batch are sorted. Parquet tables are partitioned by report, so
     each batch writes its own reports' files.
     """
-    entries = sorted(entries, key=lambda e: e.report_id)
+    from tqdm import tqdm  # only a terminal shows it: not part of every build's start-up
+
     gazetteer = validate("agencies", conform("agencies", load_gazetteer()))
     counts = dict.fromkeys(TABLES, 0) | {"agencies": len(gazetteer)}
     empty: dict[str, pd.DataFrame] = {}  # Parquet tables that had no rows in a batch
-    batches = _batches(entries, jobs)
+    batches = _batches(sources(entries), jobs)
     bar = tqdm(total=len(entries), unit="report", disable=not progress, leave=False)
     with ExitStack() as stack, bar:
         if fmt == "csv":
@@ -217,7 +292,8 @@ def collect(
         else:
             gazetteer.to_parquet(folder / "agencies.parquet", index=False)
         diagnostics = []
-        for batch, (tables, found) in zip(batches, _results(batches, jobs, fmt), strict=True):
+        results = _results(batches, jobs, fmt, engine, scheduler)
+        for batch, (tables, found) in zip(batches, results, strict=True):
             diagnostics += found
             for name, (n, rows) in tables.items():
                 counts[name] += n
@@ -280,8 +356,13 @@ def build(
     fmt: str = "csv",
     progress: bool = False,
     strict: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Build every table from the raw reports and write them to `out` atomically.
+
+    `engine="dask"` runs the batches on a Dask cluster (at `scheduler`, else a local one of
+    `jobs` worker processes), with the same bytes out.
 
     A report that cannot be read or structured is skipped and recorded in diagnostics.csv;
     the others are written. When no report could be built, or with `strict` when any was
@@ -290,13 +371,17 @@ def build(
     """
     if fmt not in FORMATS:
         raise SzpolicyError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if engine not in ENGINES:
+        raise SzpolicyError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if scheduler and engine != "dask":
+        raise SzpolicyError("a scheduler address is for the dask engine (--engine dask)")
     out = Path(out)
     check_out_dir(out)  # before the work, not after it
     entries = resolve_inputs(raw)
     result: list[BuildResult] = []
 
     def fill(folder: Path) -> None:
-        done = collect(entries, folder, fmt, jobs, progress)
+        done = collect(entries, folder, fmt, jobs, progress, engine, scheduler)
         if (strict and done.skipped) or len(done.skipped) == len(entries):
             errors = [d for d in done.diagnostics if d["severity"] == "error"]
             if len(errors) == 1:
