@@ -19,10 +19,11 @@ from . import paths
 from .agencies import load_gazetteer
 from .csvbytes import csv_bytes
 from .errors import Diagnostic, SzpolicyError
+from .loading import load as load  # where it was, for existing callers
 from .manifest import Entry, read_manifest, verify_hash
 from .metadata import report_metadata
 from .read import read_report
-from .schema import TABLES, columns, conform, dtypes, resource, validate
+from .schema import TABLES, columns, conform, resource, validate
 from .structure import structure
 from .tables import Report, batch_tables
 from .writer import check_out_dir, write_atomically
@@ -401,19 +402,3 @@ def diagnostic_line(d: dict) -> str:
     """A diagnostics row as `file:line:column: message` (`warning: ` before a warning's)."""
     where = ":".join(str(v) for v in (d["path"], d["line"], d["column"]) if v is not None)
     return f"{where}: {'warning: ' if d['severity'] == 'warning' else ''}{d['message']}"
-
-
-def load(name: str, folder: str | Path = paths.PROCESSED) -> pd.DataFrame:
-    """A processed table as a typed DataFrame (CSV, or Parquet when built with --format parquet)."""
-    if name not in TABLES:
-        raise SzpolicyError(f"unknown table {name!r}; choose one of {', '.join(TABLES)}")
-    folder = Path(folder)
-    if (folder / f"{name}.csv").exists():
-        df = pd.read_csv(
-            folder / f"{name}.csv", dtype=dtypes(name), keep_default_na=False, na_values=[""]
-        )
-    elif (folder / f"{name}.parquet").exists():
-        df = pd.read_parquet(folder / f"{name}.parquet")
-    else:
-        df = pd.read_parquet(folder / name)
-    return conform(name, df)
