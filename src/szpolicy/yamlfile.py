@@ -15,4 +15,8 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def safe_load(text: str) -> Any:
     """The data of a YAML text, as `yaml.safe_load` gives it (YAMLError when it is not YAML)."""
-    return yaml.load(text, Loader=LOADER)  # noqa: S506 - LOADER is a safe loader
+    loader = LOADER(text)  # what yaml.safe_load does, with the C loader
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
