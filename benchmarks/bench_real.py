@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import logging
 import os
 import resource
 import shutil
@@ -166,15 +167,16 @@ def _row(label: str, n: int, chars: int, m: dict[str, float], base: float | None
     ratio = f"{m['seconds'] / base:9.1f}x" if base else " " * 10
     tree = f"{m['tree_mb']:.0f}" if m["tree_mb"] else "-"  # "-": over before the first sample
     return (
-        f"{label:<18}{m['seconds']:9.2f}{n / m['seconds']:11.1f}{chars / m['seconds'] / 1e3:12.1f}"
-        f"{ratio}{tree:>9}{m['rss_self_mb']:9.0f}{m['rss_child_mb']:9.0f}"
+        f"{label:<20}{m['seconds']:8.2f}{m['cpu']:8.2f}{n / m['seconds']:10.1f}"
+        f"{chars / m['seconds'] / 1e3:10.1f}{chars / max(m['cpu'], 1e-3) / 1e3:10.1f}"
+        f"{ratio}{tree:>8}{m['rss_self_mb']:8.0f}{m['rss_child_mb']:9.0f}"
     )
 
 
 def _header() -> str:
     return (
-        f"{'':<18}{'seconds':>9}{'reports/s':>11}{'kchars/s':>12}{'vs floor':>10}"
-        f"{'tree MB':>9}{'self MB':>9}{'child MB':>9}"
+        f"{'':<20}{'seconds':>8}{'CPU s':>8}{'reports/s':>10}{'kchars/s':>10}{'kch/CPU s':>10}"
+        f"{'vs floor':>10}{'tree MB':>8}{'self MB':>8}{'child MB':>9}"
     )
 
 
@@ -233,11 +235,11 @@ def print_targets(results: dict[int, dict], start: tuple[float, float] | None) -
     base = results[min(results)]
     lines = []
     if 1 in base and base[1]["built"]:
-        build_cps = base[1]["built_chars"] / base[1]["seconds"]
-        jieba_cps = base["chars"] / base["jieba"]["seconds"]
-        ratio = build_cps / jieba_cps
-        ok = ratio >= TARGETS["jieba_ratio"]
-        lines.append(("one worker >= 1.5x jieba.cut chars/s", f"{ratio:.2f}x", ok))
+        for clock, label in (("seconds", "wall"), ("cpu", "CPU")):
+            build_cps = base[1]["built_chars"] / base[1][clock]
+            ratio = build_cps / (base["chars"] / base["jieba"][clock])
+            ok = ratio >= TARGETS["jieba_ratio"]
+            lines.append((f"one worker >= 1.5x jieba.cut chars/s ({label})", f"{ratio:.2f}x", ok))
     if 1 in base and 2 in base and base[2]["built"]:
         speedup = base[1]["seconds"] / base[2]["seconds"]
         ok = speedup >= TARGETS["two_over_one"]
@@ -289,6 +291,7 @@ def main(argv: list[str] | None = None) -> None:
     warnings.simplefilter("ignore")
     import jieba
 
+    jieba.setLogLevel(logging.WARNING)
     import szpolicy.build
     from szpolicy.testing import write_corpus
 
