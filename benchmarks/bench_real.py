@@ -193,9 +193,10 @@ def run_corpus(folders: list[Path], copies: int, root: Path, jobs: tuple[int, ..
     print(_header())
     fl = measure(lambda: floor(files, root / f"floor_{copies}.csv"))
     print(_row("floor (read+decode)", len(files), n_chars, fl, None), flush=True)
-    jb = measure(jieba_task(texts))
-    print(_row("jieba.cut", len(files), n_chars, jb, fl["seconds"]), flush=True)
-    result = {"floor": fl, "jieba": jb, "chars": n_chars, "reports": len(files)}
+    result = {"floor": fl, "chars": n_chars, "reports": len(files)}
+    if copies == 1:  # the yardstick, on the corpus as given
+        result["jieba"] = measure(jieba_task(texts))
+        print(_row("jieba.cut", len(files), n_chars, result["jieba"], fl["seconds"]), flush=True)
     for j in jobs:
         out = root / f"out_{copies}_{j}"
         m = measure(build_task(inputs, out, j))
@@ -255,15 +256,16 @@ def print_targets(results: dict[int, dict], start: tuple[float, float] | None) -
     if len(results) > 1:
         n = max(results)
         big = results[n]
-        j = min(k for k in big if isinstance(k, int))
+        j = min(k for k in big if isinstance(k, int) and k in base)
         peak = max(big[k]["tree_mb"] or big[k]["rss_self_mb"] for k in big if isinstance(k, int))
         growth = big[j]["seconds"] / base[j]["seconds"] / n
         lines.append(
             (f"{n}x corpus in <= 1 GB peak", f"{peak:.0f} MB", peak <= TARGETS["scale_peak_mb"])
         )
-        lines.append((f"time linear: ({n}x time)/({n} x 1x time)", f"{growth:.2f}", growth <= 1.1))
+        linear = f"time linear: {n}x time / ({n} x 1x time), cached"
+        lines.append((linear, f"{growth:.2f}", growth <= 1.1))
     for what, got, ok in lines:
-        print(f"  {what:<44}{got:>18}  {'met' if ok else 'NOT met'}")
+        print(f"  {what:<50}{got:>18}  {'met' if ok else 'NOT met'}")
 
 
 def main(argv: list[str] | None = None) -> None:
