@@ -79,13 +79,14 @@ def _pss_kb(pid: int) -> int:
 
 
 def _child(task: Callable[[], None], conn) -> None:
-    """Run a task in the forked child and send back its time and peak RSS (self, largest child)."""
+    """Run a task in the forked child and send back its time, CPU time (user + sys, its own and
+    its finished workers') and peak RSS (self, largest child)."""
     start = time.perf_counter()
     task()
     elapsed = time.perf_counter() - start
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    conn.send((elapsed, own, kids))
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    cpu = sum(u.ru_utime + u.ru_stime for u in usage)
+    conn.send((elapsed, cpu, usage[0].ru_maxrss / 1024, usage[1].ru_maxrss / 1024))
     conn.close()
 
 
@@ -103,13 +104,19 @@ def measure(task: Callable[[], None]) -> dict[str, float]:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    elapsed, own, kids = receive.recv()
+    elapsed, cpu, own, kids = receive.recv()
     proc.join()
     done.set()
     sampler.join()
     if proc.exitcode:
         raise SystemExit(f"measured task failed (exit code {proc.exitcode})")
-    return {"seconds": elapsed, "rss_self_mb": own, "rss_child_mb": kids, "tree_mb": peak[0]}
+    return {
+        "seconds": elapsed,
+        "cpu": cpu,
+        "rss_self_mb": own,
+        "rss_child_mb": kids,
+        "tree_mb": peak[0],
+    }
 
 
 def floor(files: list[Path], out: Path) -> None:

@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from szpolicy import paths
-
-from .conftest import SEED
+from .projects import SMALL, small_project
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -35,24 +32,24 @@ def third_locale() -> str:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> dict[str, tuple[Path, Path, subprocess.CompletedProcess]]:
-    """Three builds of the seed at once, each changing every setting from the others."""
+    """Three builds of the seed and two national reports at once, each changing every setting
+    from the others; the third builds a project copy listing just those in its manifest."""
     base = tmp_path_factory.mktemp("determinism").resolve()
-    project = base / "project"  # a copy of the project's raw data, found via SZPOLICY_ROOT
-    (project / "data").mkdir(parents=True)
-    shutil.copytree(paths.RAW, project / "data" / "raw")
+    project = small_project(base / "project")  # found via SZPOLICY_ROOT
+    files = [str(f) for f in SMALL]
     env = {k: v for k, v in os.environ.items() if k not in ("LANG", "LANGUAGE", "SZPOLICY_ROOT")}
     env.pop("LC_ALL", None)
     settings = {
         # name: (cwd, extra arguments, environment, where the output must land)
         "relative-out": (
             base / "caller-a",
-            [str(SEED), "--out", "out"],
+            [*files, "--out", "out"],
             {"PYTHONHASHSEED": "0", "LANG": "C", "LC_ALL": "C", "TZ": "UTC"},
             base / "caller-a" / "out",
         ),
         "absolute-out": (
             base / "caller-b",
-            [str(SEED), "--out", str(base / "elsewhere" / "out")],
+            [*files, "--out", str(base / "elsewhere" / "out")],
             {"PYTHONHASHSEED": "1", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TZ": "Asia/Shanghai"},
             base / "elsewhere" / "out",
         ),
@@ -101,6 +98,6 @@ def test_output_lands_where_the_user_said(runs, name) -> None:
 def test_same_datasets_under_every_setting(runs) -> None:
     outputs = {name: snapshot(out) for name, (_, out, _) in runs.items()}
     reference = outputs.pop("relative-out")
-    assert len(reference) == 11
+    assert len(reference) == 12  # eleven tables and datapackage.json
     for name, files in outputs.items():
         assert files == reference, name

@@ -89,8 +89,9 @@ def alive(pid: int) -> bool:
 def test_signal_ends_the_workers_and_keeps_previous_output(sig, tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
-    for i in range(8):  # with two workers, eight batches of one report
-        shutil.copy(SEED, raw / f"copy_{i:02d}.txt")
+    # 1.4 MB: with two workers, batches of about 256 KB, so both workers start
+    for i in range(8):
+        shutil.copy(paths.RAW / "national_gwr" / "national_gwr_1955.txt", raw / f"r_{i:02d}.txt")
     out = tmp_path / "processed"
     shutil.copytree(paths.PROCESSED, out)
     before = snapshot(out)

@@ -6,10 +6,11 @@ from .errors import SzpolicyError
 
 __all__ = ["SzpolicyError", "build", "load"]
 __version__ = "0.1.0"
+MODULES = {"build": "szpolicy.build", "load": "szpolicy.loading"}  # where each lives
 
 
 def __getattr__(name: str):
-    """Import the build lazily, so light uses (reading one file) stay light."""
-    if name in ("build", "load"):
-        return getattr(import_module("szpolicy.build"), name)
+    """Import the build and the table reader lazily, so light uses (reading one file) stay light."""
+    if name in MODULES:
+        return getattr(import_module(MODULES[name]), name)
     raise AttributeError(name)

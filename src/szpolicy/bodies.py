@@ -12,7 +12,7 @@ import yaml
 
 from .jurisdictions import COUNTRY_CODE, Jurisdiction, jurisdictions, names
 from .script import to_hans, to_hant
-from .segment import jieba, pos_tags
+from .segment import pos_tags, word_frequencies
 
 BODY_ROLES = "body_roles.yaml"
 PLACEHOLDER = re.compile(r"\{(place|name|short|d)\}")
@@ -187,8 +187,7 @@ ACCEPTS = {"place": {"name", "d"}, "name": {"name"}, "short": {"short"}, "d": {"
 @cache
 def _two_char_words() -> frozenset[str]:
     """Two-character words of jieba's dictionary: a bare designator inside one is no mention."""
-    jieba.initialize()
-    return frozenset(w for w, n in jieba.dt.FREQ.items() if n and len(w) == 2)
+    return frozenset(w for w, n in word_frequencies().items() if n and len(w) == 2)
 
 
 def _inside_word(text: str, start: int) -> bool:

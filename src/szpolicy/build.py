@@ -3,39 +3,46 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
-import math
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, replace
 from importlib import resources
-from itertools import repeat
+from itertools import islice
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import quote
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
-from tqdm import tqdm
 
 from . import __version__, paths, workers
 from .agencies import agency_table
 from .csvbytes import csv_bytes
 from .errors import Diagnostic, SzpolicyError
 from .files import read_limited
+from .loading import load as load  # where it was, for existing callers
 from .manifest import Entry, read_manifest, verify_hash
 from .metadata import report_metadata
 from .read import MAX_BYTES, read_report
-from .schema import TABLES, columns, conform, dtypes, resource, validate
+from .schema import TABLES, columns, conform, resource, validate
 from .structure import structure
 from .tables import Report, batch_tables
 from .writer import check_out_dir, write_atomically
 
 FORMATS = ("csv", "parquet")
-BATCH = 200  # reports per batch: each stage runs once per batch, on all its sentences
+ENGINES = ("local", "dask")
+# Each stage runs once per batch, on all its sentences; a batch also costs about 0.1 s of fixed
+# work (building, conforming and validating eleven tables), so batches are sized by bytes: big
+# enough to make that small, small enough to share the work among the workers.
+BATCH = 200  # reports at most
+BATCH_BYTES = (256 << 10, 4 << 20)  # bytes of raw text: at least (unless the corpus is
+# smaller), at most
+BATCHES_PER_WORKER = 3
 
 
 def _source_file(path: Path) -> str:
@@ -81,22 +88,42 @@ def resolve_inputs(raw: list[str | Path] | None) -> list[Entry]:
     return entries
 
 
-def _read(entry: Entry) -> Report:
+@dataclass(frozen=True)
+class Source:
+    """A report to build with what depends on the caller's process fixed here (the file as
+    given, its absolute path and its source_file), so any process, on any machine sharing the
+    files, builds the same rows from it."""
+
+    entry: Entry  # its path absolute
+    shown: str  # the file as the user gave it, for messages
+    source_file: str  # relative to the project root, else the file name
+
+
+def sources(entries: list[Entry]) -> list[Source]:
+    """The entries as sources, in report_id order (the order of every per-report table)."""
+    return [
+        Source(replace(e, path=e.path.absolute()), str(e.path), _source_file(e.path))
+        for e in sorted(entries, key=lambda e: e.report_id)
+    ]
+
+
+def _read(source: Source) -> Report:
     """One report decoded (its hash checked against the manifest when it has one), structured
     and described."""
+    entry = source.entry
     if entry.sha256:
         verify_hash(entry, read_limited(entry.path, MAX_BYTES))
     doc = read_report(entry.path, entry.report_id)
     st = structure(doc)
-    return Report(doc, _source_file(entry.path), st, report_metadata(entry, doc.text, st))
+    return Report(doc, source.source_file, st, report_metadata(entry, doc.text, st))
 
 
-def _diagnostic_row(entry: Entry, d: Diagnostic) -> dict:
+def _diagnostic_row(source: Source, d: Diagnostic) -> dict:
     """A diagnostics row; `path` (the file as given, for messages) is not a column."""
     return {
-        "path": str(entry.path),
-        "report_id": entry.report_id,
-        "source_file": _source_file(entry.path),
+        "path": source.shown,
+        "report_id": source.entry.report_id,
+        "source_file": source.source_file,
         "line": d.line,
         "column": d.column,
         "severity": d.severity,
@@ -105,15 +132,15 @@ def _diagnostic_row(entry: Entry, d: Diagnostic) -> dict:
     }
 
 
-def _skipped(entry: Entry, err: SzpolicyError) -> dict:
+def _skipped(source: Source, err: SzpolicyError) -> dict:
     """The diagnostics row of a report that could not be read or structured."""
     message = err.message + (f" (byte {err.byte})" if err.byte is not None else "")
     d = Diagnostic("error", err.code or "unreadable", message, err.line, err.column)
-    return _diagnostic_row(entry, d)
+    return _diagnostic_row(source, d)
 
 
 def _stage_tables(
-    reports: list[tuple[Entry, Report]], diagnostics: list[dict]
+    reports: list[tuple[Source, Report]], diagnostics: list[dict]
 ) -> dict[str, pd.DataFrame]:
     """The tables of the reports, every stage run on all of them at once; should a stage fail
     on the batch, each report runs alone and the ones that still fail are skipped as errors."""
@@ -143,30 +170,31 @@ Batch = tuple[dict[str, tuple[int, bytes | pd.DataFrame]], list[dict], list[str]
 agencies it mentions (the agencies table lists those of the whole build)."""
 
 
-def process(entries: list[Entry], fmt: str = "csv") -> Batch:
+def process(batch: list[Source], fmt: str = "csv") -> Batch:
     """The validated tables of a batch of reports (for CSV, their rows already formatted) and
     its diagnostics; a report that cannot be read or structured is skipped and recorded.
 
-    Validating and formatting here, in the worker, lets the workers share that cost, and the
-    main process need not keep the tables: every per-report table's key starts with report_id,
-    so no key repeats across batches.
+    A pure function of the files and the arguments (per-text caches change no result), so a
+    batch may run in any process. Validating and formatting here, in the worker, lets the
+    workers share that cost, and the main process need not keep the tables: every per-report
+    table's key starts with report_id, so no key repeats across batches.
     """
     reports, diagnostics = [], []
-    for entry in entries:
+    for source in batch:
         try:
-            report = _read(entry)
+            report = _read(source)
         except SzpolicyError as err:
-            diagnostics.append(_skipped(entry, err))
+            diagnostics.append(_skipped(source, err))
             continue
-        reports.append((entry, report))
-        diagnostics += (_diagnostic_row(entry, d) for d in report.structure.diagnostics)
-        if entry.jurisdiction and report.meta.jurisdiction is None:
+        reports.append((source, report))
+        diagnostics += (_diagnostic_row(source, d) for d in report.structure.diagnostics)
+        if source.entry.jurisdiction and report.meta.jurisdiction is None:
             message = (
-                f"the manifest's jurisdiction {entry.jurisdiction!r} is not in the gazetteer; "
-                "its generic bodies (省政府, 本市) are left without a place"
+                f"the manifest's jurisdiction {source.entry.jurisdiction!r} is not in the "
+                "gazetteer; its generic bodies (省政府, 本市) are left without a place"
             )
             diagnostics.append(
-                _diagnostic_row(entry, Diagnostic("warning", "jurisdiction", message))
+                _diagnostic_row(source, Diagnostic("warning", "jurisdiction", message))
             )
     tables = _stage_tables(reports, diagnostics) if reports else _empty_tables()
     tables["diagnostics"] = pd.DataFrame(diagnostics, columns=columns("diagnostics"))
@@ -177,21 +205,70 @@ def process(entries: list[Entry], fmt: str = "csv") -> Batch:
     return {n: (len(df), df) for n, df in batch.items()}, *found
 
 
-def _batches(entries: list[Entry], jobs: int) -> list[list[Entry]]:
-    """The entries in batches of at most BATCH; with several workers, at least four per worker
-    so they share the work evenly."""
-    size = BATCH if jobs == 1 else max(1, min(BATCH, math.ceil(len(entries) / (jobs * 4))))
-    return [entries[i : i + size] for i in range(0, len(entries), size)]
+def _size(source: Source) -> int:
+    try:
+        return source.entry.path.stat().st_size
+    except OSError:  # process() reports it
+        return 0
 
 
-def _results(batches: list[list[Entry]], jobs: int, fmt: str) -> Iterator[Batch]:
-    """The tables of each batch, in order, from `jobs` worker processes (or this one)."""
-    if jobs > 1 and len(batches) > 1:
-        # Pool's exit terminates the workers, also when Ctrl-C or SIGTERM stops the main process
-        with workers.pool(jobs) as running:
-            yield from running.imap(partial(process, fmt=fmt), batches)
+def _batches(todo: list[Source], workers: int) -> list[list[Source]]:
+    """Consecutive sources in batches of about equal bytes: BATCHES_PER_WORKER per worker
+    when that keeps each within BATCH_BYTES, so the workers finish together; at most BATCH
+    reports each."""
+    sizes = [_size(s) for s in todo]
+    least, most = BATCH_BYTES
+    target = sum(sizes) if workers == 1 else sum(sizes) // (workers * BATCHES_PER_WORKER)
+    target = max(least, min(most, target))
+    batches, batch, filled = [], [], 0
+    for source, size in zip(todo, sizes, strict=True):
+        batch.append(source)
+        filled += size
+        if filled >= target or len(batch) == BATCH:
+            batches.append(batch)
+            batch, filled = [], 0
+    return batches + [batch] if batch else batches
+
+
+def in_order(
+    submit: Callable[[list[Source]], Any],
+    batches: Iterable,
+    ahead: int,
+    take: Callable[[Any], Batch] = lambda future: future.result(),
+) -> Iterator[Batch]:
+    """The results of every batch in order, with at most `ahead` batches submitted and not yet
+    taken, so results that arrive early wait in memory only that far; `take` waits for one
+    submitted batch's result."""
+    todo = iter(batches)
+    pending = deque(map(submit, islice(todo, ahead)))
+    while pending:
+        result = take(pending.popleft())
+        pending.extend(map(submit, islice(todo, 1)))
+        yield result
+
+
+def _results(
+    batches: list[list[Source]], jobs: int, fmt: str, engine: str, scheduler: str | None
+) -> Iterator[Batch]:
+    """The tables of each batch, in order, from `jobs` worker processes (or this one), or from
+    a Dask cluster."""
+    if engine == "dask":
+        from .dask_engine import dask_results
+
+        yield from dask_results(process, batches, fmt, jobs, scheduler)
+    elif jobs > 1 and len(batches) > 1:
+        # Forked workers inherit this process's objects; frozen, the workers' garbage collector
+        # leaves them alone instead of copying every page it walks (about 10 % of their CPU).
+        # The pool's exit terminates the workers, also when Ctrl-C or SIGTERM stops this process.
+        gc.freeze()
+        try:
+            with workers.pool(min(jobs, len(batches))) as running:
+                submit = lambda b: running.apply_async(process, (b, fmt))  # noqa: E731
+                yield from in_order(submit, batches, 2 * jobs, take=lambda r: r.get())
+        finally:
+            gc.unfreeze()
     else:
-        yield from map(process, batches, repeat(fmt))
+        yield from (process(b, fmt) for b in batches)
 
 
 @dataclass(frozen=True)
@@ -208,19 +285,27 @@ class BuildResult:
 
 
 def collect(
-    entries: list[Entry], folder: Path, fmt: str = "csv", jobs: int = 1, progress: bool = False
+    entries: list[Entry],
+    folder: Path,
+    fmt: str = "csv",
+    jobs: int = 1,
+    progress: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> BuildResult:
-    """Process every report (in `jobs` processes) and write every table to `folder`.
+    """Process every report (in `jobs` processes, or on a Dask cluster) and write every table
+    to `folder`.
 
     Batches go in report_id order and every per-report table's key starts with report_id, so
     the rows appended batch by batch are sorted. Parquet tables are partitioned by report, so
     each batch writes its own reports' files.
     """
-    entries = sorted(entries, key=lambda e: e.report_id)
+    from tqdm import tqdm  # only a terminal shows it: not part of every build's start-up
+
     counts = dict.fromkeys(TABLES, 0)
     found: set[str] = set()  # the agencies mentioned: the agencies table, written at the end
     empty: dict[str, pd.DataFrame] = {}  # Parquet tables that had no rows in a batch
-    batches = _batches(entries, jobs)
+    batches = _batches(sources(entries), jobs)
     bar = tqdm(total=len(entries), unit="report", disable=not progress, leave=False)
     with ExitStack() as stack, bar:
         if fmt == "csv":
@@ -228,9 +313,8 @@ def collect(
                 t: stack.enter_context(_open_csv(folder, t)) for t in TABLES if t != "agencies"
             }
         diagnostics: list[dict] = []
-        for batch, (tables, problems, agency_ids) in zip(
-            batches, _results(batches, jobs, fmt), strict=True
-        ):
+        results = _results(batches, jobs, fmt, engine, scheduler)
+        for batch, (tables, problems, agency_ids) in zip(batches, results, strict=True):
             diagnostics += problems
             found.update(agency_ids)
             for name, (n, rows) in tables.items():
@@ -339,8 +423,13 @@ def build(
     fmt: str = "csv",
     progress: bool = False,
     strict: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Build every table from the raw reports and write them to `out` atomically.
+
+    `engine="dask"` runs the batches on a Dask cluster (at `scheduler`, else a local one of
+    `jobs` worker processes), with the same bytes out.
 
     A report that cannot be read or structured is skipped and recorded in diagnostics.csv;
     the others are written. When no report could be built, or with `strict` when any was
@@ -349,6 +438,10 @@ def build(
     """
     if fmt not in FORMATS:
         raise SzpolicyError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if engine not in ENGINES:
+        raise SzpolicyError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if scheduler and engine != "dask":
+        raise SzpolicyError("a scheduler address is for the dask engine (--engine dask)")
     if jobs < 1:
         raise SzpolicyError(f"--jobs must be 1 or more, not {jobs}")
     out = Path(out)
@@ -357,7 +450,7 @@ def build(
     result: list[BuildResult] = []
 
     def fill(folder: Path) -> None:
-        done = collect(entries, folder, fmt, jobs, progress)
+        done = collect(entries, folder, fmt, jobs, progress, engine, scheduler)
         if (strict and done.skipped) or len(done.skipped) == len(entries):
             errors = [d for d in done.diagnostics if d["severity"] == "error"]
             if len(errors) == 1:
@@ -377,19 +470,3 @@ def diagnostic_line(d: dict) -> str:
     """A diagnostics row as `file:line:column: message` (`warning: ` before a warning's)."""
     where = ":".join(str(v) for v in (d["path"], d["line"], d["column"]) if v is not None)
     return f"{where}: {'warning: ' if d['severity'] == 'warning' else ''}{d['message']}"
-
-
-def load(name: str, folder: str | Path = paths.PROCESSED) -> pd.DataFrame:
-    """A processed table as a typed DataFrame (CSV, or Parquet when built with --format parquet)."""
-    if name not in TABLES:
-        raise SzpolicyError(f"unknown table {name!r}; choose one of {', '.join(TABLES)}")
-    folder = Path(folder)
-    if (folder / f"{name}.csv").exists():
-        df = pd.read_csv(
-            folder / f"{name}.csv", dtype=dtypes(name), keep_default_na=False, na_values=[""]
-        )
-    elif (folder / f"{name}.parquet").exists():
-        df = pd.read_parquet(folder / f"{name}.parquet")
-    else:
-        df = pd.read_parquet(folder / name)
-    return conform(name, df)

@@ -18,7 +18,16 @@ def _build(args: argparse.Namespace) -> int:
 
     out = Path(args.out).resolve()
     progress = sys.stderr.isatty()
-    done = build(args.raw, out, args.jobs, args.format, progress, args.strict)
+    done = build(
+        args.raw,
+        out,
+        args.jobs,
+        args.format,
+        progress,
+        args.strict,
+        getattr(args, "engine", "local"),
+        getattr(args, "scheduler", None),
+    )
     for d in done.diagnostics:
         print(f"szpolicy: {diagnostic_line(d)}", file=sys.stderr)
     tables = ", ".join(f"{name} {n}" for name, n in done.counts.items())
@@ -143,6 +152,18 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="a report with an error stops the build (exit 2, output untouched) instead of "
         "being skipped",
+    )
+    b.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="where batches run: local worker processes, or a Dask cluster (extra `dask`)",
+    )
+    b.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the scheduler's address (default: a local cluster of --jobs "
+        "workers)",
     )
     b.set_defaults(func=_build)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from .errors import SzpolicyError
+from .yamlfile import safe_load
 
 USES = ("tool", "subject")
 SCRIPTS = ("zh_hant", "zh_hans")
@@ -222,7 +223,7 @@ def _packaged_lexicon(source: Traversable, stamp: int) -> Lexicon:
 def _parse(text: str, source: str) -> Lexicon:
     """A lexicon from the text of its YAML file; `source` names the file in errors."""
     try:
-        raw = yaml.safe_load(text)
+        raw = safe_load(text)
     except yaml.YAMLError as err:
         raise LexiconError(f"{source}: not valid YAML: {err}") from None
     top = _require(raw, TOP_KEYS, "the top level", source)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
-import yaml
 
 from .errors import SzpolicyError
+from .yamlfile import safe_load
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 # Table order in the build and the datapackage: referenced tables before those that refer.
 TABLES = (
@@ -33,7 +36,7 @@ NULLABLE_DTYPES = {"string": "str", "integer": "Int64", "number": "float64", "bo
 def spec(table: str) -> dict:
     """The YAML description of a table: fields, keys and words for the codebook."""
     path = resources.files("szpolicy").joinpath("schema", f"{table}.yaml")
-    return yaml.safe_load(path.read_text("utf-8"))
+    return safe_load(path.read_text("utf-8"))
 
 
 def sort_key(table: str) -> list[str]:
@@ -58,6 +61,8 @@ def dtypes(table: str) -> dict[str, str]:
 @cache
 def pandera_schema(table: str) -> pa.DataFrameSchema:
     """A strict pandera schema: exact columns, types, required values, enums, unique key."""
+    import pandera.pandas as pa  # here: reading a table (`load`) needs no pandera
+
     cols = {}
     for f, dtype in zip(spec(table)["fields"], dtypes(table).values(), strict=True):
         checks = [pa.Check.isin(f["enum"])] if "enum" in f else []
@@ -81,8 +86,11 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
 
 def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:
     """Check a table against its schema; raise SzpolicyError listing the failures."""
+    schema = pandera_schema(table)
+    import pandera.pandas as pa
+
     try:
-        return pandera_schema(table).validate(df, lazy=True)
+        return schema.validate(df, lazy=True)
     except (pa.errors.SchemaErrors, pa.errors.SchemaError) as err:
         raise SzpolicyError(f"table {table} fails its schema:\n{err}") from None
 

@@ -1,0 +1,333 @@
+"""Benchmark `szpolicy build` on real reports: throughput against the I/O floor and jieba.cut.
+
+Run from the checkout: `.venv/bin/python benchmarks/bench_real.py [FOLDER ...] [--scale N]`.
+Every measurement runs in a forked child of this (already imported, warmed-up) interpreter, so
+each peak-memory figure is its own and no run inherits the caches another one filled; start-up
+is measured separately, as the wall and CPU time of a fresh `szpolicy build` of one report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from bench_build import floor, measure
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_FOLDERS = (Path("/work/shared/corpus/national_gwr"), ROOT / "data/raw/national_gwr")
+SEED = ROOT / "data/raw/000_90487d465f63e9bb.txt"
+JOBS = (1, 2)
+# Where each stage's functions are looked up when they are timed (module -> name -> stage).
+STAGES = {
+    "szpolicy.build": {
+        "read_report": "read",
+        "structure": "structure",
+        "report_metadata": "metadata (incl. report_year)",
+        "conform": "validate",
+        "validate": "validate",
+        "csv_bytes": "write (CSV formatting)",
+    },
+    "szpolicy.tables": {
+        "to_hans": "structure",
+        "agency_mentions": "agencies",
+        "lead_agencies": "agencies",
+        "extract_numbers": "numbers",
+        "extract_dates": "dates",
+        "extract_instruments": "instruments",
+        "load_lexicon": "lexicon",
+        "lexicon_hits": "lexicon",
+    },
+}
+TARGETS = {"jieba_ratio": 1.5, "two_over_one": 1.7, "startup_s": 1.0, "scale_peak_mb": 1024}
+
+
+def default_folder() -> Path:
+    """The development corpus: the shared copy, else the project's national collection."""
+    for folder in DEFAULT_FOLDERS:
+        if folder.is_dir():
+            return folder
+    raise SystemExit("no corpus folder given and none of the defaults exists")
+
+
+def report_files(folders: list[Path]) -> list[Path]:
+    """The .txt reports in the folders, in name order."""
+    return sorted(p for f in folders for p in f.rglob("*.txt") if p.is_file())
+
+
+def scaled(folders: list[Path], copies: int, root: Path) -> list[Path]:
+    """`copies` copies of every report in one folder, each copy with its own report_id (file
+    name); with one copy the folders themselves, so their manifests keep titles and years."""
+    if copies == 1:
+        return folders
+    folder = root / f"scaled_{copies}"
+    folder.mkdir()
+    for path in report_files(folders):
+        for k in range(copies):
+            os.link(path, folder / f"{path.stem}__{k:04d}.txt")
+    return [folder]
+
+
+def built_chars(out: Path) -> tuple[int, int]:
+    """Reports built and their characters, from the build's reports.csv."""
+    with (out / "reports.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return len(rows), sum(int(r["n_chars"]) for r in rows)
+
+
+def build_task(folders: list[Path], out: Path, jobs: int) -> Callable[[], None]:
+    """The build of the folders into `out` with `jobs` workers, as a task to measure."""
+
+    def task() -> None:
+        from szpolicy.build import build
+        from szpolicy.errors import SzpolicyError
+
+        try:
+            build(folders, out=out, jobs=jobs)
+        except SzpolicyError as err:  # no report built: reported, the benchmark goes on
+            print(f"  build failed: {err}", file=sys.stderr)
+
+    return task
+
+
+def jieba_task(texts: list[str]) -> Callable[[], None]:
+    """jieba.cut (accurate mode, HMM on, as the peers' pipelines call it) over the texts."""
+
+    def task() -> None:
+        import jieba
+
+        for text in texts:
+            for _ in jieba.cut(text):
+                pass
+
+    return task
+
+
+def stage_task(folders: list[Path], out: Path, spent: dict[str, float]) -> Callable[[], None]:
+    """A one-worker build with the stage functions wrapped where build.py and tables.py look
+    them up; the seconds per stage are written to stages.tsv beside `out`."""
+
+    def task() -> None:
+        import importlib
+
+        def timed(fn: Callable, stage: str) -> Callable:
+            def wrapper(*args, **kwargs):
+                start = time.perf_counter()
+                try:
+                    return fn(*args, **kwargs)
+                finally:
+                    spent[stage] += time.perf_counter() - start
+
+            return wrapper
+
+        for module_name, names in STAGES.items():
+            module = importlib.import_module(module_name)
+            for name, stage in names.items():
+                setattr(module, name, timed(getattr(module, name), stage))
+        start = time.perf_counter()
+        build_task(folders, out, 1)()
+        spent["total"] = time.perf_counter() - start
+        (out.parent / "stages.tsv").write_text(
+            "".join(f"{k}\t{v}\n" for k, v in spent.items()), encoding="utf-8"
+        )
+
+    return task
+
+
+def startup(report: Path, root: Path, runs: int = 3) -> tuple[float, float]:
+    """Best wall and CPU seconds (user + sys) of a fresh `szpolicy build REPORT` process."""
+    best_wall, best_cpu = float("inf"), float("inf")
+    for k in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "szpolicy.cli", "build", str(report), "--out", root / f"s{k}"],
+            capture_output=True,
+            check=False,
+        )
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        best_wall, best_cpu = min(best_wall, wall), min(best_cpu, cpu)
+    return best_wall, best_cpu
+
+
+def _row(label: str, n: int, chars: int, m: dict[str, float], base: float | None) -> str:
+    ratio = f"{m['seconds'] / base:9.1f}x" if base else " " * 10
+    tree = f"{m['tree_mb']:.0f}" if m["tree_mb"] else "-"  # "-": over before the first sample
+    return (
+        f"{label:<20}{m['seconds']:8.2f}{m['cpu']:8.2f}{n / m['seconds']:10.1f}"
+        f"{chars / m['seconds'] / 1e3:10.1f}{chars / max(m['cpu'], 1e-3) / 1e3:10.1f}"
+        f"{ratio}{tree:>8}{m['rss_self_mb']:8.0f}{m['rss_child_mb']:9.0f}"
+    )
+
+
+def _header() -> str:
+    return (
+        f"{'':<20}{'seconds':>8}{'CPU s':>8}{'reports/s':>10}{'kchars/s':>10}{'kch/CPU s':>10}"
+        f"{'vs floor':>10}{'tree MB':>8}{'self MB':>8}{'child MB':>9}"
+    )
+
+
+def run_corpus(folders: list[Path], copies: int, root: Path, jobs: tuple[int, ...]) -> dict:
+    """Floor, jieba.cut and builds with each number of workers of `copies` copies of the corpus."""
+    from szpolicy.read import decode
+
+    inputs = scaled(folders, copies, root)
+    files = report_files(inputs)
+    texts = [decode(p.read_bytes(), p)[0] for p in files]
+    n_chars = sum(map(len, texts))
+    what = f"{copies} copies" if copies > 1 else "as given"
+    print(f"\n{len(files)} reports, {n_chars:,} characters ({what})")
+    print(_header())
+    fl = measure(lambda: floor(files, root / f"floor_{copies}.csv"))
+    print(_row("floor (read+decode)", len(files), n_chars, fl, None), flush=True)
+    result = {"floor": fl, "chars": n_chars, "reports": len(files)}
+    if copies == 1:  # the yardstick, on the corpus as given
+        result["jieba"] = measure(jieba_task(texts))
+        print(_row("jieba.cut", len(files), n_chars, result["jieba"], fl["seconds"]), flush=True)
+    for j in jobs:
+        out = root / f"out_{copies}_{j}"
+        m = measure(build_task(inputs, out, j))
+        built, chars = built_chars(out) if (out / "reports.csv").exists() else (0, 0)
+        m |= {"built": built, "built_chars": chars}
+        result[j] = m
+        label = f"build, {j} worker{'s' * (j > 1)}"
+        print(_row(label, built, chars, m, fl["seconds"]), flush=True)
+    built = result[jobs[0]]["built"]
+    if built < len(files):
+        print(
+            f"  (the builds skipped {len(files) - built} of {len(files)} reports: reports/s and "
+            "kchars/s count the reports built; the time includes the skipped ones' attempts)"
+        )
+    return result
+
+
+def print_stages(folders: list[Path], root: Path) -> None:
+    """Seconds per stage on a one-worker build of the corpus, with the share of the total."""
+    out = root / "out_stages"
+    measure(stage_task(folders, out, defaultdict(float)))
+    spent = {
+        k: float(v)
+        for k, v in (line.split("\t") for line in (root / "stages.tsv").read_text().splitlines())
+    }
+    total = spent.pop("total")
+    spent["other (frames, files, merge)"] = total - sum(spent.values())
+    print("\nTime by stage (one worker, the whole corpus, once):")
+    for stage, s in sorted(spent.items(), key=lambda kv: -kv[1]):
+        print(f"  {stage:<34}{s:8.2f} s {100 * s / total:6.1f} %")
+    print(f"  {'total':<34}{total:8.2f} s")
+
+
+def print_targets(results: dict[int, dict], start: tuple[float, float] | None) -> None:
+    """The issue's targets next to what was measured (reported, never asserted)."""
+    print("\nTargets (issue 19; reported, never asserted):")
+    base = results[min(results)]
+    lines = []
+    if 1 in base and base[1]["built"]:
+        for clock, label in (("seconds", "wall"), ("cpu", "CPU")):
+            build_cps = base[1]["built_chars"] / base[1][clock]
+            ratio = build_cps / (base["chars"] / base["jieba"][clock])
+            ok = ratio >= TARGETS["jieba_ratio"]
+            lines.append((f"one worker >= 1.5x jieba.cut chars/s ({label})", f"{ratio:.2f}x", ok))
+    if 1 in base and 2 in base and base[2]["built"]:
+        speedup = base[1]["seconds"] / base[2]["seconds"]
+        ok = speedup >= TARGETS["two_over_one"]
+        lines.append(("two workers >= 1.7x one worker", f"{speedup:.2f}x", ok))
+    if start:
+        lines.append(
+            (
+                "start-up of a one-report build <= 1.0 s",
+                f"{start[0]:.2f} s ({start[1]:.2f} CPU)",
+                start[0] <= TARGETS["startup_s"],
+            )
+        )
+    if len(results) > 1:
+        n = max(results)
+        big = results[n]
+        j = min(k for k in big if isinstance(k, int) and k in base)
+        peak = max(big[k]["tree_mb"] or big[k]["rss_self_mb"] for k in big if isinstance(k, int))
+        growth = big[j]["seconds"] / base[j]["seconds"] / n
+        lines.append(
+            (f"{n}x corpus in <= 1 GB peak", f"{peak:.0f} MB", peak <= TARGETS["scale_peak_mb"])
+        )
+        linear = f"time linear: {n}x time / ({n} x 1x time), cached"
+        lines.append((linear, f"{growth:.2f}", growth <= 1.1))
+    for what, got, ok in lines:
+        print(f"  {what:<50}{got:>18}  {'met' if ok else 'NOT met'}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the flags and run the benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folders", nargs="*", type=Path, help="report folders (default: corpus)")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also build N copies of the corpus (distinct report_ids; the text repeats, so the "
+        "per-text caches hit more than on N distinct corpora)",
+    )
+    parser.add_argument("--jobs", type=int, nargs="+", default=list(JOBS))
+    parser.add_argument("--no-stages", action="store_true", help="skip the time by stage")
+    parser.add_argument(
+        "--startup-report",
+        type=Path,
+        default=SEED if SEED.exists() else None,
+        help="the report whose one-report build times start-up (default: the seed)",
+    )
+    args = parser.parse_args(argv)
+    folders = args.folders or [default_folder()]
+    warnings.simplefilter("ignore")
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    import szpolicy.build
+    from szpolicy.testing import write_corpus
+
+    print(
+        f"szpolicy real-text benchmark, {time.strftime('%Y-%m-%d %H:%M %Z')}, "
+        f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}; "
+        f"corpus {', '.join(map(str, folders))}"
+    )
+    with tempfile.TemporaryDirectory(prefix="szpolicy-bench-real-") as tmp:
+        root = Path(tmp)
+        start = None
+        if args.startup_report:
+            start = startup(args.startup_report, root / "startup")
+            print(
+                f"start-up: `szpolicy build {args.startup_report.name}` {start[0]:.2f} s wall, "
+                f"{start[1]:.2f} s CPU (best of 3, a fresh interpreter each)"
+            )
+        # Load the gazetteer, lexicons, OpenCC and jieba's models once, here, on generated text
+        # (recombined seed sections), so the forked measurements start warm but share no text.
+        jieba.initialize()
+        warm = write_corpus(root / "warm", 1, seed=999_999)
+        szpolicy.build.build(warm, out=root / "out_warm")
+        if not args.no_stages:
+            print_stages(folders, root)
+        results = {1: run_corpus(folders, 1, root, tuple(args.jobs))}
+        if args.scale > 1:
+            results[args.scale] = run_corpus(folders, args.scale, root, tuple(args.jobs))
+            print(
+                "  (the copies repeat the text: per-sentence caches, bounded at 65,536 texts, "
+                "hit more than on distinct reports)"
+            )
+        shutil.rmtree(root / "startup", ignore_errors=True)
+        print_targets(results, start)
+
+
+if __name__ == "__main__":
+    main()
