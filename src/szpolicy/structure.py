@@ -326,10 +326,11 @@ def _emit(doc: Document, group: dict, out: Structure) -> None:
                 }
             )
             role = later
-    if preamble or sentence_no == first_sentence:  # nothing to make a section of
+    own = [s for s in sentences[first_sentence:] if s["role"] != "boilerplate"]
+    if preamble or not own:  # nothing to make a section of
         return
     h = heading[1] if heading else None
-    first = sentences[first_sentence]
+    first = own[0]
     out.sections.append(
         {
             "report_id": report_id,
@@ -339,8 +340,8 @@ def _emit(doc: Document, group: dict, out: Structure) -> None:
             "heading": first["text"][h.end :].strip(BLANK) if h else "",
             "caption": caption_par.text if caption_par else None,
             "n_paragraphs": n_paragraphs,
-            "n_sentences": sentence_no - first_sentence,
+            "n_sentences": len(own),
             "char_start": first["char_start"],
-            "char_end": sentences[-1]["char_end"],
+            "char_end": own[-1]["char_end"],
         }
     )
