@@ -85,7 +85,7 @@ def _read(entry: Entry) -> Report:
             raise SzpolicyError(f"cannot read: {err.strerror}", entry.path) from None
     doc = read_report(entry.path, entry.report_id)
     st = structure(doc)
-    return Report(doc, _source_file(entry.path), st, report_metadata(entry, doc.text, st))
+    return Report(doc, _source_file(entry.path), st, report_metadata(entry, st))
 
 
 def _diagnostic_row(entry: Entry, d: Diagnostic) -> dict:
