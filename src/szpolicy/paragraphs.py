@@ -31,6 +31,7 @@ TOKEN = re.compile(
 )
 ENDED = re.compile(rf"{_END}$")  # a line that closes its last sentence
 NOTICE_MAX_CHARS = 400
+CELL_GAP = re.compile(rf"[^{BLANK}](?:\t|[{BLANK}]{{2,}})[^{BLANK}]")  # a gap between table cells
 
 
 class Line(NamedTuple):
@@ -127,18 +128,27 @@ def _blank_separated(lines: list[Line]) -> bool:
 
 
 def _continues(line: Line, nxt: Line, text: str, opens: Callable[[str], bool]) -> bool:
-    """Whether `nxt` carries on `line`'s paragraph: right below it, `line` left unended, and
-    `nxt` neither indented nor opening a heading (`opens`)."""
+    """Whether `nxt` carries on `line`'s paragraph: right below it, `line` left unended, neither
+    a row of a table (cells set apart by wide gaps) nor `nxt` indented or opening a heading
+    (`opens`)."""
     if nxt.no != line.no + 1 or ENDED.search(line.text):
+        return False
+    if CELL_GAP.search(line.text) or CELL_GAP.search(nxt.text):
         return False
     indented = nxt.start > 0 and text[nxt.start - 1] not in "\r\n"
     return not indented and not opens(nxt.text)
 
 
-def paragraphs(text: str, lines: list[Line], opens: Callable[[str], bool]) -> list[Paragraph]:
+def paragraphs(
+    text: str,
+    lines: list[Line],
+    opens: Callable[[str], bool],
+    alone: Callable[[str], bool] = lambda _: False,
+) -> list[Paragraph]:
     """The report's paragraphs: each line, or in a file whose paragraphs are separated by blank
-    lines, the lines that run on, up to a line that `opens` a heading; a sentence running over
-    a joined break is one sentence."""
+    lines, the lines that run on, up to a line that `opens` a heading, and never from a line
+    that stands `alone` (a part label: 附件1); a sentence running over a joined break is one
+    sentence."""
     joined = _blank_separated(lines)
     out: list[Paragraph] = []
     group: list[Line] = []
@@ -150,6 +160,7 @@ def paragraphs(text: str, lines: list[Line], opens: Callable[[str], bool]) -> li
             and nxt is not None
             and not is_boilerplate(line.text)
             and not is_boilerplate(nxt.text)
+            and not alone(line.text)
             and _continues(line, nxt, text, opens)
         ):
             continue

@@ -39,6 +39,10 @@ def _opens_heading(line: str) -> bool:
     return match_heading(line) is not None
 
 
+def _labels_a_part(line: str) -> bool:
+    return part_label().match(line) is not None
+
+
 def _column(doc: Document, line: Line) -> int:
     return line.start - doc.text.rfind("\n", 0, line.start)
 
@@ -85,7 +89,7 @@ def _numbering_diagnostics(
 
 
 def _is_label(par: Paragraph) -> bool:
-    return not par.boilerplate and len(par.lines) == 1 and part_label().match(par.text) is not None
+    return not par.boilerplate and len(par.lines) == 1 and _labels_a_part(par.text)
 
 
 def _part_starts(pars: list[Paragraph]) -> list[int]:
@@ -241,10 +245,14 @@ def _caption_index(paragraphs: list[Paragraph]) -> int | None:
 def structure(doc: Document) -> Structure:
     """Parts, sections and sentences of a report, with warnings for the numbering a reader
     tolerates; no line of any text raises."""
-    pars = paragraphs(doc.text, split_lines(doc.text), _opens_heading)
+    pars = paragraphs(doc.text, split_lines(doc.text), _opens_heading, _labels_a_part)
     out = Structure()
     groups = _kinds(doc, pars, out)
-    if all(g["section_no"] == 0 for g in groups):  # no headings: the whole report is section 1
+    # A part without headings is one section: the main text of a report without headings (its
+    # annex's numbered terms notwithstanding), an annex that holds a table.
+    numbered = {g["part"] for g in groups if g["section_no"]}
+    plain = {g["part"] for g in groups if g["text"]} - numbered
+    if not numbered or 1 in plain:
         first = next((p for p in pars if not p.boilerplate), None)
         line = first.lines[0] if first else None
         out.diagnostics.append(
@@ -256,7 +264,8 @@ def structure(doc: Document) -> Structure:
                 _column(doc, line) if line else None,
             )
         )
-        for g in groups:
+    for g in groups:
+        if g["part"] in plain:
             g["section_no"] = 1
     for group in groups:
         _emit(doc, group, out)
