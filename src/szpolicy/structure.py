@@ -23,6 +23,18 @@ CAPTION_MAX_CHARS = 60
 # sections when there are at least this many (an opening and a closing line are not a level).
 UNNUMBERED_OVER_NUMBERED = 3
 SUB_MIN = 0.4  # sub-headings must be at least this clear; weaker numbered lines are list items
+SECTION_FIELDS = (  # the columns of a section row, also when a report has none (only clutter)
+    "report_id",
+    "part",
+    "section_no",
+    "numbering",
+    "heading",
+    "caption",
+    "n_paragraphs",
+    "n_sentences",
+    "char_start",
+    "char_end",
+)
 
 
 @dataclass
@@ -252,18 +264,14 @@ def structure(doc: Document) -> Structure:
     # annex's numbered terms notwithstanding), an annex that holds a table.
     numbered = {g["part"] for g in groups if g["section_no"]}
     plain = {g["part"] for g in groups if g["text"]} - numbered
-    if not numbered or 1 in plain:
-        first = next((p for p in pars if not p.boilerplate), None)
-        line = first.lines[0] if first else None
-        out.diagnostics.append(
-            Diagnostic(
-                "warning",
-                "no_headings",
-                "no numbered headings; the report is one section",
-                line.no if line else None,
-                _column(doc, line) if line else None,
-            )
-        )
+    first = next((p.lines[0] for p in pars if not p.boilerplate), None)
+    if first is None:
+        message = "the file holds only web-page clutter (buttons, source lines …): no section"
+        out.diagnostics.append(Diagnostic("warning", "no_text", message, 1, 1))
+    elif not numbered or 1 in plain:
+        message = "no numbered headings; the report is one section"
+        column = _column(doc, first)
+        out.diagnostics.append(Diagnostic("warning", "no_headings", message, first.no, column))
     for g in groups:
         if g["part"] in plain:
             g["section_no"] = 1
@@ -340,17 +348,16 @@ def _emit(doc: Document, group: dict, out: Structure) -> None:
         return
     h = heading[1] if heading else None
     first = own[0]
-    out.sections.append(
-        {
-            "report_id": report_id,
-            "part": part,
-            "section_no": section_no,
-            "numbering": heading[0].lines[0].text[: h.end] if h else "",
-            "heading": first["text"][h.end :].strip(BLANK) if h else "",
-            "caption": caption_par.text if caption_par else None,
-            "n_paragraphs": n_paragraphs,
-            "n_sentences": len(own),
-            "char_start": first["char_start"],
-            "char_end": own[-1]["char_end"],
-        }
+    values = (
+        report_id,
+        part,
+        section_no,
+        heading[0].lines[0].text[: h.end] if h else "",
+        first["text"][h.end :].strip(BLANK) if h else "",
+        caption_par.text if caption_par else None,
+        n_paragraphs,
+        len(own),
+        first["char_start"],
+        own[-1]["char_end"],
     )
+    out.sections.append(dict(zip(SECTION_FIELDS, values, strict=True)))

@@ -15,7 +15,7 @@ from .lexicon import load_lexicon
 from .metadata import Metadata
 from .read import Document
 from .script import to_hans
-from .structure import Structure
+from .structure import SECTION_FIELDS, Structure
 
 DEFAULT_LEXICON = "digitisation_lexicon"
 
@@ -39,7 +39,9 @@ def batch_tables(structured: list[Report]) -> dict[str, pd.DataFrame]:
     }
     content = _content(sentences)
     mentions = agency_mentions(content, contexts)
-    sections = pd.DataFrame([row for r in structured for row in r.structure.sections])
+    sections = pd.DataFrame(
+        [row for r in structured for row in r.structure.sections], columns=SECTION_FIELDS
+    )
     sections["heading_hans"] = [to_hans(t) for t in sections["heading"]]
     leads = lead_agencies(content, mentions, contexts)
     sections = sections.merge(leads, on=["report_id", "part", "section_no"], how="left")
