@@ -43,6 +43,26 @@ def convert(text: str, config: str) -> str:
     return opencc.OpenCC(config).convert(text)
 
 
+CHUNK = re.compile(r"\w+|\W")  # OpenCC converts phrases, never across punctuation or space
+
+
+def convert_with_offsets(text: str, config: str) -> tuple[str, list[int]]:
+    """The text converted by OpenCC, and where each offset of it (and its end) lies in the
+    conversion: s2twp turns 优化 into 最佳化, so offsets shift."""
+    converter = opencc.OpenCC(config)
+    pieces, where, at = [], [], 0
+    for m in CHUNK.finditer(text):
+        piece = m.group()
+        done = converter.convert(piece)
+        if len(done) == len(piece):
+            where += range(at, at + len(piece))
+        else:
+            where += [at + len(converter.convert(piece[:k])) for k in range(len(piece))]
+        pieces.append(done)
+        at += len(done)
+    return "".join(pieces), [*where, at]
+
+
 def titled(title: str, body: str) -> str:
     """A report as its title line, a blank line and its text."""
     return f"{title}\n\n{body}"
