@@ -349,3 +349,36 @@ def test_odd_files_never_reach_a_traceback(tmp_path):
     assert built == {n for n, outcome in expected.items() if outcome == "built"}
     assert {"clutter_only", "headings_only", "only_punctuation"} <= set(reports["report_id"])
     assert not set(reports["title"].dropna()) & {v.CRUMBS, *v.HEADER}
+
+
+HEADERS = [  # title blocks as provinces and cities print them, one line each
+    ("政府工作报告\n——2025年1月15日在陕西省第十四届人民代表大会第四次会议上\n陕西省省长　赵刚\n"),
+    ("关于2024年法治政府建设情况的报告\n西安市人民政府\n（2025年3月28日）\n"),
+]
+
+
+@pytest.mark.parametrize("header", HEADERS)
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_a_title_block_of_lines_without_stops(header, wrapped):
+    body = v.provincialise(to_hans(raw("national_gwr_2025")), "").lstrip()
+    if "西安" in header:  # a city's review: the city's own words
+        body = body.replace("陕西省人民政府", "市人民政府").replace("全省", "全市")
+    title, rest = header.split("\n", 1)
+    text = (
+        v.wrap_page(title, rest + "\n" + body, "陕西省人民政府").text if wrapped else header + body
+    )
+    meta = read(text).meta
+    assert meta.title == title
+    assert (meta.year, meta.jurisdiction.name) == (
+        (2025, "陕西省") if "陕西" in header else (2024, "西安市")
+    )
+    genre = "rule_of_law_review" if "法治政府" in title else "government_work_report"
+    assert meta.genre == genre
+
+
+def test_the_country_named_in_a_provinces_opening_is_no_speaker():
+    # 中国式现代化 precedes the province's name: the province speaks, not the country
+    body = v.provincialise(to_hans(raw("national_gwr_2025")), "政府工作报告").replace(
+        "各位代表：", "各位代表：\n\n奋力谱写中国式现代化建设的陕西新篇章。", 1
+    )
+    assert read(body).meta.jurisdiction.name == "陕西省"

@@ -31,6 +31,12 @@ TOKEN = re.compile(
 )
 ENDED = re.compile(rf"{_END}$")  # a line that closes its last sentence
 NOTICE_MAX_CHARS = 400
+# In a report's opening a line opening with a dash (——2025年1月15日在…会议上: the date line
+# under the title) is a paragraph of its own, neither run on from the title above nor into the
+# speaker's name below; so are short phrases (the title, the issuer, the date).
+DASH_LINE = re.compile("[—―－-]{2}|—")
+TITLE_LINE_MAX_CHARS = 40  # a line of a title block is at most this long …
+PHRASE_BREAKS = re.compile(f"[{ENDS}，,；;：:]")  # … and holds no clause or sentence break
 CELL_GAP = re.compile(rf"[^{BLANK}](?:\t|[{BLANK}]{{2,}})[^{BLANK}]")  # a gap between table cells
 
 
@@ -118,6 +124,15 @@ def is_notice(paragraph: str) -> bool:
     return len(flat) <= NOTICE_MAX_CHARS and any(p.search(flat) for p in boilerplate_rules()[2])
 
 
+def _title_block(line: str, nxt: str) -> bool:
+    """Whether two lines of a report's opening are lines of its title block, each a paragraph:
+    one opens with a dash (——2025年1月15日在…会议上), or both are short phrases (the title, the
+    issuer, （2025年3月28日）)."""
+    if DASH_LINE.match(line) or DASH_LINE.match(nxt):
+        return True
+    return all(len(x) <= TITLE_LINE_MAX_CHARS and not PHRASE_BREAKS.search(x) for x in (line, nxt))
+
+
 def _blank_separated(lines: list[Line]) -> bool:
     """Whether the file separates paragraphs by blank lines (then a line break inside a
     paragraph is no paragraph end): most lines that end a sentence have a blank line after."""
@@ -147,20 +162,24 @@ def paragraphs(
 ) -> list[Paragraph]:
     """The report's paragraphs: each line, or in a file whose paragraphs are separated by blank
     lines, the lines that run on, up to a line that `opens` a heading, and never from a line
-    that stands `alone` (a part label: 附件1); a sentence running over a joined break is one
-    sentence."""
+    that stands `alone` (a part label: 附件1), nor in the opening into or from a dash line; a
+    sentence running over a joined break is one sentence."""
     joined = _blank_separated(lines)
     out: list[Paragraph] = []
     group: list[Line] = []
+    opening = True  # no sentence ended, no heading opened yet: the title block
     for i, line in enumerate(lines):
         group.append(line)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if not is_boilerplate(line.text):
+            opening = opening and not ENDED.search(line.text) and not opens(line.text)
         if (
             joined
             and nxt is not None
             and not is_boilerplate(line.text)
             and not is_boilerplate(nxt.text)
             and not alone(line.text)
+            and not (opening and _title_block(line.text, nxt.text))
             and _continues(line, nxt, text, opens)
         ):
             continue
