@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import cache, lru_cache, partial
 from typing import NamedTuple
 
+from .errors import SzpolicyError
 from .rules import compile_rule, load_rules
 
 BLANK = " \t\u3000\u00a0\ufeff\u200b"
@@ -67,15 +68,27 @@ class Paragraph(NamedTuple):
     boilerplate: bool
 
 
+class ClutterRules(NamedTuple):
+    """The rules of boilerplate.yaml."""
+
+    max_chars: int  # the longest clutter line
+    max_chars_joined: int  # the longest line of several clutter fields run together
+    patterns: tuple[re.Pattern, ...]  # clutter lines
+    notices: tuple[re.Pattern, ...]  # notices (licence boxes) that make a paragraph clutter
+
+
 @cache
-def boilerplate_rules() -> tuple[int, tuple[re.Pattern, ...], tuple[re.Pattern, ...]]:
-    """From boilerplate.yaml: the longest clutter line, the line patterns, and the patterns of
-    notices (licence boxes) that make a whole paragraph clutter."""
-    spec = load_rules("boilerplate.yaml", ("max_chars", "patterns", "notices"))
-    return (
+def boilerplate_rules() -> ClutterRules:
+    """The clutter rules of boilerplate.yaml, refused with the file's name when malformed."""
+    name = "boilerplate.yaml"
+    spec = load_rules(name, ("max_chars", "max_chars_joined", "patterns", "notices"))
+    if not all(isinstance(spec[k], int) for k in ("max_chars", "max_chars_joined")):
+        raise SzpolicyError("max_chars and max_chars_joined must be whole numbers", name)
+    return ClutterRules(
         spec["max_chars"],
-        tuple(compile_rule(p, "boilerplate.yaml", re.I) for p in spec["patterns"]),
-        tuple(compile_rule(p, "boilerplate.yaml", re.I) for p in spec["notices"]),
+        spec["max_chars_joined"],
+        tuple(compile_rule(p, name, re.I) for p in spec["patterns"]),
+        tuple(compile_rule(p, name, re.I) for p in spec["notices"]),
     )
 
 
@@ -108,20 +121,30 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
 
 def is_boilerplate(line: str) -> bool:
     """Web-page clutter (share buttons, breadcrumbs, print links, footers): a short line that
-    matches a clutter pattern."""
-    return len(line) <= boilerplate_rules()[0] and _matches_clutter(line)
+    matches a clutter pattern, or a longer one of fields set apart by spaces (a footer run
+    together: 主办：… 承办：… 陕ICP备…) two of which are clutter and hold half its text."""
+    rules = boilerplate_rules()
+    if len(line) <= rules.max_chars:
+        return _matches_clutter(line)
+    if len(line) > rules.max_chars_joined:
+        return False
+    fields = line.split()
+    clutter = [f for f in fields if _matches_clutter(f)]
+    return len(clutter) >= 2 and 2 * sum(map(len, clutter)) >= sum(map(len, fields))
 
 
 @lru_cache(maxsize=4096)
 def _matches_clutter(line: str) -> bool:
     """Whether a clutter pattern is in the line (cached: sites repeat clutter on every page)."""
-    return any(pattern.search(line) for pattern in boilerplate_rules()[1])
+    return any(pattern.search(line) for pattern in boilerplate_rules().patterns)
 
 
 def is_notice(paragraph: str) -> bool:
     """A licence or transcription notice (本作品…公有领域, Public domain): clutter as a whole."""
     flat = re.sub(r"\s+", "", paragraph)
-    return len(flat) <= NOTICE_MAX_CHARS and any(p.search(flat) for p in boilerplate_rules()[2])
+    return len(flat) <= NOTICE_MAX_CHARS and any(
+        p.search(flat) for p in boilerplate_rules().notices
+    )
 
 
 def _title_block(line: str, nxt: str) -> bool:
