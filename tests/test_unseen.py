@@ -392,3 +392,19 @@ def test_the_country_named_in_a_provinces_opening_is_no_speaker():
         "各位代表：", "各位代表：\n\n奋力谱写中国式现代化建设的陕西新篇章。", 1
     )
     assert read(body).meta.jurisdiction.name == "陕西省"
+
+
+def test_a_hong_kong_report_names_its_own_government():
+    text = v.convert(
+        "行政长官2024年施政报告\n\n一、引言\n\n今年是香港特别行政区成立二十七周年。"
+        "特区政府会继续全力拼经济、谋发展。\n\n二、推动经济发展\n\n特区政府将成立专责小组。\n",
+        "s2hk",
+    )
+    r = read(text)
+    assert r.meta.jurisdiction.code == "810000"
+    found = r.mentions[r.mentions["surface"].eq("特區政府")]
+    assert found["agency_id"].tolist() == ["province_government"] * 2
+    assert set(found["jurisdiction_code"]) == {"810000"}
+    # a city is no SAR: 特区政府 in its report is no body of its own
+    city = read(v.titled("深圳市2024年民主法治建设综述", "特区政府出台了条例。市政府加强监督。"))
+    assert city.mentions["surface"].tolist() == ["市政府"]
