@@ -408,3 +408,13 @@ def test_a_hong_kong_report_names_its_own_government():
     # a city is no SAR: 特区政府 in its report is no body of its own
     city = read(v.titled("深圳市2024年民主法治建设综述", "特区政府出台了条例。市政府加强监督。"))
     assert city.mentions["surface"].tolist() == ["市政府"]
+
+
+@pytest.mark.parametrize("name", ["national_gwr_1964", "national_gwr_1982"])
+def test_a_page_title_over_the_articles_own_is_no_section(name):
+    # reports whose sections start at unnumbered lines: the repeated title must not be one
+    report = v.titled("政府工作报告", raw(name))
+    page = v.wrap_page("政府工作报告", report, "中国政府网")
+    sections = [s["heading"] for s in read(page.text).structure.sections]
+    assert sections == [s["heading"] for s in read(report).structure.sections]
+    assert "政府工作报告" not in sections
