@@ -28,7 +28,7 @@ GWR = """首页 > 政务公开 > 正文
 def meta(text: str, entry: Entry | None = None, name: str = "r"):
     path = Path("corpus") / f"{name}.txt"
     doc = Document(name, path, text, "utf-8", detect_script(text), "", len(text.encode()))
-    return report_metadata(entry or Entry(path, name, ""), text, structure(doc))
+    return report_metadata(entry or Entry(path, name, ""), structure(doc))
 
 
 def test_title_year_and_genre_come_from_the_text_clutter_left_out():

@@ -508,11 +508,15 @@ def _resolved(
     places = dict(zip(gazetteer["agency_id"], gazetteer["jurisdiction_code"], strict=True))
     cache: dict[tuple[str, str], tuple[str | None, str]] = {}
     ids, codes = [], []
-    for report_id, key in zip(mentions["report_id"], mentions["agency_id"], strict=True):
+    for report_id, key, surface in zip(
+        mentions["report_id"], mentions["agency_id"], mentions["surface"], strict=True
+    ):
         own = contexts.get(report_id, (None, ""))[0]
         if not key.startswith(KEY_SEP):
-            ids.append(key)
-            codes.append(places.get(key, ""))
+            code = places.get(key, "")
+            meant = _local_meant(surface, code, own)
+            ids.append(key if meant else None)
+            codes.append(code if meant else "")
             continue
         where = (own.code if own is not None else "", key)
         if where not in cache:
@@ -523,6 +527,31 @@ def _resolved(
     out = mentions.assign(agency_id=pd.array(ids, dtype="str"))
     out["jurisdiction_code"] = pd.array(codes, dtype="str")
     return out[out["agency_id"].notna()].reset_index(drop=True)
+
+
+def _local_meant(surface: str, code: str, own: Jurisdiction | None) -> bool:
+    """Whether a gazetteer organisation of one place is meant: its surface names the place
+    (深圳巴士集团), or the report is of that place, of one within it or holding it, or of
+    unknown place; 巴士集团 or 市育新学校 in another city's report is that city's own."""
+    if own is None or code in ("", COUNTRY_CODE, own.code):
+        return True
+    place = jurisdictions().get(code)
+    if place is None:
+        return True
+    hans = to_hans(surface)
+    if any(name and name in hans for name in (place.name, place.short)):
+        return True
+    return code in _lineage(own.code) or own.code in _lineage(code)
+
+
+@cache
+def _lineage(code: str) -> frozenset[str]:
+    """The codes of the places that hold a jurisdiction (its province, the country)."""
+    table, found = jurisdictions(), set()
+    while code in table and table[code].parent_code and table[code].parent_code not in found:
+        code = table[code].parent_code
+        found.add(code)
+    return frozenset(found)
 
 
 def lead_agencies(

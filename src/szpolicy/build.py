@@ -115,7 +115,7 @@ def _read(source: Source) -> Report:
         verify_hash(entry, read_limited(entry.path, MAX_BYTES))
     doc = read_report(entry.path, entry.report_id)
     st = structure(doc)
-    return Report(doc, source.source_file, st, report_metadata(entry, doc.text, st))
+    return Report(doc, source.source_file, st, report_metadata(entry, st))
 
 
 def _diagnostic_row(source: Source, d: Diagnostic) -> dict:

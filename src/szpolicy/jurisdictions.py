@@ -121,7 +121,8 @@ def detect_jurisdiction(
 ) -> Jurisdiction | None:
     """The jurisdiction a report speaks for: the declared one (a manifest value) wins; else the
     first place its title names; else, in its opening, the country when it speaks for the State
-    Council and names no place before, or the place named there that the whole text names most.
+    Council and names no place before, or the place (not the country) named there that the
+    whole text names most.
     """
     if declared:
         return lookup(declared)
@@ -135,7 +136,11 @@ def detect_jurisdiction(
     hans = to_hans(text)
     opening = hans[:LEDE_CHARS]
     cue = min((i for i in map(opening.find, COUNTRY_CUES) if i >= 0), default=None)
-    places = [m for m in regex.finditer(opening) if cue is None or m.start() < cue]
+    places = [  # the country is told by its cues: any report names 中国式现代化 or 全国
+        m
+        for m in regex.finditer(opening)
+        if (cue is None or m.start() < cue) and names()[m.group()] != COUNTRY_CODE
+    ]
     if not places:
         return table[COUNTRY_CODE] if cue is not None else None
     counts = {m.group(): hans.count(m.group()) for m in places}

@@ -190,8 +190,10 @@ def unnumbered(doc: Document, pars: list[Paragraph], lo: int, hi: int) -> list[C
     """Headings without numbers, found by layout where a report has no numbered ones: short
     unended lines that stand apart from the body paragraphs (not indented where they are, or
     after more blank lines than they are), each followed by two body paragraphs or more (so a
-    title and its date line are none); at least two, or none."""
+    title and its date line are none), the report's first line (its title) never, nor that
+    line repeated (a page's title over the article's own); at least two, or none."""
     layout = []
+    first_line = next((par.text for par in pars if not par.boilerplate), None)
     for i in range(lo, hi):
         par = pars[i]
         if par.boilerplate:
@@ -199,9 +201,12 @@ def unnumbered(doc: Document, pars: list[Paragraph], lo: int, hi: int) -> list[C
         line = par.lines[0]
         before = line.no - pars[i - 1].lines[-1].no - 1 if i > 0 else 0
         indented = line.start > 0 and doc.text[line.start - 1] not in "\r\n"
-        title = len(par.lines) == 1 and len(par.text) <= UNNUMBERED_MAX_CHARS
+        title = par.text != first_line and len(par.lines) == 1
         if title and (
-            ENDED.search(par.text) or par.text[-1] in CLAUSE_ENDS or match_heading(par.text)
+            len(par.text) > UNNUMBERED_MAX_CHARS
+            or ENDED.search(par.text)
+            or par.text[-1] in CLAUSE_ENDS
+            or match_heading(par.text)
         ):
             title = False
         layout.append((i, title, indented, before))

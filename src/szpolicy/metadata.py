@@ -77,8 +77,15 @@ class Metadata:
     collection: str
 
 
-def report_metadata(entry: Entry, text: str, st: Structure) -> Metadata:
-    """A report's metadata: the manifest's values first, else what the text says.
+def own_text(st: Structure) -> str:
+    """The report's sentences without web-page clutter, a line each: a page's 来源：陕西省… or
+    版权所有 line says where it was posted, not whom the report speaks for."""
+    return "\n".join(s["text"] for s in st.sentences if s["role"] != "boilerplate")
+
+
+def report_metadata(entry: Entry, st: Structure) -> Metadata:
+    """A report's metadata: the manifest's values first, else what its text (clutter left out)
+    says.
 
     The year is the manifest's, else the title's, else that of a date line (a short opening
     line with a full date), else the one the report says it reviews (and the genre's offset),
@@ -87,6 +94,7 @@ def report_metadata(entry: Entry, text: str, st: Structure) -> Metadata:
     """
     title = entry.title or detect_title(st)
     opening = opening_lines(st)
+    text = own_text(st)
     genre = genre_of(entry.genre) if entry.genre else detect_genre(title, "".join(opening))
     dated = (year_in(line, DATE) for line in opening if len(line) <= TITLE_MAX_CHARS)
     year = entry.year or year_in(title) or next(filter(None, dated), None)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import cache, lru_cache, partial
 from typing import NamedTuple
 
+from .errors import SzpolicyError
 from .rules import compile_rule, load_rules
 
 BLANK = " \t\u3000\u00a0\ufeff\u200b"
@@ -31,6 +32,13 @@ TOKEN = re.compile(
 )
 ENDED = re.compile(rf"{_END}$")  # a line that closes its last sentence
 NOTICE_MAX_CHARS = 400
+# In a report's opening a line opening with a dash (——2025年1月15日在…会议上: the date line
+# under the title) is a paragraph of its own, neither run on from the title above nor into the
+# speaker's name below; so are short phrases (the title, the issuer, the date).
+DASH_LINE = re.compile("[—―－-]{2}|—")
+TITLE_LINE_MAX_CHARS = 40  # a line of a title block is at most this long …
+PHRASE_BREAKS = re.compile(f"[{ENDS}，,；;：:]")  # … and holds no clause or sentence break
+CELL_GAP = re.compile(rf"[^{BLANK}](?:\t|[{BLANK}]{{2,}})[^{BLANK}]")  # a gap between table cells
 
 
 class Line(NamedTuple):
@@ -60,15 +68,27 @@ class Paragraph(NamedTuple):
     boilerplate: bool
 
 
+class ClutterRules(NamedTuple):
+    """The rules of boilerplate.yaml."""
+
+    max_chars: int  # the longest clutter line
+    max_chars_joined: int  # the longest line of several clutter fields run together
+    patterns: tuple[re.Pattern, ...]  # clutter lines
+    notices: tuple[re.Pattern, ...]  # notices (licence boxes) that make a paragraph clutter
+
+
 @cache
-def boilerplate_rules() -> tuple[int, tuple[re.Pattern, ...], tuple[re.Pattern, ...]]:
-    """From boilerplate.yaml: the longest clutter line, the line patterns, and the patterns of
-    notices (licence boxes) that make a whole paragraph clutter."""
-    spec = load_rules("boilerplate.yaml", ("max_chars", "patterns", "notices"))
-    return (
+def boilerplate_rules() -> ClutterRules:
+    """The clutter rules of boilerplate.yaml, refused with the file's name when malformed."""
+    name = "boilerplate.yaml"
+    spec = load_rules(name, ("max_chars", "max_chars_joined", "patterns", "notices"))
+    if not all(isinstance(spec[k], int) for k in ("max_chars", "max_chars_joined")):
+        raise SzpolicyError("max_chars and max_chars_joined must be whole numbers", name)
+    return ClutterRules(
         spec["max_chars"],
-        tuple(compile_rule(p, "boilerplate.yaml", re.I) for p in spec["patterns"]),
-        tuple(compile_rule(p, "boilerplate.yaml", re.I) for p in spec["notices"]),
+        spec["max_chars_joined"],
+        tuple(compile_rule(p, name, re.I) for p in spec["patterns"]),
+        tuple(compile_rule(p, name, re.I) for p in spec["notices"]),
     )
 
 
@@ -101,20 +121,39 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
 
 def is_boilerplate(line: str) -> bool:
     """Web-page clutter (share buttons, breadcrumbs, print links, footers): a short line that
-    matches a clutter pattern."""
-    return len(line) <= boilerplate_rules()[0] and _matches_clutter(line)
+    matches a clutter pattern, or a longer one of fields set apart by spaces (a footer run
+    together: 主办：… 承办：… 陕ICP备…) two of which are clutter and hold half its text."""
+    rules = boilerplate_rules()
+    if len(line) <= rules.max_chars:
+        return _matches_clutter(line)
+    if len(line) > rules.max_chars_joined:
+        return False
+    fields = line.split()
+    clutter = [f for f in fields if _matches_clutter(f)]
+    return len(clutter) >= 2 and 2 * sum(map(len, clutter)) >= sum(map(len, fields))
 
 
 @lru_cache(maxsize=4096)
 def _matches_clutter(line: str) -> bool:
     """Whether a clutter pattern is in the line (cached: sites repeat clutter on every page)."""
-    return any(pattern.search(line) for pattern in boilerplate_rules()[1])
+    return any(pattern.search(line) for pattern in boilerplate_rules().patterns)
 
 
 def is_notice(paragraph: str) -> bool:
     """A licence or transcription notice (本作品…公有领域, Public domain): clutter as a whole."""
     flat = re.sub(r"\s+", "", paragraph)
-    return len(flat) <= NOTICE_MAX_CHARS and any(p.search(flat) for p in boilerplate_rules()[2])
+    return len(flat) <= NOTICE_MAX_CHARS and any(
+        p.search(flat) for p in boilerplate_rules().notices
+    )
+
+
+def _title_block(line: str, nxt: str) -> bool:
+    """Whether two lines of a report's opening are lines of its title block, each a paragraph:
+    one opens with a dash (——2025年1月15日在…会议上), or both are short phrases (the title, the
+    issuer, （2025年3月28日）)."""
+    if DASH_LINE.match(line) or DASH_LINE.match(nxt):
+        return True
+    return all(len(x) <= TITLE_LINE_MAX_CHARS and not PHRASE_BREAKS.search(x) for x in (line, nxt))
 
 
 def _blank_separated(lines: list[Line]) -> bool:
@@ -127,29 +166,43 @@ def _blank_separated(lines: list[Line]) -> bool:
 
 
 def _continues(line: Line, nxt: Line, text: str, opens: Callable[[str], bool]) -> bool:
-    """Whether `nxt` carries on `line`'s paragraph: right below it, `line` left unended, and
-    `nxt` neither indented nor opening a heading (`opens`)."""
+    """Whether `nxt` carries on `line`'s paragraph: right below it, `line` left unended, neither
+    a row of a table (cells set apart by wide gaps) nor `nxt` indented or opening a heading
+    (`opens`)."""
     if nxt.no != line.no + 1 or ENDED.search(line.text):
+        return False
+    if CELL_GAP.search(line.text) or CELL_GAP.search(nxt.text):
         return False
     indented = nxt.start > 0 and text[nxt.start - 1] not in "\r\n"
     return not indented and not opens(nxt.text)
 
 
-def paragraphs(text: str, lines: list[Line], opens: Callable[[str], bool]) -> list[Paragraph]:
+def paragraphs(
+    text: str,
+    lines: list[Line],
+    opens: Callable[[str], bool],
+    alone: Callable[[str], bool] = lambda _: False,
+) -> list[Paragraph]:
     """The report's paragraphs: each line, or in a file whose paragraphs are separated by blank
-    lines, the lines that run on, up to a line that `opens` a heading; a sentence running over
-    a joined break is one sentence."""
+    lines, the lines that run on, up to a line that `opens` a heading, and never from a line
+    that stands `alone` (a part label: 附件1), nor in the opening into or from a dash line; a
+    sentence running over a joined break is one sentence."""
     joined = _blank_separated(lines)
     out: list[Paragraph] = []
     group: list[Line] = []
+    opening = True  # no sentence ended, no heading opened yet: the title block
     for i, line in enumerate(lines):
         group.append(line)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if not is_boilerplate(line.text):
+            opening = opening and not ENDED.search(line.text) and not opens(line.text)
         if (
             joined
             and nxt is not None
             and not is_boilerplate(line.text)
             and not is_boilerplate(nxt.text)
+            and not alone(line.text)
+            and not (opening and _title_block(line.text, nxt.text))
             and _continues(line, nxt, text, opens)
         ):
             continue

@@ -23,6 +23,18 @@ CAPTION_MAX_CHARS = 60
 # sections when there are at least this many (an opening and a closing line are not a level).
 UNNUMBERED_OVER_NUMBERED = 3
 SUB_MIN = 0.4  # sub-headings must be at least this clear; weaker numbered lines are list items
+SECTION_FIELDS = (  # the columns of a section row, also when a report has none (only clutter)
+    "report_id",
+    "part",
+    "section_no",
+    "numbering",
+    "heading",
+    "caption",
+    "n_paragraphs",
+    "n_sentences",
+    "char_start",
+    "char_end",
+)
 
 
 @dataclass
@@ -37,6 +49,10 @@ class Structure:
 
 def _opens_heading(line: str) -> bool:
     return match_heading(line) is not None
+
+
+def _labels_a_part(line: str) -> bool:
+    return part_label().match(line) is not None
 
 
 def _column(doc: Document, line: Line) -> int:
@@ -85,7 +101,7 @@ def _numbering_diagnostics(
 
 
 def _is_label(par: Paragraph) -> bool:
-    return not par.boilerplate and len(par.lines) == 1 and part_label().match(par.text) is not None
+    return not par.boilerplate and len(par.lines) == 1 and _labels_a_part(par.text)
 
 
 def _part_starts(pars: list[Paragraph]) -> list[int]:
@@ -241,22 +257,23 @@ def _caption_index(paragraphs: list[Paragraph]) -> int | None:
 def structure(doc: Document) -> Structure:
     """Parts, sections and sentences of a report, with warnings for the numbering a reader
     tolerates; no line of any text raises."""
-    pars = paragraphs(doc.text, split_lines(doc.text), _opens_heading)
+    pars = paragraphs(doc.text, split_lines(doc.text), _opens_heading, _labels_a_part)
     out = Structure()
     groups = _kinds(doc, pars, out)
-    if all(g["section_no"] == 0 for g in groups):  # no headings: the whole report is section 1
-        first = next((p for p in pars if not p.boilerplate), None)
-        line = first.lines[0] if first else None
-        out.diagnostics.append(
-            Diagnostic(
-                "warning",
-                "no_headings",
-                "no numbered headings; the report is one section",
-                line.no if line else None,
-                _column(doc, line) if line else None,
-            )
-        )
-        for g in groups:
+    # A part without headings is one section: the main text of a report without headings (its
+    # annex's numbered terms notwithstanding), an annex that holds a table.
+    numbered = {g["part"] for g in groups if g["section_no"]}
+    plain = {g["part"] for g in groups if g["text"]} - numbered
+    first = next((p.lines[0] for p in pars if not p.boilerplate), None)
+    if first is None:
+        message = "the file holds only web-page clutter (buttons, source lines …): no section"
+        out.diagnostics.append(Diagnostic("warning", "no_text", message, 1, 1))
+    elif not numbered or 1 in plain:
+        message = "no numbered headings; the report is one section"
+        column = _column(doc, first)
+        out.diagnostics.append(Diagnostic("warning", "no_headings", message, first.no, column))
+    for g in groups:
+        if g["part"] in plain:
             g["section_no"] = 1
     for group in groups:
         _emit(doc, group, out)
@@ -326,21 +343,21 @@ def _emit(doc: Document, group: dict, out: Structure) -> None:
                 }
             )
             role = later
-    if preamble or sentence_no == first_sentence:  # nothing to make a section of
+    own = [s for s in sentences[first_sentence:] if s["role"] != "boilerplate"]
+    if preamble or not own:  # nothing to make a section of
         return
     h = heading[1] if heading else None
-    first = sentences[first_sentence]
-    out.sections.append(
-        {
-            "report_id": report_id,
-            "part": part,
-            "section_no": section_no,
-            "numbering": heading[0].lines[0].text[: h.end] if h else "",
-            "heading": first["text"][h.end :].strip(BLANK) if h else "",
-            "caption": caption_par.text if caption_par else None,
-            "n_paragraphs": n_paragraphs,
-            "n_sentences": sentence_no - first_sentence,
-            "char_start": first["char_start"],
-            "char_end": sentences[-1]["char_end"],
-        }
+    first = own[0]
+    values = (
+        report_id,
+        part,
+        section_no,
+        heading[0].lines[0].text[: h.end] if h else "",
+        first["text"][h.end :].strip(BLANK) if h else "",
+        caption_par.text if caption_par else None,
+        n_paragraphs,
+        len(own),
+        first["char_start"],
+        own[-1]["char_end"],
     )
+    out.sections.append(dict(zip(SECTION_FIELDS, values, strict=True)))

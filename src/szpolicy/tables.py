@@ -15,7 +15,7 @@ from .lexicon import load_lexicon
 from .metadata import Metadata
 from .read import Document
 from .script import to_hans
-from .structure import Structure
+from .structure import SECTION_FIELDS, Structure
 
 DEFAULT_LEXICON = "digitisation_lexicon"
 
@@ -37,12 +37,15 @@ def batch_tables(structured: list[Report]) -> dict[str, pd.DataFrame]:
     contexts: dict[str, Context] = {
         r.doc.report_id: (r.meta.jurisdiction, r.meta.genre) for r in structured
     }
-    mentions = agency_mentions(sentences, contexts)
-    sections = pd.DataFrame([row for r in structured for row in r.structure.sections])
+    content = _content(sentences)
+    mentions = agency_mentions(content, contexts)
+    sections = pd.DataFrame(
+        [row for r in structured for row in r.structure.sections], columns=SECTION_FIELDS
+    )
     sections["heading_hans"] = [to_hans(t) for t in sections["heading"]]
-    leads = lead_agencies(sentences, mentions, contexts)
+    leads = lead_agencies(content, mentions, contexts)
     sections = sections.merge(leads, on=["report_id", "part", "section_no"], how="left")
-    indicators, excluded = extract_numbers(sentences, mentions, sections)
+    indicators, excluded = extract_numbers(content, mentions, sections)
     years = {r.doc.report_id: r.meta.report_year for r in structured}
     return {
         "reports": pd.DataFrame([_report_row(r) for r in structured]),
@@ -51,10 +54,19 @@ def batch_tables(structured: list[Report]) -> dict[str, pd.DataFrame]:
         "agency_mentions": mentions,
         "indicators": indicators,
         "numbers_excluded": excluded,
-        "dates": extract_dates(sentences, years),
-        "legal_instruments": extract_instruments(sentences),
-        "digitisation_hits": lexicon_hits(sentences, load_lexicon(DEFAULT_LEXICON)),
+        "dates": extract_dates(content, years),
+        "legal_instruments": extract_instruments(content),
+        "digitisation_hits": lexicon_hits(content, load_lexicon(DEFAULT_LEXICON)),
     }
+
+
+def _content(sentences: pd.DataFrame) -> pd.DataFrame:
+    """The sentences that are the report's own text: web-page clutter (来源：…, 版权所有 …) names
+    no agency, number or date of the report."""
+    if "role" not in sentences:
+        return sentences
+    kept = sentences["role"].ne("boilerplate")
+    return sentences if kept.all() else sentences[kept].reset_index(drop=True)
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
