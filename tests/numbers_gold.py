@@ -94,7 +94,9 @@ def match_excluded() -> pd.DataFrame:
     out = []
     for g in gold.itertuples():
         rows, left = report_rows(g.report_id)
-        counted = [r.surface for r in rows[rows["line"] == g.line].itertuples()] if len(rows) else []
+        counted = (
+            [r.surface for r in rows[rows["line"] == g.line].itertuples()] if len(rows) else []
+        )
         wrongly = [s for s in counted if _overlap(s, g.surface)]
         reasons = left[left["line"] == g.line]["reason"].tolist() if len(left) else []
         out.append({**g._asdict(), "counted_as": "|".join(wrongly), "reasons": "|".join(reasons)})

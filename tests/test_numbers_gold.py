@@ -43,9 +43,7 @@ def test_every_numeral_of_a_real_report_is_in_one_table(report_id: str) -> None:
     """Rows never overlap, and a numeral in neither table is a lone 一/零 of a word (统一)."""
     text = read_report(report_path(report_id)).text
     found, left = report_rows(report_id)
-    spans = sorted(
-        (r.at, r.at + len(r.surface)) for t in (found, left) for r in t.itertuples()
-    )
+    spans = sorted((r.at, r.at + len(r.surface)) for t in (found, left) for r in t.itertuples())
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
     starts = [s for s, _ in spans]
 
@@ -59,7 +57,12 @@ def test_every_numeral_of_a_real_report_is_in_one_table(report_id: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="0123456789０１２３４５６７８９,.，．·一二两兩三四五六七八九十百千万萬亿億几幾零〇点點 ", max_size=30))
+@given(
+    st.text(
+        alphabet="0123456789０１２３４５６７８９,.，．·一二两兩三四五六七八九十百千万萬亿億几幾零〇点點 "[:60],
+        max_size=30,
+    )
+)
 def test_numeral_runs_never_raise(s: str) -> None:
     """Any run of numeral characters is read or reported unreadable, never an exception."""
     for m in NUMERAL_RE.finditer(s):
@@ -68,7 +71,12 @@ def test_numeral_runs_never_raise(s: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="0123456789０５,.，一二两三十百千万亿几零点分之成倍翻番上数以计多余约近%％年个人元、至到—是第届", max_size=40))
+@given(
+    st.text(
+        alphabet="0123456789０５,.，一二两三十百千万亿几零点分之成倍翻番上数以计多余约近%％年个人元、至到—是第届",
+        max_size=40,
+    )
+)
 def test_sentences_of_numeral_characters_never_raise(s: str) -> None:
     found, excluded = sentence_numbers(s)
     for row in [*found, *excluded]:
@@ -98,7 +106,11 @@ CASES = [
     ("一千二三百人", [("一千二三百人", 1200, 1200, 1300, "人", "count", "approx")], []),
     ("几十个国家", [("几十个", 20, 20, 90, "個", "count", "indefinite")], []),
     ("上千家企业", [("上千家", 1000, 1000, 10_000, "家", "count", "indefinite")], []),
-    ("装机214万千瓦", [("214万千瓦", 2_140_000, 2_140_000, 2_140_000, "千瓦", "power", "exact")], []),
+    (
+        "装机214万千瓦",
+        [("214万千瓦", 2_140_000, 2_140_000, 2_140_000, "千瓦", "power", "exact")],
+        [],
+    ),
     ("投资3000多亿元", [("3000多亿元", 3e11, 3e11, 4e11, "元", "currency", "more_than")], []),
     ("增长4.5%—5%", [("4.5%—5%", 4.5, 4.5, 5, "%", "percent", "range")], []),
     ("用3至5年时间", [("3至5年", 3, 3, 5, "年", "duration", "range")], []),
@@ -107,7 +119,15 @@ CASES = [
     ("千分之一", [("千分之一", 0.1, 0.1, 0.1, "%", "percent", "exact")], []),
     ("三成以上", [("三成以上", 30, 30, float("nan"), "%", "percent", "at_least")], []),
     ("３．６８％", [("３．６８％", 3.68, 3.68, 3.68, "%", "percent", "exact")], []),
-    ("２７，２０３，３１９，０００元", [("２７，２０３，３１９，０００元", 27_203_319_000) + (27_203_319_000,) * 2 + ("元", "currency", "exact")], []),
+    (
+        "２７，２０３，３１９，０００元",
+        [
+            ("２７，２０３，３１９，０００元", 27_203_319_000)
+            + (27_203_319_000,) * 2
+            + ("元", "currency", "exact")
+        ],
+        [],
+    ),
     ("三年行动计划", [], [("三年行动", "plan_name")]),
     ("五年来", [], [("五年来", "time_frame")]),
     ("“十四五”时期", [], [("十四五", "plan_name")]),

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import accumulate
 
 import pandas as pd
 import yaml
@@ -340,7 +340,9 @@ def _span_rules(text: str, folded: str) -> list[tuple[Spans, str]]:
     for regex, reason, requires in rules().patterns:
         if requires is not None and requires.search(folded) is None:
             continue
-        out.append((Spans([m.span() for m in regex.finditer(folded) if m.end() > m.start()]), reason))
+        out.append(
+            (Spans([m.span() for m in regex.finditer(folded) if m.end() > m.start()]), reason)
+        )
     return out
 
 
@@ -563,7 +565,9 @@ def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numer
     return numerals
 
 
-COUNT_ALONE_RE = re.compile("[一二两三四五六七八九][十百千万亿]*[百千万亿]|[百千万亿].*[一二两三四五六七八九]")
+COUNT_ALONE_RE = re.compile(
+    "[一二两三四五六七八九][十百千万亿]*[百千万亿]|[百千万亿].*[一二两三四五六七八九]"
+)
 
 
 def _counts_alone(token: str) -> bool:
@@ -702,7 +706,8 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
         "value_high": high,
         "unit": unit[1] if unit else "",
         "unit_kind": unit[2] if unit else "",
-        "qualifier": n.qualifier or (reading.qualifier if reading.qualifier != "exact" else qualifier),
+        "qualifier": n.qualifier
+        or (reading.qualifier if reading.qualifier != "exact" else qualifier),
         "base": _base(folded, clause[0], start),
         "direction": _direction(folded, clause[0], start),
         "measure": text[m_start:m_end],
@@ -791,9 +796,9 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
         row["surface"] = text[row["start"] : row["end"]]
     for row in excluded.values():
         row["surface"] = text[row["start"] : row["end"]]
-    return [{k: v for k, v in r.items() if k not in ("number_start", "word")} for r in indicators], [
-        {k: row[k] for k in ("surface", "reason", "start", "end")} for row in excluded.values()
-    ]
+    return [
+        {k: v for k, v in r.items() if k not in ("number_start", "word")} for r in indicators
+    ], [{k: row[k] for k in ("surface", "reason", "start", "end")} for row in excluded.values()]
 
 
 # Sentences recur across a corpus (set phrases, a report's text reused the next year); their

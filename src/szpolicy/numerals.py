@@ -25,8 +25,8 @@ CN_CHARS = "".join([*DIGITS, *VAGUE, *SMALL_UNITS, *BIG_UNITS])
 
 DIGIT = "[0-9０-９]"
 # thousands groups (, or ， before exactly three digits: ２７，２０３，３１９), decimals
-# digits may be spaced out (1 9 9 8, 3 5 5 万: some transcriptions) and a decimal point may be · or a
-# full-width ．
+# digits may be spaced out (1 9 9 8, 3 5 5 万: some transcriptions); a decimal point may be
+# ·, . or a full-width ．
 SPACED = rf"(?:[ \u200b]?{DIGIT})*"
 ARABIC_TAIL = rf"(?:[,，]{DIGIT}{{3}}(?!{DIGIT}))*(?:[ \u200b]?[.．·][ \u200b]?{DIGIT}+)?"
 ARABIC = f"{DIGIT}{SPACED}{ARABIC_TAIL}"
