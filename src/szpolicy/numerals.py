@@ -27,14 +27,14 @@ DIGIT = "[0-9０-９]"
 # thousands groups (, or ， before exactly three digits: ２７，２０３，３１９), decimals
 # digits may be spaced out (1 9 9 8, 3 5 5 万: some transcriptions); a decimal point may be
 # ·, . or a full-width ．
-SPACED = rf"(?:[ \u200b]?{DIGIT})*"
+SPACED = rf"(?:[ \u200b]?{DIGIT})*+"  # possessive, as below: no backtracking blow-up
 ARABIC_TAIL = rf"(?:[,，]{DIGIT}{{3}}(?!{DIGIT}))*(?:[ \u200b]?[.．·][ \u200b]?{DIGIT}+)?"
 ARABIC = f"{DIGIT}{SPACED}{ARABIC_TAIL}"
 # A Chinese decimal point between numeral characters: 三十六點九, 一点二
 CN_POINT = "(?<=[〇○零两兩一二三四五六七八九十])[點点](?=[〇○零一二三四五六七八九])"
 CHINESE = f"(?:[{CN_CHARS}]|{CN_POINT})"
 # A numeral: Arabic numbers and Chinese numeral characters in one run (536.8萬, 1萬2千, 千億).
-NUMERAL = f"(?:{ARABIC}|{CHINESE})+"
+NUMERAL = f"(?:{ARABIC}|{CHINESE})++"
 # NUMERAL as the regex engine scans prose fastest (3x): its first character as a class (so the
 # engine skips to where a numeral can start), the rest of an Arabic number it begins, then more.
 # Same matches (tests/test_numerals.py checks it); rules that embed a numeral use NUMERAL.
