@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -9,7 +11,7 @@ from hypothesis import strategies as st
 
 from szpolicy import schema
 from szpolicy.indicators import extract_numbers, rules, sentence_numbers
-from szpolicy.numerals import NUMERAL_RE
+from szpolicy.numerals import CN_POINT, DIGIT, NUMERAL_RE
 from szpolicy.script import hans_aligned
 
 from .conftest import sentence_rows as split_sentences
@@ -241,7 +243,9 @@ def test_agency_from_subject_mention_else_section_lead() -> None:
 @given(data=st.data())
 def test_a_rules_requires_finds_something_wherever_the_rule_matches(rule, data) -> None:
     regex, _, requires = rule
-    text = data.draw(st.from_regex(regex) | st.text(alphabet=regex.pattern + "一二十0123，。"))
+    # hypothesis draws slowly from a negative lookahead (the thousands group's); any text will do
+    simpler = re.compile(regex.pattern.replace(f"(?!{DIGIT})", "").replace(CN_POINT, "[點点]").replace("++", "+").replace("*+", "*"))
+    text = data.draw(st.from_regex(simpler) | st.text(alphabet=regex.pattern + "一二十0123，。"))
     assert regex.search(text) is None or requires.search(text) is not None, text
 
 

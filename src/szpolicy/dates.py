@@ -15,10 +15,14 @@ import pandas as pd
 from .numerals import parse_number
 from .script import SENTENCES_CACHED, hans_aligned
 
-YEAR = r"(?:[12][0-9]{3}|[〇零一二三四五六七八九]{4})"
-MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
-DAY = r"(?:3[01]|[12][0-9]|0?[1-9]|三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九])"
-NOT_NUMERAL = r"(?<![0-9〇零一二三四五六七八九十百千万亿两几个])"
+# Figures may be full-width (１９５５年３月) and 〇 may be written ○ (一九八○年).
+YEAR = r"(?:[12１２][0-9０-９]{3}|[〇○零一二三四五六七八九]{4})"
+MONTH = r"(?:[1１][0-2０-２]|[0０]?[1-9１-９]|十[一二]?|[一二三四五六七八九])"
+DAY = (
+    r"(?:[3３][01０１]|[12１２][0-9０-９]|[0０]?[1-9１-９]|三十一?|二?十[一二三四五六七八九]?"
+    r"|[一二三四五六七八九])"
+)
+NOT_NUMERAL = r"(?<![0-9０-９〇○零一二三四五六七八九十百千万亿两几个])"
 EXPLICIT_RE = re.compile(
     rf"(?P<pre>(?:刚刚)?过去的)?{NOT_NUMERAL}(?P<y>{YEAR})\s*年"
     rf"(?:(?P<m>{MONTH})\s*月(?:(?P<d>{DAY})\s*[日号])?|(?P<part>度|底|末|初|上半年|下半年))?"

@@ -12,12 +12,14 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import accumulate
 
 import pandas as pd
 import yaml
 
 from .dates import find_dates
-from .numerals import CN_CHARS, DIGIT, NUMERAL, NUMERAL_RE, parse_number
+from .errors import SzpolicyError
+from .numerals import CN_CHARS, DIGIT, NUMERAL, NUMERAL_RE, Reading, place, read_numeral
 from .script import SENTENCES_CACHED, hans_aligned
 from .segment import pos_tags
 
@@ -28,9 +30,12 @@ INDICATOR_COLUMNS = [
     "agency_id",
     "surface",
     "value",
+    "value_low",
+    "value_high",
     "unit",
     "unit_kind",
     "qualifier",
+    "base",
     "direction",
     "measure",
     "char_start",
@@ -45,14 +50,26 @@ EXCLUDED_COLUMNS = [
     "char_start",
     "char_end",
 ]
+UNIT_KINDS = {"currency", "count", "percent", "percentage_point", "multiple", "ratio", "length"}
+UNIT_KINDS |= {"area", "mass", "energy", "power", "duration", "other"}
+QUALIFIERS = {"exact", "more_than", "at_least", "nearly", "about", "up_to"}
+POSITIONS = {"before", "after_number", "after_unit"}
+BASES = {"previous_year", "previous_period", "earlier_year"}
 CLAUSE_END = "，。；：！？,;:!?"
 CLAUSE_END_RE = re.compile(f"[{CLAUSE_END}]")
 DIGIT_RE = re.compile(DIGIT)
-PERCENT_RE = re.compile(f"百分之([0-9.{CN_CHARS}]+)")
+MULTIPLIERS = "十百千万亿"
 NOUN_FLAGS = ("n", "vn", "an", "j", "b", "a", "l", "s", "eng")
 VERB_FLAGS = ("v", "vd", "p")
 NOMINAL_SUFFIXES = "率量数额值"  # 上訴率, 改判率: the tagger reads these as verbs
 COMPARISON_WORDS = {"同比", "环比", "大幅", "累计", "共计", "合计", "总计", "分别", "共", "达"}
+# How far the measure, base and direction look from a number: bounded, so a sentence with many
+# numbers and no clause marks costs time linear in its length.
+WINDOW = 24
+# Between the two ends of a range: 4.5%—5%, 3至5年, 两到三年
+RANGE_GAP_RE = re.compile(r"\s*(?:[—–－~～\-]{1,2}|至|到)\s*")
+PERCENT = ("%", "%", "percent")
+MULTIPLE = ("倍", "倍", "multiple")
 
 
 @dataclass(frozen=True)
@@ -72,6 +89,7 @@ class Rules:
     any_lexical: re.Pattern  # finds nothing in a sentence that has none of the lexical words
     any_mark: re.Pattern  # finds nothing in a sentence without title or quote marks
     lexical_chars: str
+    vague: tuple[str, str]  # characters that alone state no magnitude (几), and the reason
     article: str
     direction_window: int
 
@@ -80,9 +98,20 @@ def _data(name: str):
     return resources.files("szpolicy").joinpath("data", name)
 
 
-def _csv(name: str) -> pd.DataFrame:
+def _csv(name: str, columns: list[str], allowed: dict[str, set[str]] | None = None) -> pd.DataFrame:
+    """A word list with exactly these columns, no empty cell, and known words where `allowed`
+    says so; SzpolicyError naming the file otherwise."""
     with _data(name).open(encoding="utf-8") as f:
-        return pd.read_csv(f, dtype=str, keep_default_na=False)
+        table = pd.read_csv(f, dtype=str, keep_default_na=False)
+    if list(table.columns) != columns:
+        raise SzpolicyError(f"columns {list(table.columns)}, expected {columns}", name)
+    for column in columns:
+        for i, value in enumerate(table[column].tolist()):
+            known = (allowed or {}).get(column)
+            if not value.strip() or (known is not None and value not in known):
+                wanted = f" (one of {sorted(known)})" if known else ""
+                raise SzpolicyError(f"{column} {value!r} is not allowed{wanted}", name, i + 2)
+    return table
 
 
 def _fold(word: str) -> str:
@@ -91,8 +120,16 @@ def _fold(word: str) -> str:
 
 @cache
 def rules() -> Rules:
-    """Load number_exclusions.yaml once."""
-    raw = yaml.safe_load(_data("number_exclusions.yaml").read_text("utf-8"))
+    """Load number_exclusions.yaml once; a missing or misspelt key is an error naming the file."""
+    name = "number_exclusions.yaml"
+    raw = yaml.safe_load(_data(name).read_text("utf-8"))
+    try:
+        return _rules(raw)
+    except (KeyError, TypeError, ValueError, re.error) as err:
+        raise SzpolicyError(f"bad or missing entry: {err}", name) from None
+
+
+def _rules(raw: dict) -> Rules:
     place = {"{n}": NUMERAL, "{cn}": f"[{CN_CHARS}]", "{ar}": f"{DIGIT}+"}
 
     def compile_(regex: str) -> re.Pattern:
@@ -120,6 +157,7 @@ def rules() -> Rules:
         any_lexical=re.compile("|".join(re.escape(_fold(w)) for w in raw["lexical"]) or "(?!)"),
         any_mark=_marks(titles["open"] + titles["close"] + quotes["open"] + quotes["close"]),
         lexical_chars=_fold(raw["lexical_chars"]),
+        vague=(_fold(raw["vague"]["chars"]), raw["vague"]["reason"]),
         article=_fold(raw["indefinite_article"]),
         direction_window=int(raw["direction_window"]),
     )
@@ -128,7 +166,7 @@ def rules() -> Rules:
 @cache
 def units() -> list[tuple[str, str, str]]:
     """(written form folded, unit, kind), longest written form first."""
-    table = _csv("units.csv")
+    table = _csv("units.csv", ["written", "unit", "kind"], {"kind": UNIT_KINDS})
     rows = {(_fold(r.written), r.unit, r.kind) for r in table.itertuples()}
     return sorted(rows, key=lambda r: (-len(r[0]), r[0]))
 
@@ -136,7 +174,8 @@ def units() -> list[tuple[str, str, str]]:
 @cache
 def qualifiers() -> dict[str, list[tuple[str, str]]]:
     """position -> [(cue folded, qualifier)], longest cue first."""
-    table = _csv("qualifiers.csv")
+    allowed = {"position": POSITIONS, "qualifier": QUALIFIERS}
+    table = _csv("qualifiers.csv", ["cue", "position", "qualifier"], allowed)
     out: dict[str, list[tuple[str, str]]] = {}
     for r in table.itertuples():
         out.setdefault(r.position, []).append((_fold(r.cue), r.qualifier))
@@ -146,10 +185,26 @@ def qualifiers() -> dict[str, list[tuple[str, str]]]:
 @cache
 def directions() -> list[tuple[str, str]]:
     """(cue folded, direction), longest cue first."""
-    table = _csv("directions.csv")
+    allowed = {"direction": {"increase", "decrease"}}
+    table = _csv("directions.csv", ["cue", "direction"], allowed)
     return sorted(
         ((_fold(r.cue), r.direction) for r in table.itertuples()), key=lambda c: -len(c[0])
     )
+
+
+YEAR_CUE = rf"(?:{DIGIT}{{4}}|[〇○零一二三四五六七八九]{{4}})年(?:底|末|初)?"
+
+
+@cache
+def bases() -> re.Pattern:
+    """One regex of the base cues (bases.csv); the group named after the row gives the base."""
+    table = _csv("bases.csv", ["cue", "base"], {"base": BASES})
+    rows = sorted(table.itertuples(), key=lambda r: -len(r.cue))
+    parts = [
+        f"(?P<{r.base}_{i}>{re.escape(_fold(r.cue)).replace(re.escape('{year}'), YEAR_CUE)})"
+        for i, r in enumerate(rows)
+    ]
+    return re.compile("|".join(parts) or "(?!)")
 
 
 Matcher = tuple[re.Pattern, dict[str, tuple], int]  # alternation, word -> row, longest word
@@ -176,9 +231,14 @@ def _cue_matcher(position: str, wrap: str = "{}") -> Matcher:
 
 
 def _unit_at(folded: str, pos: int) -> tuple[str, str, str] | None:
+    """The unit written at pos, after at most one space (3 ％ in a spaced-out transcription)."""
     regex, lookup, _ = _unit_matcher()
-    m = regex.match(folded, pos)
-    return lookup[m.group()] if m else None
+    space = folded.startswith((" ", "\u200b", "\u3000"), pos)
+    m = regex.match(folded, pos + space)
+    if m is None:
+        return None
+    written, unit, kind = lookup[m.group()]
+    return (folded[pos] + written if space else written), unit, kind
 
 
 def _cue_at(folded: str, pos: int, position: str) -> tuple[str, str] | None:
@@ -224,47 +284,75 @@ def _word_spans(folded: str, words: list[str]) -> list[tuple[int, int]]:
     ]
 
 
-def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
-    return next(((s, e) for s, e in spans if s <= start and end <= e), None)
+class Spans:
+    """Spans of a sentence, asked whether one contains or overlaps a range in O(log n): the
+    lookups run once per numeral, so a linear scan would make a long sentence quadratic."""
 
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        self.reach = list(accumulate((e for _, e in self.spans), max))  # furthest end so far
 
-def _overlapping(start: int, end: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
-    return next(((s, e) for s, e in spans if s < end and start < e), None)
+    def contains(self, start: int, end: int) -> bool:
+        """Whether a span holds all of [start, end)."""
+        i = bisect_right(self.starts, start)
+        return bool(i) and self.reach[i - 1] >= end
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether a span shares a character with [start, end)."""
+        i = bisect_left(self.starts, end)
+        return bool(i) and self.reach[i - 1] > start
+
+    def overlapping(self, start: int, end: int) -> tuple[int, int] | None:
+        """The span overlapping [start, end) that starts last (spans must not overlap)."""
+        i = bisect_left(self.starts, end)
+        return self.spans[i - 1] if i and self.spans[i - 1][1] > start else None
 
 
 @dataclass(slots=True)
 class Numeral:
-    """A numeral in a sentence and what was decided about it (offsets local to the sentence)."""
+    """A numeral in a sentence and what was decided about it (offsets local to the sentence).
+
+    Forms read as a whole (三分之一, 八成, 翻一番, 数以万计, 3000多亿) carry their reading and unit.
+    """
 
     start: int
     end: int
     reason: str = ""  # non-empty when excluded
     span: tuple[int, int] | None = None  # the excluded row's span when larger than the numeral
     skip: bool = False  # a word, not a number (统一, 一审): no row at all
+    reading: Reading | None = None  # set by a whole form
+    unit: tuple[str, str, str] | None = None  # set by a whole form (三分之一: %)
+    qualifier: str = ""  # set by a whole form (3000多亿: more_than)
 
 
-def _span_rules(text: str, folded: str) -> list[tuple[tuple[int, int], str]]:
-    """Spans that exclude every numeral they touch, in rule order: dates, then patterns.
+def _span_rules(text: str, folded: str) -> list[tuple[Spans, str]]:
+    """Span groups that exclude every numeral they touch, in rule order: dates, then patterns.
 
-    A pattern with `requires` runs only when that quicker regex finds something.
+    A pattern with `requires` runs only when that quicker regex finds something. The spans of
+    one group never overlap (dates are disjoint; a regex's matches are).
     """
     dates = find_dates(text)
-    out = [((d.start, d.end), "year" if d.precision == "year" else "date") for d in dates]
+    out = [
+        (Spans([(d.start, d.end) for d in dates if d.precision == p]), reason)
+        for p, reason in (("year", "year"), ("month", "date"), ("day", "date"))
+    ]
     for regex, reason, requires in rules().patterns:
         if requires is not None and requires.search(folded) is None:
             continue
-        for m in regex.finditer(folded):
-            out.append((m.span(), reason))
+        out.append(
+            (Spans([m.span() for m in regex.finditer(folded) if m.end() > m.start()]), reason)
+        )
     return out
 
 
-def _overlapping_rule(
-    start: int, end: int, rules_: list[tuple[tuple[int, int], str]]
+def _first_rule(
+    start: int, end: int, groups: list[tuple[Spans, str]]
 ) -> tuple[tuple[int, int], str] | None:
-    """The first rule whose span overlaps [start, end)."""
-    for rule in rules_:
-        if rule[0][0] < end and start < rule[0][1]:
-            return rule
+    """The first rule whose span overlaps [start, end), and that span."""
+    for spans, reason in groups:
+        if (hit := spans.overlapping(start, end)) is not None:
+            return hit, reason
     return None
 
 
@@ -281,50 +369,223 @@ def _is_hotline(folded: str, n: Numeral) -> bool:
 
 def _is_year(folded: str, n: Numeral) -> bool:
     low, high, _ = rules().years
-    token = folded[n.start : n.end]
+    token = folded[n.start : n.end].replace(" ", "").replace("\u200b", "")
     return len(token) == 4 and token.isdigit() and low <= int(token) <= high
+
+
+# Forms read as a whole, each a regex and a function from its match to (reading, unit,
+# qualifier). Their parts are numerals the plain scan would read one by one, wrongly.
+_N = NUMERAL
+FRACTION_RE = re.compile(rf"(?P<d>{_N})分之(?P<n>{_N})(?:(?:[到至~～—－\-])(?P<n2>{_N}))?")
+# 八成, 近八成, 三成以上: tenths; not 一成不变, 八成为 (成 as a verb), 成本 …
+TENTHS_RE = re.compile(
+    "(?<![成])(?P<n>[一二两三四五六七八九]|十)成半?(?!为|员|立|本|果|效|绩|功|就|长|型|熟|交|片|网"
+    "|套|龙|风|才|家|群结|千|百|万|规|色|品|分|都|年|像|器|书|语|败|全|文|批|倍|事|亲|婚|材|衣|药"
+    "|活|行|不|一|了|建|熟|灾)"
+)
+DOUBLING_RE = re.compile("翻了?(?P<k>[一两二三四])番|翻番|倍增")
+HALF_RE = re.compile("(?<![一二两三四五六七八九十])一半")  # 缩小一半: 50%
+MANY_RE = re.compile(
+    f"数以(?P<x>[{MULTIPLIERS}]+)计"  # 数以万计: tens of thousands
+    f"|成(?P<a>[十百千万])上(?P<b>[百千万亿])"  # 成千上万
+    f"|(?<![以之向至])上(?P<m>[百千万亿]|[十百千]万)(?![年里])"  # 上千, 上万, 上百万
+    "|(?<![人总次户件指基分倍系函参变多少半岁无个天年页票位级])"
+    f"数(?P<s>[{MULTIPLIERS}]+)"  # 数十, 数百万: several tens, several millions
+)
+MORE_THAN_MULTIPLIER_RE = re.compile(
+    rf"(?P<n>{_N})(?P<q>[多余])(?P<m>[{MULTIPLIERS}]+)"  # 3000多亿, 十多万, 一百余万
+)
+
+
+def _value(token: str) -> float:
+    reading = read_numeral(token)
+    if reading is None:
+        raise ValueError(token)
+    return reading.value
+
+
+def _fraction(m: re.Match) -> tuple[Reading, tuple, str]:
+    whole, part = read_numeral(m["d"]), read_numeral(m["n"])
+    if whole is None or part is None or not whole.value:
+        raise ValueError(m.group())
+    low, high = 100 * part.low / whole.value, 100 * part.high / whole.value
+    if m["n2"]:
+        return Reading(low, low, 100 * _value(m["n2"]) / whole.value, "range"), PERCENT, "range"
+    return Reading(_round(low), _round(low), _round(high), part.qualifier), PERCENT, ""
+
+
+def _round(x: float) -> float:
+    """Shortest float near x (33.333333333333336 stays, 14.000000000000002 -> 14)."""
+    return float(f"{x:.12g}")
+
+
+def _tenths(m: re.Match) -> tuple[Reading, tuple, str]:
+    value = _value(m["n"]) * 10 + (5 if m.group().endswith("半") else 0)
+    return Reading(value, value, value, "exact"), PERCENT, ""
+
+
+def _doubling(m: re.Match) -> tuple[Reading, tuple, str]:
+    value = float(2 ** int(_value(m["k"]))) if m["k"] else 2.0
+    return Reading(value, value, value, "exact"), MULTIPLE, ""
+
+
+def _half(m: re.Match) -> tuple[Reading, tuple, str]:
+    return Reading(50.0, 50.0, 50.0, "exact"), PERCENT, ""
+
+
+def _many(m: re.Match) -> tuple[Reading, None, str]:
+    if m["a"]:
+        low, high = _value(m["a"]), _value(m["b"]) * 10
+    else:
+        scale = _value(m["x"] or m["m"] or m["s"])
+        low, high = scale, scale * (9 if m["s"] else 10)
+    return Reading(low, low, high, "indefinite"), None, ""
+
+
+def _more_than_multiplier(m: re.Match) -> tuple[Reading, None, str]:
+    """3000多亿 = 3000亿..4000亿, 二十五亿七千多万 = 25.7亿..25.8亿: the multiplier after 多 scales
+    the whole number, and 多 reaches the next step of its last digit."""
+    value = _value(m["n"] + m["m"])
+    return Reading(value, value, _round(value + place(value)), "more_than"), None, ""
+
+
+WHOLE_FORMS = (
+    (FRACTION_RE, _fraction),
+    (TENTHS_RE, _tenths),
+    (DOUBLING_RE, _doubling),
+    (HALF_RE, _half),
+    (MANY_RE, _many),
+    (MORE_THAN_MULTIPLIER_RE, _more_than_multiplier),
+)
+
+
+def _trim_unit(folded: str, start: int, end: int) -> int:
+    """End of a numeral without a unit that starts with a multiplier (214万千瓦: 214万)."""
+    for cut in (end - 1, end - 2):
+        if cut > start and folded[cut] in MULTIPLIERS + "萬億":
+            unit = _unit_at(folded, cut)
+            if unit is not None and unit[0][0] in CN_CHARS:
+                return cut
+    return end
+
+
+ARABIC_THEN_DIGIT_RE = re.compile(f"(?<={DIGIT})(?=[一二两三四五六七八九〇○零])")
+
+
+def _split(m: re.Match) -> list[tuple[int, int]]:
+    """A run is two numerals where a Chinese digit follows Arabic ones (1980两年: 1980, 两)."""
+    cuts = [m.start() + c.start() for c in ARABIC_THEN_DIGIT_RE.finditer(m.group())]
+    bounds = [m.start(), *cuts, m.end()]
+    return list(zip(bounds, bounds[1:], strict=False))
+
+
+def _numerals(folded: str) -> list[Numeral]:
+    """Every numeral of a folded sentence: whole forms first, then the plain numerals left."""
+    wholes: list[Numeral] = []
+    for regex, read in WHOLE_FORMS:
+        for m in regex.finditer(folded):
+            try:
+                reading, unit, qualifier = read(m)
+            except (ValueError, ArithmeticError):
+                continue
+            end = _trim_unit(folded, m.start(), m.end()) if unit is None else m.end()
+            if end < m.end():  # 1500多万千瓦: read again without the unit's 千
+                again = regex.fullmatch(folded, m.start(), end)
+                if again is None:
+                    continue
+                reading, unit, qualifier = read(again)
+            wholes.append(Numeral(m.start(), end, reading=reading, unit=unit, qualifier=qualifier))
+    wholes.sort(key=lambda n: (n.start, -n.end))
+    taken: list[Numeral] = []
+    for n in wholes:
+        if not taken or n.start >= taken[-1].end:
+            taken.append(n)
+    spans = Spans([(n.start, n.end) for n in taken])
+    plain = [
+        Numeral(start, _trim_unit(folded, start, end))
+        for m in NUMERAL_RE.finditer(folded)
+        if not spans.overlaps(m.start(), m.end())
+        for start, end in _split(m)
+    ]
+    return sorted(taken + plain, key=lambda n: n.start)
 
 
 def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numeral]:
     """Every numeral of a sentence, each excluded with a reason, skipped as a word, or kept."""
     r = rules()
     folded = hans_aligned(text)
-    numerals = [Numeral(m.start(), m.end()) for m in NUMERAL_RE.finditer(folded)]
+    numerals = _numerals(folded)
     if not numerals:
         return numerals
-    lexical = _word_spans(folded, r.lexical) if r.any_lexical.search(folded) else []
+    lexical = Spans(_word_spans(folded, r.lexical) if r.any_lexical.search(folded) else [])
     span_rules = _span_rules(text, folded)
-    titles = quotes = []
+    titles = quotes = Spans([])
     if r.any_mark.search(folded):
-        titles = _containers(folded, r.title_marks[0], r.title_marks[1], None)
-        quotes = _containers(folded, *r.quote_marks[:2], r.quote_marks[3])
-    for n in numerals:
-        if _inside(n.start, n.end, lexical):
+        titles = Spans(_containers(folded, r.title_marks[0], r.title_marks[1], None))
+        quotes = Spans(_containers(folded, *r.quote_marks[:2], r.quote_marks[3]))
+    mentions = Spans(list(mention_spans))
+    for i, n in enumerate(numerals):
+        token = folded[n.start : n.end]
+        whole = n.reading is not None
+        if not whole and lexical.contains(n.start, n.end):
             n.skip = True
             continue
-        hit = _overlapping_rule(n.start, n.end, span_rules)
+        hit = _first_rule(n.start, n.end, span_rules)
         if hit is not None:
-            n.reason, n.span = hit[1], hit[0]
+            n.span, n.reason = hit
             continue
-        after_unit = _unit_at(folded, _after_number_cue_end(folded, n.end))
-        if after_unit is None and folded[n.start : n.end] in r.lexical_chars:
+        unit = n.unit or _unit_at(folded, _after_number_cue_end(folded, n.end))
+        if not whole and unit is None and token in r.lexical_chars:
             n.skip = True
-        elif after_unit is None and _is_hotline(folded, n):
+        elif not whole and unit is None and _is_hotline(folded, n):
             n.reason = "hotline"
-        elif _inside(n.start, n.end, titles):
+        elif titles.contains(n.start, n.end):
             n.reason = r.title_marks[2]
-        elif _inside(n.start, n.end, quotes):
+        elif quotes.contains(n.start, n.end):
             n.reason = r.quote_marks[2]
-        elif _inside(n.start, n.end, list(mention_spans)):
+        elif mentions.contains(n.start, n.end):
             n.reason = r.mention_reason
-        elif after_unit is None and _is_year(folded, n):
-            n.reason = r.years[2]
-        elif after_unit is not None and folded[n.start : n.end] == r.article:
+        elif whole:
+            continue
+        elif token in r.vague[0]:
+            n.reason = r.vague[1]
+            n.span = (n.start, n.end + (len(unit[0]) if unit else 0))
+        elif (unit is None or unit[1] == "年") and _is_year(folded, n):
+            n.reason = r.years[2]  # 1998年 in a spaced-out transcription the date rules miss
+        elif unit is not None and token == r.article:
             n.reason = "indefinite_article"
-            n.span = (n.start, n.end + len(after_unit[0]))
-        elif after_unit is None and not DIGIT_RE.search(folded, n.start, n.end):
+            n.span = (n.start, n.end + len(unit[0]))
+        elif (
+            unit is None
+            and not DIGIT_RE.search(token)
+            and not _range_head(folded, numerals, i)
+            and not _counts_alone(token)
+        ):
             n.reason = "idiom"
     return numerals
+
+
+COUNT_ALONE_RE = re.compile(
+    "[一二两三四五六七八九][十百千万亿]*[百千万亿]|[百千万亿].*[一二两三四五六七八九]"
+)
+
+
+def _counts_alone(token: str) -> bool:
+    """A Chinese number with a digit and 百, 千, 万 or 亿 counts even without a classifier
+    (三十万手工业者, 五亿多农民); 三, 十, 百, 亿万 alone are idioms (三农, 十大, 亿万人民)."""
+    return len(token) > 1 and COUNT_ALONE_RE.search(token) is not None
+
+
+def _range_head(folded: str, numerals: list[Numeral], i: int) -> bool:
+    """Whether numeral i and the next are the two ends of a range (三至五年, 4.5%—5%)."""
+    if i + 1 >= len(numerals):
+        return False
+    n, nxt = numerals[i], numerals[i + 1]
+    pos = n.end
+    if (unit := _unit_at(folded, pos)) is not None:
+        pos += len(unit[0])
+    m = RANGE_GAP_RE.match(folded, pos)
+    return m is not None and m.end() == nxt.start
 
 
 def _after_number_cue_end(folded: str, pos: int) -> int:
@@ -338,10 +599,12 @@ def _clause_marks(folded: str) -> list[int]:
 
 
 def _clause(folded: str, start: int, end: int, marks: list[int]) -> tuple[int, int]:
-    """The clause around [start, end): from after the clause mark before it to the next one."""
+    """The clause around [start, end), cut to WINDOW characters on either side."""
     i = bisect_left(marks, start)
     j = bisect_left(marks, end)
-    return (marks[i - 1] + 1 if i else 0), (marks[j] if j < len(marks) else len(folded))
+    first = marks[i - 1] + 1 if i else 0
+    last = marks[j] if j < len(marks) else len(folded)
+    return max(first, start - WINDOW), min(last, end + WINDOW)
 
 
 @cache
@@ -360,6 +623,14 @@ def _direction(folded: str, clause_start: int, start: int) -> str:
         if start - end <= window and end > best_end:
             best, best_end = lookup[m.group(1)][1], end
     return best
+
+
+def _base(folded: str, clause_start: int, start: int) -> str:
+    """What a change is measured against: the last base cue of the clause before the number."""
+    found = ""
+    for m in bases().finditer(folded, clause_start, start):
+        found = m.lastgroup.rsplit("_", 1)[0]
+    return found
 
 
 def _nounish(word: str, flag: str) -> bool:
@@ -407,78 +678,127 @@ def _measure(folded: str, start: int, end: int, clause: tuple[int, int]) -> tupl
 
 
 def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
-    """Value, unit, qualifier, direction and measure of a kept numeral (local offsets)."""
+    """Value, bounds, unit, qualifier, base, direction and measure of a kept numeral."""
     token = folded[n.start : n.end]
-    start, end, qualifier = n.start, n.end, "exact"
+    reading = n.reading or read_numeral(token)
+    if reading is None:
+        raise ValueError(token)
+    start, end, qualifier, bounded = n.start, n.end, "exact", False
     if (cue := _cue_before(folded, start)) is not None:
         start, qualifier = start - len(cue[0]), cue[1]
-    if (cue := _cue_at(folded, end, "after_number")) is not None:
-        end, qualifier = end + len(cue[0]), qualifier if qualifier != "exact" else cue[1]
-    unit = _unit_at(folded, end)
-    if unit is not None:
-        end += len(unit[0])
-        if (cue := _cue_at(folded, end, "after_unit")) is not None and qualifier == "exact":
-            end, qualifier = end + len(cue[0]), cue[1]
-    if qualifier == "exact" and (cue := qualifiers().get("within")):
-        qualifier = next((q for c, q in cue if c in token), qualifier)
+    unit = n.unit
+    if unit is None:
+        if (cue := _cue_at(folded, end, "after_number")) is not None:
+            end, bounded = end + len(cue[0]), cue[1] == "more_than"
+            qualifier = qualifier if qualifier != "exact" else cue[1]
+        unit = _unit_at(folded, end)
+        if unit is not None:
+            end += len(unit[0])
+    if (cue := _cue_at(folded, end, "after_unit")) is not None and qualifier == "exact":
+        end, qualifier, bounded = end + len(cue[0]), cue[1], cue[1] == "more_than"
+    low, high = _bounds(reading, qualifier, bounded)
     clause = _clause(folded, n.start, n.end, marks)
     m_start, m_end = _measure(folded, start, end, clause)
     return {
         "surface": text[start:end],
-        "value": parse_number(token),
+        "value": reading.value,
+        "value_low": low,
+        "value_high": high,
         "unit": unit[1] if unit else "",
         "unit_kind": unit[2] if unit else "",
-        "qualifier": qualifier,
+        "qualifier": n.qualifier
+        or (reading.qualifier if reading.qualifier != "exact" else qualifier),
+        "base": _base(folded, clause[0], start),
         "direction": _direction(folded, clause[0], start),
         "measure": text[m_start:m_end],
         "start": start,
         "end": end,
+        "number_start": n.start,
+        "word": n.reading is None and not DIGIT_RE.search(token),  # a Chinese numeral read alone
     }
 
 
-def _percent_spoken(text: str, folded: str, marks: list[int]) -> list[dict]:
-    """百分之二十: the whole phrase is one percentage."""
-    out = []
-    for m in PERCENT_RE.finditer(folded):
-        try:
-            value = parse_number(m.group(1))
-        except ValueError:
+NAN = float("nan")
+
+
+def _bounds(reading: Reading, qualifier: str, bounded: bool) -> tuple[float, float]:
+    """(low, high) a statement allows; NaN where the text sets no bound on that side.
+
+    A vague numeral (两三万, 几十) has its own bounds; 40多 and 4万余 reach the next step of the
+    last digit (40..50, 40,000..50,000); 超过, 以上 set only the low bound, 近, 以内 the high one.
+    """
+    if reading.qualifier != "exact":
+        return reading.low, reading.high
+    value = reading.value
+    if qualifier == "more_than":
+        return value, (_round(value + place(value)) if bounded else NAN)
+    if qualifier == "at_least":
+        return value, NAN
+    if qualifier in ("nearly", "up_to"):
+        return NAN, value
+    return value, value
+
+
+def _merge_ranges(folded: str, rows: list[dict]) -> list[dict]:
+    """Two rows joined by 至, 到 or a dash with one unit are one range (3至5年, 4.5%—5%)."""
+    out: list[dict] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev["qualifier"] in ("exact", "approx")
+            and row["start"] == row["number_start"]
+            and prev["unit"] in ("", row["unit"])
+            and RANGE_GAP_RE.fullmatch(folded, prev["end"], row["start"]) is not None
+            and prev["value"] < row["value"]
+        ):
+            out[-1] = row | {
+                "surface": None,
+                "value": prev["value"],
+                "value_low": prev["value_low"],
+                "qualifier": "range",
+                "base": prev["base"],
+                "direction": prev["direction"],
+                "start": prev["start"],
+                "number_start": prev["number_start"],
+            }
             continue
-        start, end = m.start(), m.end()
-        clause = _clause(folded, start, end, marks)
-        m_start, m_end = _measure(folded, start, end, clause)
-        row = {"surface": text[start:end], "value": value, "unit": "%", "unit_kind": "percent"}
-        out.append(
-            row
-            | {"qualifier": "exact", "direction": _direction(folded, clause[0], start)}
-            | {"measure": text[m_start:m_end], "start": start, "end": end}
-        )
+        out.append(row)
     return out
 
 
 def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tuple[list, list]:
     """(indicators, excluded) of one sentence, as dicts with local offsets."""
-    if NUMERAL_RE.search(text) is None:  # the pattern knows both scripts' numerals
+    if NUMERAL_RE.search(text) is None and "倍增" not in text and "翻番" not in text:
         return [], []
     folded = hans_aligned(text)
     marks = _clause_marks(folded)
-    spoken = _percent_spoken(text, folded, marks)
-    taken = [(row["start"], row["end"]) for row in spoken]
-    indicators, excluded = list(spoken), {}
+    indicators, excluded = [], {}
     for n in classify(text, mention_spans):
-        if n.skip or _overlapping(n.start, n.end, taken):
+        if n.skip:
             continue
         if not n.reason:
-            indicators.append(_indicator(text, folded, n, marks))
-            continue
+            try:
+                indicators.append(_indicator(text, folded, n, marks))
+                continue
+            except (ValueError, ArithmeticError):
+                n.reason = "unreadable"
         key = n.span or (n.start, n.end)
         row = excluded.setdefault(key, {"reason": n.reason, "start": key[0], "end": key[1]})
         row["start"], row["end"] = min(row["start"], n.start), max(row["end"], n.end)
+    indicators = _merge_ranges(folded, indicators)
+    for row in indicators:
+        if row["word"] and not row["unit"]:  # a range head left alone: 三 of 三至五大
+            key = (row["number_start"], row["end"])
+            excluded[key] = {"reason": "idiom", "start": key[0], "end": key[1]}
+    indicators = [r for r in indicators if r["unit"] or not r["word"]]
+    for row in indicators:
+        row["surface"] = text[row["start"] : row["end"]]
     for row in excluded.values():
         row["surface"] = text[row["start"] : row["end"]]
-    return indicators, [
-        {k: row[k] for k in ("surface", "reason", "start", "end")} for row in excluded.values()
-    ]
+    return [
+        {k: v for k, v in r.items() if k not in ("number_start", "word")} for r in indicators
+    ], [{k: row[k] for k in ("surface", "reason", "start", "end")} for row in excluded.values()]
 
 
 # Sentences recur across a corpus (set phrases, a report's text reused the next year); their

@@ -10,11 +10,12 @@ in exact decimals; the tests check it against `cn2an.an2cn` on random integers.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 # Financial forms (壹貳參…) are left out: in running prose 參, 伍, 陸 are 參與, 隊伍, 大陸.
-DIGITS = {**dict.fromkeys("〇零", 0), **dict.fromkeys("兩两", 2)} | {
+DIGITS = {**dict.fromkeys("〇○零", 0), **dict.fromkeys("兩两", 2)} | {
     c: i for i, c in enumerate("一二三四五六七八九", start=1)
 }
 VAGUE = "幾几"  # 'some': the smallest reading, 1 before a unit (幾十 -> 10), 0 after (十幾 -> 10)
@@ -23,24 +24,30 @@ BIG_UNITS = {**dict.fromkeys("萬万", 10**4), **dict.fromkeys("億亿", 10**8)}
 CN_CHARS = "".join([*DIGITS, *VAGUE, *SMALL_UNITS, *BIG_UNITS])
 
 DIGIT = "[0-9０-９]"
-ARABIC_TAIL = rf"(?:,[0-9]{{3}})*(?:[.．]{DIGIT}+)?"  # thousands groups, decimals
-ARABIC = f"{DIGIT}+{ARABIC_TAIL}"
-CHINESE = f"[{CN_CHARS}]"
+# thousands groups (, or ， before exactly three digits: ２７，２０３，３１９), decimals
+# digits may be spaced out (1 9 9 8, 3 5 5 万: some transcriptions); a decimal point may be
+# ·, . or a full-width ．
+SPACED = rf"(?:[ \u200b]?{DIGIT})*+"  # possessive, as below: no backtracking blow-up
+ARABIC_TAIL = rf"(?:[,，]{DIGIT}{{3}}(?!{DIGIT}))*(?:[ \u200b]?[.．·][ \u200b]?{DIGIT}+)?"
+ARABIC = f"{DIGIT}{SPACED}{ARABIC_TAIL}"
+# A Chinese decimal point between numeral characters: 三十六點九, 一点二
+CN_POINT = "(?<=[〇○零两兩一二三四五六七八九十])[點点](?=[〇○零一二三四五六七八九])"
+CHINESE = f"(?:[{CN_CHARS}]|{CN_POINT})"
 # A numeral: Arabic numbers and Chinese numeral characters in one run (536.8萬, 1萬2千, 千億).
-NUMERAL = f"(?:{ARABIC}|{CHINESE})+"
+NUMERAL = f"(?:{ARABIC}|{CHINESE})++"
 # NUMERAL as the regex engine scans prose fastest (3x): its first character as a class (so the
 # engine skips to where a numeral can start), the rest of an Arabic number it begins, then more.
 # Same matches (tests/test_numerals.py checks it); rules that embed a numeral use NUMERAL.
 NUMERAL_RE = re.compile(
-    f"[0-9０-９{CN_CHARS}](?:(?<={DIGIT}){DIGIT}*{ARABIC_TAIL})?(?:{ARABIC}|{CHINESE})*"
+    f"[0-9０-９{CN_CHARS}](?:(?<={DIGIT}){SPACED}{ARABIC_TAIL})?(?:{ARABIC}|{CHINESE})*"
 )
 _ARABIC_RE = re.compile(ARABIC)
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．·", "0123456789..", ",， \u200b")
 _TOKEN_RE = re.compile(f"{ARABIC}|{CHINESE}")
 
 
 def _decimal(token: str) -> Decimal:
-    return Decimal(token.translate(_FULLWIDTH).replace(",", ""))
+    return Decimal(token.translate(_FULLWIDTH))
 
 
 def _digit_string(s: str) -> Decimal | None:
@@ -91,7 +98,7 @@ def parse_number(s: str) -> float:
                 total += (section if coefficient else 1) * unit
             section, pending, vague_pending, zero_seen = Decimal(0), None, False, False
             last_unit, coefficient = unit, False
-        elif part in "零〇" and pending is None:
+        elif part in "零〇○" and pending is None:
             zero_seen = True
         else:
             if pending is not None:
@@ -112,3 +119,73 @@ def _value(part: str, original: str) -> Decimal:
         return _decimal(part)
     except InvalidOperation:
         raise ValueError(f"not a number: {original!r}") from None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a numeral states: its value, the bounds it allows, and how exact it is.
+
+    `value` is the low bound when the numeral itself is vague; `qualifier` is `exact`, `approx`
+    (two neighbouring digits: 两三万, 十五六) or `indefinite` (几: 几十, 十几万).
+    """
+
+    value: float
+    low: float
+    high: float
+    qualifier: str
+
+
+# Two neighbouring digits say 'one or the other' (两三万, 三四百, 十五六, 一千二三百); 三五 too.
+_APPROX_PAIR_RE = re.compile("[一二两兩三四五六七八][二两兩三四五六七八九]")
+_APPROX_PAIRS = {"一二", "一两", "一兩", "两三", "兩三", "三五"} | {
+    a + b for a, b in zip("二三四五六七八", "三四五六七八九", strict=True)
+}
+_VAGUE_RE = re.compile(f"[{VAGUE}]")
+
+
+def read_numeral(s: str) -> Reading | None:
+    """Reading of any numeral NUMERAL_RE finds, vague ones with bounds; None when unreadable.
+
+    幾 is any digit from 2 to 9 (幾十 20..90, 十幾 12..19): 'a few' is more than one.
+
+    Never raises: a build must not stop on a numeral (tests fuzz it).
+    """
+    try:
+        return _read(s)
+    except (ValueError, ArithmeticError):
+        return None
+
+
+@lru_cache(maxsize=65536)
+def _read(s: str) -> Reading | None:
+    if len(s) == 2 and s in _APPROX_PAIRS:  # 两三, 七八: not the digit string 23, 78
+        return Reading(DIGITS[s[0]], DIGITS[s[0]], DIGITS[s[1]], "approx")
+    if not _VAGUE_RE.search(s):
+        try:
+            value = parse_number(s)
+            return Reading(value, value, value, "exact")
+        except ValueError:
+            pass
+    if _VAGUE_RE.search(s):  # 几 is any digit: 几十 10..90, 十几 11..19, 几 1..9
+        if _VAGUE_RE.fullmatch(s):
+            return Reading(2, 2, 9, "indefinite")
+        low, high = _read(_VAGUE_RE.sub("二", s, 1)), _read(_VAGUE_RE.sub("九", s, 1))
+        if low is None or high is None:
+            return None
+        return Reading(low.low, low.low, high.high, "indefinite")
+    for m in _APPROX_PAIR_RE.finditer(s):
+        pair = m.group()
+        if pair not in _APPROX_PAIRS:
+            continue
+        low = _read(s[: m.start()] + pair[0] + s[m.end() :])
+        high = _read(s[: m.start()] + pair[1] + s[m.end() :])
+        if low is not None and high is not None and low.value < high.value:
+            return Reading(low.low, low.low, high.high, "approx")
+    return None
+
+
+def place(value: float) -> float:
+    """Place of a number's last non-zero digit (40 -> 10, 4100 -> 100, 3 -> 1, 2.5 -> 0.1)."""
+    d = Decimal(str(value)).normalize()
+    exponent = d.as_tuple().exponent
+    return float(Decimal(10) ** exponent) if isinstance(exponent, int) else 1.0

@@ -1,0 +1,103 @@
+"""Hand-read gold for numbers (tests/gold/numbers_*.csv) against the tool, line by line."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from szpolicy import paths
+from szpolicy.indicators import sentence_numbers
+from szpolicy.read import read_report
+from szpolicy.script import hans_aligned
+
+GOLD = Path(__file__).parent / "gold"
+# The development corpus (not in the repository): SZPOLICY_CORPUS, else beside the checkout(s).
+CORPUS = next(
+    (
+        p
+        for p in (
+            Path(os.environ.get("SZPOLICY_CORPUS", "/nonexistent")),
+            paths.ROOT.parent / "shared" / "corpus" / "national_gwr",
+            paths.ROOT.parent.parent / "shared" / "corpus" / "national_gwr",
+        )
+        if p.is_dir()
+    ),
+    None,
+)
+SENTENCE_RE = re.compile(r"[^。！？\n]+[。！？]?")
+# The gold's spelling of a qualifier where it differs from the table's
+QUALIFIER_NAMES = {"at_most": "up_to"}
+
+
+def report_path(report_id: str) -> Path:
+    """The raw file of a gold report: the seed in data/raw, the others in the shared corpus."""
+    seed = paths.RAW / f"{report_id}.txt"
+    return seed if seed.exists() else CORPUS / f"{report_id}.txt"
+
+
+@cache
+def report_rows(report_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(indicators, excluded) of a report with the line of each row, sentence by sentence."""
+    text = read_report(report_path(report_id)).text
+    found, left = [], []
+    for m in SENTENCE_RE.finditer(text):
+        indicators, excluded = sentence_numbers(m.group())
+        line = text.count("\n", 0, m.start()) + 1
+        found += [r | {"line": line, "at": r["start"] + m.start()} for r in indicators]
+        left += [r | {"line": line, "at": r["start"] + m.start()} for r in excluded]
+    return pd.DataFrame(found), pd.DataFrame(left)
+
+
+def _same(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+
+
+def _overlap(a: str, b: str) -> bool:
+    a, b = hans_aligned(a), hans_aligned(b)
+    return a in b or b in a
+
+
+def match_indicators() -> pd.DataFrame:
+    """Each gold indicator with the tool's row on its line whose surface overlaps and whose
+    value is closest; columns say whether value+unit and the qualifier agree."""
+    gold = pd.read_csv(GOLD / "numbers_indicators.csv", dtype={"unit": str}, keep_default_na=False)
+    out = []
+    for g in gold.itertuples():
+        rows, _ = report_rows(g.report_id)
+        here = rows[rows["line"] == g.line] if len(rows) else rows
+        here = [r for r in here.itertuples() if _overlap(r.surface, g.surface)]
+        best = min(here, key=lambda r: abs(r.value - float(g.value)), default=None)
+        value_unit = best is not None and _same(best.value, float(g.value))
+        value_unit = value_unit and hans_aligned(best.unit or "") == hans_aligned(g.unit)
+        qualifier = QUALIFIER_NAMES.get(g.qualifier, g.qualifier)
+        out.append(
+            {
+                "report_id": g.report_id,
+                "line": g.line,
+                "surface": g.surface,
+                "found": best.surface if best is not None else "",
+                "value_unit": value_unit,
+                "with_qualifier": value_unit and best.qualifier == qualifier,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def match_excluded() -> pd.DataFrame:
+    """Each gold non-indicator and whether a tool indicator on its line overlaps it."""
+    gold = pd.read_csv(GOLD / "numbers_excluded.csv", keep_default_na=False)
+    out = []
+    for g in gold.itertuples():
+        rows, left = report_rows(g.report_id)
+        counted = (
+            [r.surface for r in rows[rows["line"] == g.line].itertuples()] if len(rows) else []
+        )
+        wrongly = [s for s in counted if _overlap(s, g.surface)]
+        reasons = left[left["line"] == g.line]["reason"].tolist() if len(left) else []
+        out.append({**g._asdict(), "counted_as": "|".join(wrongly), "reasons": "|".join(reasons)})
+    return pd.DataFrame(out)
