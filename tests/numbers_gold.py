@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 import re
 from functools import cache
 from pathlib import Path
@@ -16,26 +15,15 @@ from szpolicy.read import read_report
 from szpolicy.script import hans_aligned
 
 GOLD = Path(__file__).parent / "gold"
-# The development corpus (not in the repository): SZPOLICY_CORPUS, else beside the checkout(s).
-CORPUS = next(
-    (
-        p
-        for p in (
-            Path(os.environ.get("SZPOLICY_CORPUS", "/nonexistent")),
-            paths.ROOT.parent / "shared" / "corpus" / "national_gwr",
-            paths.ROOT.parent.parent / "shared" / "corpus" / "national_gwr",
-        )
-        if p.is_dir()
-    ),
-    None,
-)
+# The national collection, in the repository beside the seed
+CORPUS = paths.RAW / "national_gwr"
 SENTENCE_RE = re.compile(r"[^。！？\n]+[。！？]?")
 # The gold's spelling of a qualifier where it differs from the table's
 QUALIFIER_NAMES = {"at_most": "up_to"}
 
 
 def report_path(report_id: str) -> Path:
-    """The raw file of a gold report: the seed in data/raw, the others in the shared corpus."""
+    """The raw file of a gold report: the seed in data/raw, the others in its national_gwr/."""
     seed = paths.RAW / f"{report_id}.txt"
     return seed if seed.exists() else CORPUS / f"{report_id}.txt"
 
