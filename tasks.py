@@ -77,6 +77,9 @@ def setup() -> None:
         "--display-name",
         "szpolicy (Python 3.11)",
     )
+    # matplotlib says "building the font cache" once per machine: here, not in a notebook's output
+    _step("building matplotlib's font cache")
+    _run(BIN / "python", "-c", "import matplotlib.font_manager")
     STAMP.write_text(digest)
     _step("environment ready")
 
