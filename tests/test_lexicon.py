@@ -34,7 +34,7 @@ def test_packaged_lexicons_load_by_name_with_or_without_suffix() -> None:
     ]
     full = load_lexicon("digitisation_lexicon")
     assert load_lexicon("digitisation_lexicon.yaml") == full
-    assert full.version == "2.0.0"
+    assert full.version == "2.0.1"
     assert [c.id for c in full.categories] == ["ai", "platforms", "data", "online", "devices"]
 
 
