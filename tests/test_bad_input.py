@@ -248,6 +248,9 @@ def jobs_zero(tmp: Path) -> Case:
     return Case([SEED], previous_build(tmp), "--jobs must be 1 or more, not 0", jobs="0")
 
 
+NUL_MESSAGE = "NUL byte: binary data, or UTF-16 or UTF-32 without a byte-order mark"
+
+
 CASES: dict[str, Callable[[Path], Case]] = {
     "empty": text_case(b"", lambda p: f"{p}: empty file"),
     "whitespace": text_case(
@@ -284,18 +287,16 @@ CASES: dict[str, Callable[[Path], Case]] = {
     ),
     "utf16-le-without-bom": text_case(
         "一、標題\n正文。\n".encode("utf-16-le"),
-        lambda p: f"{p}:1: NUL byte: binary data or UTF-16 without a byte-order mark (byte 0)",
+        lambda p: f"{p}:1: {NUL_MESSAGE} (byte 0)",
     ),
     "utf16-be-without-bom": text_case(
         "一、標題\n正文。\n".encode("utf-16-be"),
-        lambda p: f"{p}:1: NUL byte: binary data or UTF-16 without a byte-order mark (byte 1)",
+        lambda p: f"{p}:1: {NUL_MESSAGE} (byte 1)",
     ),
     "50-megabytes": big_file,
     "nul-byte": text_case(
         NUL_IN_TEXT,
-        lambda p: (
-            f"{p}:2: NUL byte: binary data or UTF-16 without a byte-order mark (byte {NUL_AT})"
-        ),
+        lambda p: f"{p}:2: {NUL_MESSAGE} (byte {NUL_AT})",
     ),
     "control-character": text_case(
         "一、標題\n正文\x07。\n".encode(), lambda p: f"{p}:2:3: control character U+0007"

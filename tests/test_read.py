@@ -32,6 +32,8 @@ def test_seed_is_utf8_traditional(seed):
         ("utf-8", b"\xef\xbb\xbf", "utf-8-sig"),
         ("utf-16-le", b"\xff\xfe", "utf-16-le"),
         ("utf-16-be", b"\xfe\xff", "utf-16-be"),
+        ("utf-32-le", b"\xff\xfe\x00\x00", "utf-32-le"),
+        ("utf-32-be", b"\x00\x00\xfe\xff", "utf-32-be"),
         ("gb18030", b"", "gb18030"),
         ("big5hkscs", b"", "big5hkscs"),
     ],
@@ -58,7 +60,9 @@ def test_simplified_gb18030_is_hans(seed, write_report):
         (b"PK\x03\x04rest", "ZIP archive"),
         (b"%PDF-1.7\n", "PDF document"),
         ("一、標題\n正文\x00。".encode(), "NUL byte"),
-        ("一、標題\n".encode("utf-16-le"), "UTF-16 without a byte-order mark"),
+        ("一、標題\n".encode("utf-16-le"), "UTF-16 or UTF-32 without a byte-order mark"),
+        ("一、標題\n".encode("utf-32-le"), "UTF-16 or UTF-32 without a byte-order mark"),
+        ("これは日本語の報告書です。市民のための政策。\n".encode("shift_jis"), "Japanese text"),
         ("一、標題\n正文".encode() + b"\xff\xfe\xfd" + "。".encode(), "invalid UTF-8"),
         ("一、標題\n".encode() + "正文。".encode("gb18030"), "invalid UTF-8"),
         ("<html><body><p>一、標題</p></body></html>".encode(), "HTML markup"),
@@ -70,6 +74,16 @@ def test_bad_input_names_file_and_place(write_report, data, message):
         read_report(path)
     assert message in str(err.value)
     assert str(path) in str(err.value)
+
+
+def test_a_less_than_sign_in_prose_is_no_markup(write_report):
+    doc = read_report(write_report("一、結果\n差異顯著（<p 0.05），樣本<div 3組。\n".encode()))
+    assert "<p 0.05" in doc.text
+
+
+def test_chinese_in_legacy_encodings_is_never_taken_for_japanese(seed, write_report):
+    for text, encoding in ((to_hans(seed.text), "gb18030"), (seed.text, "big5hkscs")):
+        assert read_report(write_report(text.encode(encoding))).encoding == encoding
 
 
 def test_damaged_utf8_reports_line_and_byte(write_report):

@@ -12,8 +12,10 @@ from .files import read_limited
 from .script import detect_script
 
 MAX_BYTES = 20 * 1024 * 1024
-BOMS = (
+BOMS = (  # UTF-32's before UTF-16's, whose marks begin theirs
     (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
@@ -30,7 +32,12 @@ SIGNATURES = {
 COMMON = set("，。、：；「」《》（）的是在和了不有為为人中年市國国會会發发")
 # Characters that take three bytes in UTF-8: CJK ideographs and punctuation, full-width forms.
 UTF8_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
-HTML = re.compile(r"<\s*(!doctype|html|head|body|div|p|span|script|meta|table)\b", re.I)
+# A tag of a web page, closed by its `>` (so `<p 0.05` in a statistics sentence is prose)
+HTML = re.compile(
+    r"<\s*(!doctype|html|head|body|div|p|span|script|meta|table)\b[^<>\n]{0,200}>", re.I
+)
+KANA = re.compile("[\u3041-\u309f\u30a1-\u30fa]")  # Japanese syllables, rare in Chinese
+KANA_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,19 @@ def _decode_legacy(data: bytes) -> tuple[str, str] | None:
     return text, encoding
 
 
+def _refuse_japanese(data: bytes, path: Path) -> None:
+    """Refuse Shift-JIS text: GB18030 reads its bytes too, as garbled Chinese, but as Shift-JIS
+    they give kana, which Chinese text has almost none of."""
+    try:
+        text = data.decode("shift_jis")
+    except UnicodeDecodeError:
+        return
+    if len(KANA.findall(text)) > KANA_SHARE * len(text.strip()):
+        raise SzpolicyError(
+            "Japanese text (Shift-JIS), not a Chinese report; convert it or leave it out", path
+        )
+
+
 def _looks_utf8(chunk: bytes) -> bool:
     """Valid UTF-8 holding at least two Chinese characters or full-width punctuation."""
     try:
@@ -105,7 +125,7 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
     nul = data.find(b"\x00")
     if nul >= 0:
         raise SzpolicyError(
-            "NUL byte: binary data or UTF-16 without a byte-order mark",
+            "NUL byte: binary data, or UTF-16 or UTF-32 without a byte-order mark",
             path,
             line=_byte_line(data, nul),
             byte=nul,
@@ -123,6 +143,7 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
                 line=_byte_line(data, err.start),
                 byte=err.start,
             ) from None
+        _refuse_japanese(data, path)
         legacy = _decode_legacy(data)
         if legacy is None:
             raise SzpolicyError(
@@ -145,9 +166,9 @@ def check_text(text: str, path: Path) -> None:
     markup = HTML.search(text)
     if markup:
         line, col = line_col(text, markup.start())
+        tag = text[markup.start() : markup.end(1)].strip()
         raise SzpolicyError(
-            f"HTML markup ({markup.group().strip()!r}) instead of plain text; "
-            "save the page as text first",
+            f"HTML markup ({tag!r}) instead of plain text; save the page as text first",
             path,
             line,
             col,
