@@ -30,7 +30,7 @@ NATIONAL = paths.RAW / "national_gwr"
 # headings), 1980, 2007 (sub-headings), 2025.
 SAMPLE = ["national_gwr_1954", "national_gwr_1964", "national_gwr_1980", "national_gwr_2007"]
 SAMPLE += ["national_gwr_2025"]
-TWO_MB = 2 << 20
+LONG_LINE_BYTES = 512 << 10  # a whole report on one line
 
 
 class Read(NamedTuple):
@@ -309,7 +309,7 @@ def odd_files(folder: Path) -> dict[str, str]:
     files = {
         "clutter_only": v.CRUMBS + "\n" + "\n".join(v.HEADER) + "\n版权所有：中国政府网\n",
         "headings_only": "一、总体要求\n二、主要任务\n（一）稳增长\n（二）促改革\n三、保障措施\n",
-        "one_line": text.replace("\n", "") * (TWO_MB // len(text.encode())),
+        "one_line": text.replace("\n", "") * (LONG_LINE_BYTES // len(text.encode())),
         "mixed_scripts": text[:3000] + v.convert(text[3000:], "s2hk"),
         "full_width_spaces": "\u3000"
         + text.replace("\n", "\n\u3000\u3000").replace("，", "，\u3000"),
