@@ -12,7 +12,7 @@ import pytest
 from szpolicy import load, paths
 from szpolicy.build import build
 from szpolicy.errors import SzpolicyError
-from szpolicy.notebooks import execute, notebook_paths, run
+from szpolicy.notebooks import execute, notebook_paths, run, strip_volatile
 
 SEED = paths.RAW / "000_90487d465f63e9bb.txt"
 
@@ -193,3 +193,21 @@ def test_every_notebook_runs_on_a_built_folder_of_several_reports_with_an_annex(
             assert "seed" in text, path.name
     timeline = pd.read_csv(out / "timeline_by_year.csv")
     assert sorted(timeline["year"]) == sorted(load("reports", built)["year"].dropna().astype(int))
+
+
+def test_stream_outputs_split_by_the_kernel_are_joined():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print(1); print(2)")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="2\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="warn\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="3\n"),
+    ]
+    nb.cells = [cell]
+    outputs = strip_volatile(nb).cells[0].outputs
+    assert [(o["name"], o["text"]) for o in outputs] == [
+        ("stdout", "1\n2\n"),
+        ("stderr", "warn\n"),
+        ("stdout", "3\n"),
+    ]

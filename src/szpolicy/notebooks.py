@@ -112,7 +112,9 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
 
 
 def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Remove run times, machine paths and random ids papermill records, so reruns match."""
+    """Remove run times, machine paths and random ids papermill records, and join a cell's
+    consecutive stream outputs (the kernel splits them wherever a flush happens to fall), so
+    reruns match."""
     nb = copy.deepcopy(nb)
     for key in VOLATILE_KEYS:
         nb.metadata.get("papermill", {}).pop(key, None)
@@ -123,7 +125,26 @@ def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         cell.metadata.pop("execution", None)
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell["id"] = "injected-parameters"  # papermill draws a random id
+        if cell.cell_type == "code":
+            cell.outputs = _joined_streams(cell.outputs)
     return nb
+
+
+def _joined_streams(outputs: list) -> list:
+    """Outputs with each run of stream outputs to the same stream as one output."""
+    joined: list = []
+    for out in outputs:
+        last = joined[-1] if joined else None
+        if (
+            out.get("output_type") == "stream"
+            and last is not None
+            and last.get("output_type") == "stream"
+            and last.get("name") == out.get("name")
+        ):
+            last["text"] = "".join(last["text"]) + "".join(out["text"])
+        else:
+            joined.append(out)
+    return joined
 
 
 def _replaced(node: object, old: str, new: str) -> object:
