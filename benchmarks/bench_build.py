@@ -142,13 +142,10 @@ def build_task(folder: Path, out: Path, jobs: int) -> Callable[[], None]:
     return task
 
 
-def stage_times(files: list[Path], out: Path) -> tuple[dict[str, float], float]:
-    """Seconds per report spent in each stage (and in total) on a one-worker build of `files`,
-    by wrapping the stage functions where build.py and tables.py look them up."""
+def wrap_stages(stages: dict[str, dict[str, str]], spent: dict[str, float]) -> list[tuple]:
+    """Wrap each stage function where its module looks it up, adding its seconds to
+    `spent[stage]`; returns (module, name, original) to restore."""
     import importlib
-
-    spent: dict[str, float] = defaultdict(float)
-    saved = []
 
     def timed(fn: Callable, stage: str) -> Callable:
         def wrapper(*args, **kwargs):
@@ -160,12 +157,21 @@ def stage_times(files: list[Path], out: Path) -> tuple[dict[str, float], float]:
 
         return wrapper
 
-    for module_name, names in STAGES.items():
+    saved = []
+    for module_name, names in stages.items():
         module = importlib.import_module(module_name)
         for name, stage in names.items():
             if hasattr(module, name):
                 saved.append((module, name, getattr(module, name)))
                 setattr(module, name, timed(getattr(module, name), stage))
+    return saved
+
+
+def stage_times(files: list[Path], out: Path) -> tuple[dict[str, float], float]:
+    """Seconds per report spent in each stage (and in total) on a one-worker build of `files`,
+    by wrapping the stage functions where build.py and tables.py look them up."""
+    spent: dict[str, float] = defaultdict(float)
+    saved = wrap_stages(STAGES, spent)
     try:
         start = time.perf_counter()
         from szpolicy.build import build

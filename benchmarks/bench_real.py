@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from bench_build import floor, measure
+from bench_build import floor, measure, wrap_stages
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FOLDERS = (Path("/work/shared/corpus/national_gwr"), ROOT / "data/raw/national_gwr")
@@ -119,22 +119,7 @@ def stage_task(folders: list[Path], out: Path, spent: dict[str, float]) -> Calla
     them up; the seconds per stage are written to stages.tsv beside `out`."""
 
     def task() -> None:
-        import importlib
-
-        def timed(fn: Callable, stage: str) -> Callable:
-            def wrapper(*args, **kwargs):
-                start = time.perf_counter()
-                try:
-                    return fn(*args, **kwargs)
-                finally:
-                    spent[stage] += time.perf_counter() - start
-
-            return wrapper
-
-        for module_name, names in STAGES.items():
-            module = importlib.import_module(module_name)
-            for name, stage in names.items():
-                setattr(module, name, timed(getattr(module, name), stage))
+        wrap_stages(STAGES, spent)  # in a forked child: nothing to restore
         start = time.perf_counter()
         build_task(folders, out, 1)()
         spent["total"] = time.perf_counter() - start

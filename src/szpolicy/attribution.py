@@ -20,6 +20,25 @@ def _require(df: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
         raise ValueError(f"{name} is missing column(s) {', '.join(missing)}")
 
 
+def with_sentence(
+    rows: pd.DataFrame, sentences: pd.DataFrame, columns: Sequence[str]
+) -> pd.DataFrame:
+    """`rows` with `columns` of the sentence each points to (report_id, sentence_no), in order;
+    a ValueError names the first row whose sentence is not in `sentences`."""
+    _require(sentences, "sentences", [*SENTENCE_KEYS, *columns])
+    _require(rows, "rows", SENTENCE_KEYS)
+    context = sentences[[*SENTENCE_KEYS, *columns]]
+    out = rows.merge(context, on=SENTENCE_KEYS, how="left", validate="many_to_one")
+    lost = out[columns[0]].isna()
+    if lost.any():
+        first = out[lost].iloc[0]
+        raise ValueError(
+            f"a row points to sentence {first['sentence_no']} of {first['report_id']}, "
+            "which is not in the sentences table"
+        )
+    return out
+
+
 def attribute(
     rows: pd.DataFrame,
     sentences: pd.DataFrame,
@@ -33,25 +52,15 @@ def attribute(
     (report_id, sentence_no), since section numbers repeat across parts. With `roles`, only rows
     of a sentence of those roles in a section with a lead agency are kept.
     """
-    _require(sentences, "sentences", [*SENTENCE_KEYS, "part", "section_no", "role"])
     _require(sections, "sections", [*SECTION_KEYS, "lead_agency_id"])
-    _require(rows, "rows", SENTENCE_KEYS)
     if sections.duplicated(SECTION_KEYS).any():
         first = sections[sections.duplicated(SECTION_KEYS)].iloc[0]
         raise ValueError(
             f"sections repeat the key (report_id, part, section_no) = "
             f"({first['report_id']}, {first['part']}, {first['section_no']})"
         )
-    context = sentences[[*SENTENCE_KEYS, "part", "section_no", "role"]]
     out = rows.drop(columns=["part", "section_no", "role", "lead_agency_id"], errors="ignore")
-    out = out.merge(context, on=SENTENCE_KEYS, how="left", validate="many_to_one")
-    lost = out["part"].isna()
-    if lost.any():
-        first = out[lost].iloc[0]
-        raise ValueError(
-            f"a row points to sentence {first['sentence_no']} of {first['report_id']}, "
-            "which is not in the sentences table"
-        )
+    out = with_sentence(out, sentences, ["part", "section_no", "role"])
     leads = sections[[*SECTION_KEYS, "lead_agency_id"]]
     out = out.merge(leads, on=SECTION_KEYS, how="left", validate="many_to_one")
     out = out.astype({"part": "int64", "section_no": "int64"})

@@ -18,6 +18,7 @@ import yaml
 from matplotlib.figure import Figure
 
 from .attribution import attribute as attribute_rows
+from .attribution import with_sentence
 from .errors import SzpolicyError
 from .parameters import check_choice
 from .plotting import label, use_cjk_font
@@ -151,21 +152,8 @@ def _reason(row: pd.Series, clause: str, cues: OutcomeCues) -> tuple[str, str, s
 
 def _sentence_text(indicators: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     """Indicators with their sentence's text, role and offset (one row per indicator, in order)."""
-    keys = ["report_id", "sentence_no"]
-    cols = [*keys, "role", "text", "char_start"]
-    missing = [c for c in cols if c not in sentences.columns]
-    if missing:
-        raise ValueError(f"sentences is missing column(s) {', '.join(missing)}")
-    context = sentences[cols].rename(columns={"char_start": "sentence_start"})
-    out = indicators.merge(context, on=keys, how="left", validate="many_to_one")
-    lost = out["text"].isna()
-    if lost.any():
-        first = out[lost].iloc[0]
-        raise ValueError(
-            f"indicator {first['surface']!r} points to sentence {first['sentence_no']} "
-            f"of {first['report_id']}, which is not in the sentences table"
-        )
-    return out
+    context = sentences.rename(columns={"char_start": "sentence_start"})
+    return with_sentence(indicators, context, ["role", "text", "sentence_start"])
 
 
 def classify_outcomes(
