@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from szpolicy.numerals import NUMERAL, NUMERAL_RE, parse_number
+from szpolicy.numerals import NUMERAL, NUMERAL_RE, parse_number, read_numeral
 
 TRADITIONAL = str.maketrans("万亿两", "萬億兩")
 
@@ -96,3 +96,8 @@ def test_numbers_with_multipliers_round_trip(n: int, multiplier: str, chinese: b
 @given(st.decimals(min_value=0, max_value=9999, places=1, allow_nan=False))
 def test_decimals_with_wan_round_trip(d) -> None:
     assert parse_number(f"{d}萬") == pytest.approx(float(d) * 10**4)
+
+
+def test_a_vague_digit_that_reads_as_no_number_is_unreadable() -> None:
+    """八几 (found by the property test) once read as 82..9: bounds out of order."""
+    assert read_numeral("八几") is None

@@ -170,7 +170,7 @@ def _read(s: str) -> Reading | None:
         if _VAGUE_RE.fullmatch(s):
             return Reading(2, 2, 9, "indefinite")
         low, high = _read(_VAGUE_RE.sub("二", s, 1)), _read(_VAGUE_RE.sub("九", s, 1))
-        if low is None or high is None:
+        if low is None or high is None or low.low > high.high:  # 八几: no number reads so
             return None
         return Reading(low.low, low.low, high.high, "indefinite")
     for m in _APPROX_PAIR_RE.finditer(s):
