@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from szpolicy import paths
-from szpolicy.indicators import sentence_numbers
-from szpolicy.read import read_report
-from szpolicy.script import hans_aligned
+from szpolicy.io import paths
+from szpolicy.io.read import read_report
+from szpolicy.stages.indicators import sentence_numbers
+from szpolicy.text.script import hans_aligned
 
 GOLD = Path(__file__).parent / "gold"
 # The national collection, in the repository beside the seed

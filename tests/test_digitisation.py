@@ -13,7 +13,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from szpolicy.digitisation import (
+from szpolicy.analysis.digitisation import (
     COUNTS,
     HIT_COLUMNS,
     SCORE_COLUMNS,
@@ -26,7 +26,7 @@ from szpolicy.digitisation import (
     with_families,
 )
 from szpolicy.errors import SzpolicyError
-from szpolicy.lexicon import load_lexicon
+from szpolicy.stages.lexicon import load_lexicon
 
 from .conftest import sentence_rows
 

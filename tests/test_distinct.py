@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from szpolicy.distinct import distinct_values, repeated
+from szpolicy.text.distinct import distinct_values, repeated
 
 
 @settings(max_examples=200, deadline=None, database=None)

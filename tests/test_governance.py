@@ -8,9 +8,8 @@ import opencc
 import pandas as pd
 import pytest
 
-from szpolicy.digitisation import lexicon_hits
-from szpolicy.errors import SzpolicyError
-from szpolicy.governance import (
+from szpolicy.analysis.digitisation import lexicon_hits
+from szpolicy.analysis.governance import (
     DEFAULT_LEXICON,
     INSTRUMENT_COLUMNS,
     MECHANISM_COLUMNS,
@@ -18,7 +17,8 @@ from szpolicy.governance import (
     mechanisms_by_agency,
     plot_mechanisms,
 )
-from szpolicy.lexicon import LexiconError, load_lexicon
+from szpolicy.errors import SzpolicyError
+from szpolicy.stages.lexicon import LexiconError, load_lexicon
 
 from .conftest import seed_table
 

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from szpolicy import indicators
-from szpolicy.indicators import sentence_numbers
-from szpolicy.numerals import NUMERAL_RE, read_numeral
-from szpolicy.read import read_report
+from szpolicy.io.read import read_report
+from szpolicy.stages import indicators
+from szpolicy.stages.indicators import sentence_numbers
+from szpolicy.text.numerals import NUMERAL_RE, read_numeral
 
 from .numbers_gold import match_excluded, match_indicators, report_path, report_rows
 

@@ -13,7 +13,7 @@ import pytest
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from szpolicy.plotting import cjk_font_path, label, plot_scores, save_figure, use_cjk_font
+from szpolicy.analysis.plotting import cjk_font_path, label, plot_scores, save_figure, use_cjk_font
 
 
 def scores() -> pd.DataFrame:

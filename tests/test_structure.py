@@ -8,12 +8,18 @@ from pathlib import Path
 import pytest
 
 from szpolicy.errors import SzpolicyError
-from szpolicy.headings import heading_score, heading_styles, label_number, match_heading
-from szpolicy.paragraphs import BLANK, is_boilerplate, paragraphs, split_lines, split_sentences
-from szpolicy.read import Document, read_report
+from szpolicy.io.read import Document, read_report
 from szpolicy.rules import compile_rule, load_rules
-from szpolicy.script import to_hans, to_hant
-from szpolicy.structure import structure
+from szpolicy.stages.headings import heading_score, heading_styles, label_number, match_heading
+from szpolicy.stages.paragraphs import (
+    BLANK,
+    is_boilerplate,
+    paragraphs,
+    split_lines,
+    split_sentences,
+)
+from szpolicy.stages.structure import structure
+from szpolicy.text.script import to_hans, to_hant
 
 BODY = "市婦聯開展活動12場，惠及3000人。活動獲得好評！"
 

@@ -6,8 +6,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import paths
 from .errors import SzpolicyError
+from .io import paths
 
 SCRIPTS = ("hant", "hans", "en")
 

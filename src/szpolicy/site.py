@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 import pandas as pd
 import yaml
 
-from . import paths
+from .analysis.plotting import cjk_font_path
 from .errors import SzpolicyError
-from .manifest import read_manifest
-from .plotting import cjk_font_path
+from .io import paths
+from .io.manifest import read_manifest
 from .schema import TABLES, spec
 
 FONT_FAMILY = "szpolicy CJK"
@@ -189,7 +189,7 @@ def subset_font(text: str, source: Path, target: Path) -> None:
 
 def write_sources(docs: Path, reports_dir: Path, processed: Path, manifest: Path) -> list[dict]:
     """Write the site's Markdown, notebooks, figures and font into `docs`; return the nav."""
-    from .build import load
+    from .pipeline.build import load
 
     executed = sorted(reports_dir.glob("[0-9][0-9]-*.ipynb"))
     if not executed:
