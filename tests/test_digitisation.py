@@ -15,10 +15,8 @@ from hypothesis import strategies as st
 
 from szpolicy.analysis.digitisation import (
     COUNTS,
-    HIT_COLUMNS,
     SCORE_COLUMNS,
     evidence,
-    lexicon_hits,
     score_agencies,
     score_panel,
     sensitivity,
@@ -27,6 +25,7 @@ from szpolicy.analysis.digitisation import (
 )
 from szpolicy.errors import SzpolicyError
 from szpolicy.stages.lexicon import load_lexicon
+from szpolicy.stages.matcher import HIT_COLUMNS, lexicon_hits
 
 from .conftest import sentence_rows
 

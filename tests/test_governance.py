@@ -8,7 +8,6 @@ import opencc
 import pandas as pd
 import pytest
 
-from szpolicy.analysis.digitisation import lexicon_hits
 from szpolicy.analysis.governance import (
     DEFAULT_LEXICON,
     INSTRUMENT_COLUMNS,
@@ -19,6 +18,7 @@ from szpolicy.analysis.governance import (
 )
 from szpolicy.errors import SzpolicyError
 from szpolicy.stages.lexicon import LexiconError, load_lexicon
+from szpolicy.stages.matcher import lexicon_hits
 
 from .conftest import seed_table
 

@@ -16,7 +16,7 @@ import pandas as pd
 from ..errors import SzpolicyError
 from ..io import paths
 from ..stages.lexicon import Lexicon
-from .digitisation import lexicon_hits
+from ..stages.matcher import lexicon_hits
 from .intervals import wilson_interval
 
 GOLD = paths.ROOT / "tests" / "gold" / "digitisation_sample.csv"

@@ -1,7 +1,7 @@
 """Governance mechanisms per agency: legislation, supervision, consultation, disputes, services.
 
 The mechanisms are found with a lexicon in the digitisation lexicon's format (loaded and validated
-by `szpolicy.stages.lexicon`, matched by `szpolicy.analysis.digitisation.lexicon_hits`), so one
+by `szpolicy.stages.lexicon`, matched by `szpolicy.stages.matcher.lexicon_hits`), so one
 matcher serves both analyses. As in the digitisation comparison, a sentence counts for its
 section's lead agency; lede and introduction sentences, and sections without a lead agency, are
 left out.

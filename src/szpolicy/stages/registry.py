@@ -6,7 +6,6 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from ..analysis.digitisation import lexicon_hits
 from ..io.read import Document
 from ..text.script import to_hans
 from .agencies import Context, agency_mentions, lead_agencies
@@ -14,6 +13,7 @@ from .dates import extract_dates
 from .indicators import extract_numbers
 from .instruments import extract_instruments
 from .lexicon import load_lexicon
+from .matcher import lexicon_hits
 from .metadata import Metadata
 from .structure import SECTION_FIELDS, Structure
 
