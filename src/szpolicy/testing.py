@@ -21,9 +21,8 @@ from .io.read import Document, read_report
 from .stages.headings import match_heading
 from .stages.paragraphs import split_sentences
 from .stages.structure import structure
-from .text.script import detect_script, to_hans, to_hant
+from .text.script import SCRIPTS, detect_script, to_hans, to_hant
 
-SCRIPTS = ("hant", "hans")
 # Hant is the source text as-is or passed through OpenCC s2hk; Hans is OpenCC hk2s.
 CONVERSIONS = ("as-is", "s2hk")
 HEADING_STYLES = {

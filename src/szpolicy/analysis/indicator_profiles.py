@@ -19,6 +19,8 @@ from matplotlib.figure import Figure
 
 from ..errors import SzpolicyError
 from ..parameters import check_choice
+from ..text.punctuation import CLAUSE_BREAKS
+from ..text.script import SCRIPT_KEYS
 from .attribution import attribute as attribute_rows
 from .attribution import with_sentence
 from .plotting import label, use_cjk_font
@@ -27,8 +29,6 @@ KINDS = ("output", "outcome")
 KIND_CHOICES = ("all", *KINDS)
 ATTRIBUTIONS = ("indicator", "section")
 QUALIFIERS = ("exact", "more_than", "at_least", "nearly", "about", "up_to")
-SCRIPTS = ("zh_hant", "zh_hans")
-CLAUSE_BREAKS = frozenset("，,；;：:。！？!?")
 KIND_LABELS = {
     "output": {
         "hant": "產出（開展的活動、服務的人數）",
@@ -81,10 +81,12 @@ class OutcomeCues:
 
 def _word_list(block: object, key: str, source: str) -> tuple[str, ...]:
     """A cue list given in both scripts, longest words first so the longest cue is reported."""
-    if not isinstance(block, dict) or any(s not in block for s in SCRIPTS):
-        raise OutcomeCuesError(f"{source}: {key} must map {' and '.join(SCRIPTS)} to word lists")
+    if not isinstance(block, dict) or any(s not in block for s in SCRIPT_KEYS):
+        raise OutcomeCuesError(
+            f"{source}: {key} must map {' and '.join(SCRIPT_KEYS)} to word lists"
+        )
     words = set()
-    for script in SCRIPTS:
+    for script in SCRIPT_KEYS:
         items = block[script]
         if (
             not isinstance(items, list)

@@ -13,7 +13,7 @@ import seaborn as sns
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from ..parameters import SCRIPTS
+from ..parameters import LABEL_SCRIPTS
 from ..text.script import to_hans
 
 FONT_PACKAGE = "mplfonts"
@@ -50,8 +50,8 @@ NOTHING = {"hant": "沒有可比較的機構", "hans": "没有可比较的机构
 
 
 def _check_script(script: str) -> None:
-    if script not in SCRIPTS:
-        raise ValueError(f"script must be one of {', '.join(SCRIPTS)}; got {script!r}")
+    if script not in LABEL_SCRIPTS:
+        raise ValueError(f"script must be one of {', '.join(LABEL_SCRIPTS)}; got {script!r}")
 
 
 def cjk_font_path() -> Path:

@@ -364,7 +364,7 @@ def mention_role(text: str, start: int, end: int, previous: tuple[int, str] | No
     return "mentioned"
 
 
-Mention = tuple[int, int, str, str]  # (start, end, agency_id, role) of a mention in a text
+Mention = tuple[int, int, str, str]  # (start, end, agency_id, role): in a text, or in a report
 
 
 def _with_bodies(

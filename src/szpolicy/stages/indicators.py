@@ -19,8 +19,10 @@ import yaml
 
 from ..errors import SzpolicyError
 from ..text.numerals import CN_CHARS, DIGIT, NUMERAL, NUMERAL_RE, Reading, place, read_numeral
+from ..text.punctuation import CLAUSE_BREAKS
 from ..text.script import SENTENCES_CACHED, hans_aligned
 from ..text.segment import pos_tags
+from .agencies import Mention
 from .dates import find_dates
 
 INDICATOR_COLUMNS = [
@@ -55,8 +57,7 @@ UNIT_KINDS |= {"area", "mass", "energy", "power", "duration", "other"}
 QUALIFIERS = {"exact", "more_than", "at_least", "nearly", "about", "up_to"}
 POSITIONS = {"before", "after_number", "after_unit"}
 BASES = {"previous_year", "previous_period", "earlier_year"}
-CLAUSE_END = "，。；：！？,;:!?"
-CLAUSE_END_RE = re.compile(f"[{CLAUSE_END}]")
+CLAUSE_END_RE = re.compile(f"[{''.join(sorted(CLAUSE_BREAKS))}]")
 DIGIT_RE = re.compile(DIGIT)
 MULTIPLIERS = "十百千万亿"
 NOUN_FLAGS = ("n", "vn", "an", "j", "b", "a", "l", "s", "eng")
@@ -805,7 +806,6 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
 # rows are shared between calls and only read.
 _sentence_numbers_cached = lru_cache(maxsize=SENTENCES_CACHED)(sentence_numbers)
 
-Mention = tuple[int, int, str, str]  # (char_start, char_end, role, agency_id), report offsets
 SENTENCE_FIELDS = ["report_id", "part", "section_no", "sentence_no", "text", "char_start"]
 
 
@@ -818,7 +818,7 @@ def _by_sentence(mentions: pd.DataFrame) -> dict[tuple[str, int], list[Mention]]
     """(report_id, sentence_no) -> its mentions, ordered by char_start (stable)."""
     ordered = mentions.sort_values(["report_id", "char_start"], kind="mergesort")
     keys = _records(ordered, ["report_id", "sentence_no"])
-    found = _records(ordered, ["char_start", "char_end", "role", "agency_id"])
+    found = _records(ordered, ["char_start", "char_end", "agency_id", "role"])
     out: dict[tuple[str, int], list[Mention]] = {}
     for key, mention in zip(keys, found, strict=True):
         out.setdefault(key, []).append(mention)
@@ -855,7 +855,7 @@ def extract_numbers(
         found, excluded = _sentence_numbers_cached(text, spans)
         if not (found or excluded):
             continue
-        subjects = [(start, agency) for start, _, role, agency in here if role == "subject"]
+        subjects = [(start, agency) for start, _, agency, role in here if role == "subject"]
         lead = leads.get((report_id, part, section_no))
         key = (report_id, section_no, sentence_no)
         for row in found:

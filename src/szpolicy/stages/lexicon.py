@@ -13,9 +13,9 @@ import yaml
 
 from ..errors import SzpolicyError
 from ..io.yamlfile import safe_load
+from ..text.script import SCRIPT_KEYS
 
 USES = ("tool", "subject")
-SCRIPTS = ("zh_hant", "zh_hans")
 TOP_KEYS = ("name", "version", "description", "default_use", "cues", "categories")
 CATEGORY_KEYS = ("id", "label_en", "label_zh_hant", "label_zh_hans", "terms")
 CUE_LISTS = ("subject_after", "tool_heads", "tool_verbs", "offline")
@@ -153,16 +153,18 @@ def _cues(raw: object, source: str) -> Cues:
         raise LexiconError(f"{source}: cues.head_window must be a non-negative integer")
     lists = {}
     for key in CUE_LISTS:
-        block = _require(cues[key], SCRIPTS, f"cues.{key}", source)
+        block = _require(cues[key], SCRIPT_KEYS, f"cues.{key}", source)
         lists[key] = frozenset(
-            w for script in SCRIPTS for w in _words(block[script], f"cues.{key}.{script}", source)
+            w
+            for script in SCRIPT_KEYS
+            for w in _words(block[script], f"cues.{key}.{script}", source)
         )
     return Cues(title_brackets=tuple(brackets), head_window=window, **lists)
 
 
 def _term(raw: object, where: str, source: str, category: str) -> Term:
     """Parse one term entry {zh_hant, zh_hans, use?, family?, variants?}."""
-    entry = _require(raw, SCRIPTS, where, source)
+    entry = _require(raw, SCRIPT_KEYS, where, source)
     forms = _words([entry["zh_hant"], entry["zh_hans"]], where, source)
     use = entry.get("use")
     if use is not None and use not in USES:

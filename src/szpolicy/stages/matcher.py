@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..text.distinct import distinct_values, repeated
+from ..text.punctuation import CLAUSE_BREAKS
 from ..text.script import SENTENCES_CACHED
 from .lexicon import Cues, Lexicon, Term
 
@@ -34,7 +35,6 @@ HIT_COLUMNS = [
     "lexicon_version",
 ]
 INT_COLUMNS = ["section_no", "sentence_no", "char_start", "char_end"]
-CLAUSE_BREAKS = frozenset("，,；;：:。！？!?")
 PHRASE_BREAKS = CLAUSE_BREAKS | frozenset("、（）()《》〈〉")
 # matched at i: the text on to the next phrase break; matched up to i: up to the last clause break
 PHRASE_REST = re.compile(f"[^{re.escape(''.join(sorted(PHRASE_BREAKS)))}]*")
@@ -137,7 +137,7 @@ def _any_of(words: frozenset[str]) -> re.Pattern:
 
 
 class _CueSearch(NamedTuple):
-    """A lexicon's cues in the forms `classify` tests in one C call each."""
+    """A lexicon's cues in the forms `_use` tests in one C call each."""
 
     subject_after: tuple[str, ...]
     tool_heads: tuple[str, ...]
@@ -158,15 +158,11 @@ def _cue_search(cues: Cues) -> _CueSearch:
     )
 
 
-def classify(text: str, start: int, end: int, term: Term, lexicon: Lexicon) -> str | None:
-    """Use of the hit text[start:end]: 'subject', 'tool', or None for an offline counterpart."""
-    return _use(text, start, end, term, lexicon, _cue_search(lexicon.cues))
-
-
 def _use(
     text: str, start: int, end: int, term: Term, lexicon: Lexicon, search: _CueSearch
 ) -> str | None:
-    """`classify`, given the `_CueSearch` of the lexicon's cues (found once for many hits)."""
+    """Use of the hit text[start:end]: 'subject', 'tool', or None for an offline counterpart;
+    `search` is the lexicon's cues, found once for many hits."""
     cues = lexicon.cues
     offline = search.any_offline.search(text) is not None  # rare: look closer only if present
     if offline and any(_touches(text, w, start, end) for w in cues.offline):

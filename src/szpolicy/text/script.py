@@ -8,6 +8,8 @@ from operator import ne
 import numpy as np
 import opencc
 
+SCRIPTS = ("hant", "hans")  # Traditional and Simplified, as parameters name them
+SCRIPT_KEYS = tuple(f"zh_{s}" for s in SCRIPTS)  # the same as keys of rule files (zh_hant, zh_hans)
 TO_HANS = "hk2s"  # Hong Kong / Traditional -> Simplified; the codebook names this configuration
 TO_HANT = "s2hk"
 # Sentences the per-text caches keep: a build batch's (up to 200 reports of ~100) with room, so
