@@ -170,10 +170,13 @@ def test_arabic_chinese_and_fullwidth_forms_agree(n: int) -> None:
 
 
 def test_a_misspelt_column_is_an_error_naming_the_file(monkeypatch, tmp_path) -> None:
+    from szpolicy import rules
     from szpolicy.errors import SzpolicyError
 
+    meta = rules.data_folder().joinpath("units.meta.yaml").read_text("utf-8")
+    (tmp_path / "units.meta.yaml").write_text(meta, "utf-8")
     (tmp_path / "units.csv").write_text("writen,unit,kind\n%,%,percent\n", "utf-8")
-    monkeypatch.setattr(indicators, "_data", lambda name: tmp_path / name)
+    monkeypatch.setattr(indicators, "load_rule", lambda name: rules.read(name, tmp_path))
     with pytest.raises(SzpolicyError, match="units.csv"):
         indicators._csv("units.csv", ["written", "unit", "kind"])
     (tmp_path / "units.csv").write_text("written,unit,kind\n%,%,percnt\n", "utf-8")

@@ -9,7 +9,7 @@ import pytest
 
 from szpolicy.errors import SzpolicyError
 from szpolicy.io.read import Document, read_report
-from szpolicy.rules import compile_rule, load_rules
+from szpolicy.rules import compile_rule
 from szpolicy.stages.headings import heading_score, heading_styles, label_number, match_heading
 from szpolicy.stages.paragraphs import (
     BLANK,
@@ -644,8 +644,6 @@ def test_bad_rules_are_refused_naming_their_file():
     with pytest.raises(SzpolicyError, match="bad pattern") as err:
         compile_rule("[unclosed", "headings.yaml")
     assert err.value.path == "headings.yaml"
-    with pytest.raises(SzpolicyError, match="boilerplate.yaml lacks nothing_such"):
-        load_rules("boilerplate.yaml", ("patterns", "nothing_such"))
 
 
 @pytest.mark.parametrize(

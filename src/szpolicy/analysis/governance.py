@@ -20,6 +20,7 @@ from ..parameters import check_choice
 from ..stages.lexicon import Lexicon
 from .attribution import attribute
 from .digitisation import DEFAULT_ROLES, USE_CHOICES, evidence
+from .labels import chart_labels
 from .plotting import label, use_cjk_font
 
 DEFAULT_LEXICON = "governance_lexicon"
@@ -36,18 +37,7 @@ MECHANISM_COLUMNS = [
 ]
 INSTRUMENT_COLUMNS = [*NAMES, "kind", "n_citations", "n_titles", "n_drafts", "titles"]
 PLOT_VALUES = ("n_hits", "per_1000_chars")
-TITLE = {
-    "n_hits": {
-        "hant": "各機構文字中的治理機制（命中數）",
-        "hans": "各机构文字中的治理机制（命中数）",
-        "en": "Governance mechanisms in each agency's text (hits)",
-    },
-    "per_1000_chars": {
-        "hant": "各機構文字中的治理機制（每千字命中數）",
-        "hans": "各机构文字中的治理机制（每千字命中数）",
-        "en": "Governance mechanisms in each agency's text (hits per 1,000 characters)",
-    },
-}
+TITLE = chart_labels("governance")["title"]
 
 
 def _names(agencies: pd.DataFrame, ids: Sequence[str]) -> pd.DataFrame:

@@ -23,30 +23,15 @@ from ..text.punctuation import CLAUSE_BREAKS
 from ..text.script import SCRIPT_KEYS
 from .attribution import attribute as attribute_rows
 from .attribution import with_sentence
+from .labels import chart_labels
 from .plotting import label, use_cjk_font
 
 KINDS = ("output", "outcome")
 KIND_CHOICES = ("all", *KINDS)
 ATTRIBUTIONS = ("indicator", "section")
 QUALIFIERS = ("exact", "more_than", "at_least", "nearly", "about", "up_to")
-KIND_LABELS = {
-    "output": {
-        "hant": "產出（開展的活動、服務的人數）",
-        "hans": "产出（开展的活动、服务的人数）",
-        "en": "output (activities held, people served)",
-    },
-    "outcome": {
-        "hant": "成效（比率與變化）",
-        "hans": "成效（比率与变化）",
-        "en": "outcome (rates and changes)",
-    },
-}
-AXIS = {"hant": "指標數", "hans": "指标数", "en": "indicators"}
-TITLE = {
-    "hant": "各機構報告的量化指標：產出與成效",
-    "hans": "各机构报告的量化指标：产出与成效",
-    "en": "Quantitative indicators per agency: outputs and outcomes",
-}
+LABELS = chart_labels("indicator_profiles")
+KIND_LABELS, AXIS, TITLE = LABELS["kind"], LABELS["axis"], LABELS["title"]
 PROFILE_COLUMNS = [
     "agency_id",
     "name_zh_hant",

@@ -15,38 +15,14 @@ from matplotlib.figure import Figure
 
 from ..parameters import LABEL_SCRIPTS
 from ..text.script import to_hans
+from .labels import chart_labels
 
 FONT_PACKAGE = "mplfonts"
 FONT_FILE = "NotoSansCJKsc-Regular.otf"  # Pan-CJK: covers Traditional and Simplified
 DPI = 150
-AXIS_LABELS = {
-    "per_1000_chars": {
-        "hant": "每千字命中數",
-        "hans": "每千字命中数",
-        "en": "hits per 1,000 characters",
-    },
-    "per_sentence": {"hant": "每句命中數", "hans": "每句命中数", "en": "hits per sentence"},
-    "raw": {"hant": "命中數", "hans": "命中数", "en": "hits"},
-}
-USE_TITLES = {
-    "tool": {
-        "hant": "機構自身的數字工具",
-        "hans": "机构自身的数字工具",
-        "en": "Digital tools the agency builds or uses",
-    },
-    "subject": {
-        "hant": "作為政策對象的數字產業與法規",
-        "hans": "作为政策对象的数字产业与法规",
-        "en": "Digital industry and law as a policy subject",
-    },
-    "all": {"hant": "全部數字化提及", "hans": "全部数字化提及", "en": "All digitisation mentions"},
-}
-INTERVAL_NOTE = {
-    "hant": "（線段：95% 區間，精確界或單位重抽樣）",
-    "hans": "（线段：95% 区间，精确界或单位重抽样）",
-    "en": " (bars: 95% interval, exact or resampling whole units)",
-}
-NOTHING = {"hant": "沒有可比較的機構", "hans": "没有可比较的机构", "en": "no agency to compare"}
+LABELS = chart_labels("digitisation")
+AXIS_LABELS, USE_TITLES = LABELS["axis"], LABELS["title"]
+INTERVAL_NOTE, NOTHING = LABELS["interval_note"], LABELS["nothing"]
 
 
 def _check_script(script: str) -> None:

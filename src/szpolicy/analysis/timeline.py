@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from ..parameters import check_choice
 from .intervals import binomial_interval, poisson_interval
+from .labels import chart_labels
 from .plotting import use_cjk_font
 
 TEXT_ROLES = ("lede", "intro", "heading", "subheading", "body", "caption")  # all but clutter
@@ -29,26 +30,7 @@ EVIDENCE_COLUMNS = [
     "char_start",
     "text",
 ]
-LABELS = {
-    "rate": {"hant": "每萬字命中數", "hans": "每万字命中数", "en": "hits per 10,000 characters"},
-    "year": {"hant": "年份", "hans": "年份", "en": "year"},
-    "rate_title": {
-        "hant": "各年報告中的數字化用語（95% 精確區間）",
-        "hans": "各年报告中的数字化用语（95% 精确区间）",
-        "en": "Digitisation vocabulary per year (95% exact intervals)",
-    },
-    "family_title": {
-        "hant": "各詞族每年命中數（首次出現的詞族在上）",
-        "hans": "各词族每年命中数（首次出现的词族在上）",
-        "en": "Hits per term family and year (earliest family first)",
-    },
-    "tool_title": {
-        "hant": "工具與政策對象：工具所佔比例（95% 精確區間）",
-        "hans": "工具与政策对象：工具所占比例（95% 精确区间）",
-        "en": "Tool versus subject: share of tool hits (95% exact intervals)",
-    },
-    "tool_share": {"hant": "工具所佔比例", "hans": "工具所占比例", "en": "share of tool hits"},
-}
+LABELS = chart_labels("timeline")
 
 
 def counted_hits(

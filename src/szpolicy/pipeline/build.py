@@ -9,7 +9,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
-from importlib import resources
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -18,9 +17,8 @@ from urllib.parse import quote
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-import yaml
 
-from .. import __version__
+from .. import __version__, rules
 from ..errors import Diagnostic, SzpolicyError
 from ..io import paths
 from ..io.csvbytes import csv_bytes
@@ -364,17 +362,6 @@ def _write_partitions(folder: Path, table: str, df: pd.DataFrame) -> None:
         pq.write_table(arrow, part / "part-0.parquet")
 
 
-def _rule_versions() -> dict[str, object]:
-    """The version of every rule file in the package's data folder (a CSV's from its .meta.yaml)."""
-    versions = {}
-    for item in sorted(resources.files("szpolicy").joinpath("data").iterdir(), key=str):
-        if item.name.endswith(".yaml"):
-            meta = yaml.safe_load(item.read_text("utf-8")) or {}
-            if "version" in meta:
-                versions[meta.get("file", item.name)] = meta["version"]
-    return dict(sorted(versions.items()))
-
-
 def _write_package(folder: Path, fmt: str, entries: list[Entry]) -> None:
     """Write datapackage.json: every table's file, fields and keys; the project and rule-file
     versions; each report's source and licence."""
@@ -404,7 +391,7 @@ def _write_package(folder: Path, fmt: str, entries: list[Entry]) -> None:
             for e in entries
         ],
         "szpolicy_version": __version__,
-        "rule_versions": _rule_versions(),
+        "rule_versions": rules.versions(),
         "text_hans_conversion": "OpenCC hk2s",
         "resources": described,
     }

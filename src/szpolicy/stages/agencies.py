@@ -5,15 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import cache, lru_cache, partial
-from importlib import resources
-from importlib.resources.abc import Traversable
 from itertools import pairwise
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from ..rules import load as load_rule
 from ..schema import spec
 from ..text.distinct import distinct_values, repeated
 from ..text.script import SENTENCES_CACHED, to_hans
@@ -36,7 +34,6 @@ from .genres import REPORTING_GOVERNMENT, genre_of
 from .jurisdictions import COUNTRY_CODE, Jurisdiction, jurisdictions
 
 GAZETTEER = "agencies.csv"
-ROLE_RULES = "agency_roles.yaml"
 ALIAS_SEP = "|"
 AGENCY_ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 SENTENCE_COLUMNS = ["report_id", "section_no", "sentence_no", "text", "char_start"]
@@ -54,10 +51,6 @@ INT_COLUMNS = {"section_no", "sentence_no", "char_start", "char_end"}
 MENTION_DTYPES = {c: "int64" if c in INT_COLUMNS else "str" for c in MENTION_COLUMNS}
 SECTION_KEYS = ["report_id", "part", "section_no"]
 Context = tuple[Jurisdiction | None, str]  # a report's jurisdiction and genre id
-
-
-def _data_file(name: str) -> Traversable:
-    return resources.files("szpolicy").joinpath("data", name)
 
 
 def _enum(field: str) -> set[str]:
@@ -126,10 +119,7 @@ def validate_gazetteer(df: pd.DataFrame, source: str = GAZETTEER) -> pd.DataFram
 
 @cache
 def _packaged_gazetteer() -> pd.DataFrame:
-    path = _data_file(GAZETTEER)
-    with path.open(encoding="utf-8") as f:
-        df = pd.read_csv(f, dtype=str, keep_default_na=False)
-    return validate_gazetteer(df, f"szpolicy/data/{GAZETTEER}")
+    return validate_gazetteer(load_rule("agencies").data, f"szpolicy/data/{GAZETTEER}")
 
 
 def load_gazetteer() -> pd.DataFrame:
@@ -156,7 +146,7 @@ def agency_table(agency_ids: list[str]) -> pd.DataFrame:
 @cache
 def role_rules() -> dict:
     """The cue words that decide a mention's role and a section's lead (data/agency_roles.yaml)."""
-    return yaml.safe_load(_data_file(ROLE_RULES).read_text("utf-8"))
+    return load_rule("agency_roles").data
 
 
 def surface_index(gazetteer: pd.DataFrame) -> dict[str, str]:

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
-from importlib import resources
 from typing import NamedTuple
 
-import yaml
-
+from ..rules import load as load_rule
 from ..text.script import to_hans, to_hant
 from ..text.segment import pos_tags, word_frequencies
 from .jurisdictions import COUNTRY_CODE, Jurisdiction, jurisdictions, names
@@ -56,7 +54,7 @@ class FormIndex(NamedTuple):
 @cache
 def body_rules() -> dict:
     """data/body_roles.yaml, checked: every role has kind, name, name_en and forms."""
-    rules = yaml.safe_load(resources.files("szpolicy").joinpath("data", BODY_ROLES).read_text())
+    rules = load_rule("body_roles").data
     for role_id, spec in rules["roles"].items():
         missing = {"kind", "name", "name_en", "forms"} - set(spec)
         if missing:

@@ -8,10 +8,10 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 
 import pandas as pd
 
+from ..rules import load as load_rule
 from ..text.numerals import parse_number
 from ..text.script import SENTENCES_CACHED, hans_aligned
 
@@ -68,11 +68,11 @@ class DateSpan:
 
 @cache
 def _relative_terms() -> pd.DataFrame:
-    path = resources.files("szpolicy").joinpath("data", "relative_dates.csv")
-    with path.open(encoding="utf-8") as f:
-        terms = pd.read_csv(f, dtype={"term": str}).astype(
-            {"year_offset": "Int64", "month_start": "Int64", "month_end": "Int64"}
-        )
+    table = load_rule("relative_dates").data
+    numbers = ("year_offset", "month_start", "month_end")
+    terms = table.assign(
+        **{c: pd.to_numeric(table[c].replace("", None)).astype("Int64") for c in numbers}
+    )
     return terms.assign(n=terms["term"].str.len()).sort_values("n", ascending=False)
 
 

@@ -6,11 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-
-import yaml
 
 from ..errors import SzpolicyError
+from ..rules import load as load_rule
 from ..text.script import to_hans
 
 OPENING_CHARS = 400  # how much of the opening text may name the genre when the title does not
@@ -31,7 +29,7 @@ class Genre:
 def genres() -> tuple[tuple[Genre, ...], Genre]:
     """The genres of genres.yaml in priority order, and the fallback `other`."""
     name = "genres.yaml"
-    spec = yaml.safe_load(resources.files("szpolicy.data").joinpath(name).read_text("utf-8"))
+    spec = load_rule("genres").data
     try:
         known = tuple(
             Genre(

@@ -10,7 +10,8 @@ from functools import cache, lru_cache
 import cn2an
 
 from ..errors import SzpolicyError
-from ..rules import compile_rule, load_rules
+from ..rules import compile_rule
+from ..rules import load as load_rule
 from ..text.script import SENTENCES_CACHED
 from .paragraphs import BLANK, ENDED, Paragraph
 
@@ -47,7 +48,7 @@ class Heading:
 def heading_styles() -> tuple[Style, ...]:
     """Heading styles from the package's headings.yaml, in priority order; a style without a
     name or a pattern with a `num` group, or naming an unknown style, is refused."""
-    spec = load_rules("headings.yaml", ("numeral", "formal_numeral", "styles", "part_label"))
+    spec = load_rule("headings").data
     entries = spec["styles"] if isinstance(spec["styles"], list) else [None]
     names = {s.get("name") for s in entries if isinstance(s, dict)}
     styles = []
@@ -92,7 +93,7 @@ def _heading_regex() -> tuple[re.Pattern, dict[int, tuple[Style, int]]]:
 @cache
 def part_label() -> re.Pattern:
     """A line that opens a new part (附件, 附錄, 注释, 名词解释 …), from headings.yaml."""
-    return compile_rule(load_rules("headings.yaml", ("part_label",))["part_label"], "headings.yaml")
+    return compile_rule(load_rule("headings").data["part_label"], "headings.yaml")
 
 
 @lru_cache(maxsize=SENTENCES_CACHED)

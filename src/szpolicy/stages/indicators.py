@@ -11,13 +11,12 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 from itertools import accumulate
 
 import pandas as pd
-import yaml
 
 from ..errors import SzpolicyError
+from ..rules import load as load_rule
 from ..text.numerals import CN_CHARS, DIGIT, NUMERAL, NUMERAL_RE, Reading, place, read_numeral
 from ..text.punctuation import CLAUSE_BREAKS
 from ..text.script import SENTENCES_CACHED, hans_aligned
@@ -95,15 +94,10 @@ class Rules:
     direction_window: int
 
 
-def _data(name: str):
-    return resources.files("szpolicy").joinpath("data", name)
-
-
 def _csv(name: str, columns: list[str], allowed: dict[str, set[str]] | None = None) -> pd.DataFrame:
     """A word list with exactly these columns, no empty cell, and known words where `allowed`
     says so; SzpolicyError naming the file otherwise."""
-    with _data(name).open(encoding="utf-8") as f:
-        table = pd.read_csv(f, dtype=str, keep_default_na=False)
+    table = load_rule(name.removesuffix(".csv")).data
     if list(table.columns) != columns:
         raise SzpolicyError(f"columns {list(table.columns)}, expected {columns}", name)
     for column in columns:
@@ -123,7 +117,7 @@ def _fold(word: str) -> str:
 def rules() -> Rules:
     """Load number_exclusions.yaml once; a missing or misspelt key is an error naming the file."""
     name = "number_exclusions.yaml"
-    raw = yaml.safe_load(_data(name).read_text("utf-8"))
+    raw = load_rule("number_exclusions").data
     try:
         return _rules(raw)
     except (KeyError, TypeError, ValueError, re.error) as err:

@@ -6,11 +6,11 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cache, lru_cache
-from importlib import resources
 from itertools import accumulate, count
 
 import pandas as pd
 
+from ..rules import load as load_rule
 from ..text.script import SENTENCES_CACHED, hans_aligned
 from ..text.segment import pos_tags
 
@@ -40,9 +40,7 @@ ENACTING = r"(?:制定出台|出台|制定|推出|发布|印发|颁布|修订|�
 @cache
 def kinds() -> pd.DataFrame:
     """instrument_kinds.csv with a folded column for matching, longest kind first."""
-    path = resources.files("szpolicy").joinpath("data", "instrument_kinds.csv")
-    with path.open(encoding="utf-8") as f:
-        table = pd.read_csv(f, dtype=str, keep_default_na=False)
+    table = load_rule("instrument_kinds").data
     table = table.assign(folded=table["kind"].map(hans_aligned), bare=table["bare"] == "true")
     return table.assign(n=table["kind"].str.len()).sort_values("n", ascending=False)
 

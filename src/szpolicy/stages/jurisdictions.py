@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import pandas as pd
 
+from ..rules import load as load_rule
 from ..text.script import to_hans
 
 JURISDICTIONS = "jurisdictions.csv"
@@ -71,10 +71,7 @@ def validate_jurisdictions(df: pd.DataFrame, source: str = JURISDICTIONS) -> pd.
 @cache
 def jurisdictions() -> dict[str, Jurisdiction]:
     """Every packaged jurisdiction by code (data/jurisdictions.csv, made by scripts/)."""
-    path = resources.files("szpolicy").joinpath("data", JURISDICTIONS)
-    with path.open(encoding="utf-8") as f:
-        df = pd.read_csv(f, dtype=str, keep_default_na=False)
-    df = validate_jurisdictions(df, f"szpolicy/data/{JURISDICTIONS}")
+    df = validate_jurisdictions(load_rule("jurisdictions").data, f"szpolicy/data/{JURISDICTIONS}")
     return {
         r.code: Jurisdiction(
             r.code,

@@ -13,7 +13,8 @@ from functools import cache, lru_cache, partial
 from typing import NamedTuple
 
 from ..errors import SzpolicyError
-from ..rules import compile_rule, load_rules
+from ..rules import compile_rule
+from ..rules import load as load_rule
 
 BLANK = " \t\u3000\u00a0\ufeff\u200b"
 ENDS = "。！？!?…"  # sentence-final punctuation
@@ -81,7 +82,7 @@ class ClutterRules(NamedTuple):
 def boilerplate_rules() -> ClutterRules:
     """The clutter rules of boilerplate.yaml, refused with the file's name when malformed."""
     name = "boilerplate.yaml"
-    spec = load_rules(name, ("max_chars", "max_chars_joined", "patterns", "notices"))
+    spec = load_rule("boilerplate").data
     if not all(isinstance(spec[k], int) for k in ("max_chars", "max_chars_joined")):
         raise SzpolicyError("max_chars and max_chars_joined must be whole numbers", name)
     return ClutterRules(
