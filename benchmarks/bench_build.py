@@ -146,6 +146,7 @@ def wrap_stages(stages: dict[str, dict[str, str]], spent: dict[str, float]) -> l
     """Wrap each stage function where its module looks it up, adding its seconds to
     `spent[stage]`; returns (module, name, original) to restore."""
     import importlib
+    from dataclasses import replace
 
     def timed(fn: Callable, stage: str) -> Callable:
         def wrapper(*args, **kwargs):
@@ -164,6 +165,14 @@ def wrap_stages(stages: dict[str, dict[str, str]], spent: dict[str, float]) -> l
             if hasattr(module, name):
                 saved.append((module, name, getattr(module, name)))
                 setattr(module, name, timed(getattr(module, name), stage))
+        if hasattr(module, "STAGES"):  # the stage registry: its stages hold their functions
+            saved.append((module, "STAGES", module.STAGES))
+            module.STAGES = [
+                replace(s, run=timed(s.run, names[s.run.__name__]))
+                if s.run.__name__ in names
+                else s
+                for s in module.STAGES
+            ]
     return saved
 
 

@@ -27,7 +27,8 @@ from ..io.loading import load as load  # where it was, for existing callers
 from ..io.manifest import Entry, read_manifest, verify_hash
 from ..io.read import MAX_BYTES, read_report
 from ..io.writer import check_out_dir, write_atomically
-from ..schema import TABLES, columns, conform, resource, validate
+from ..schema import columns, conform, resource, validate
+from ..stages import registry
 from ..stages.agencies import agency_table
 from ..stages.metadata import report_metadata
 from ..stages.registry import Report, batch_tables
@@ -162,7 +163,11 @@ def _stage_tables(
 
 
 def _empty_tables() -> dict[str, pd.DataFrame]:
-    return {name: pd.DataFrame(columns=columns(name)) for name in TABLES if name != "agencies"}
+    return {
+        name: pd.DataFrame(columns=columns(name))
+        for name in registry.tables()
+        if name != "agencies"
+    }
 
 
 Batch = tuple[dict[str, tuple[int, bytes | pd.DataFrame]], list[dict], list[str]]
@@ -302,7 +307,7 @@ def collect(
     """
     from tqdm import tqdm  # only a terminal shows it: not part of every build's start-up
 
-    counts = dict.fromkeys(TABLES, 0)
+    counts = dict.fromkeys(registry.tables(), 0)
     found: set[str] = set()  # the agencies mentioned: the agencies table, written at the end
     empty: dict[str, pd.DataFrame] = {}  # Parquet tables that had no rows in a batch
     batches = _batches(sources(entries), jobs)
@@ -310,7 +315,9 @@ def collect(
     with ExitStack() as stack, bar:
         if fmt == "csv":
             files = {
-                t: stack.enter_context(_open_csv(folder, t)) for t in TABLES if t != "agencies"
+                t: stack.enter_context(_open_csv(folder, t))
+                for t in registry.tables()
+                if t != "agencies"
             }
         diagnostics: list[dict] = []
         results = _results(batches, jobs, fmt, engine, scheduler)
@@ -366,7 +373,7 @@ def _write_package(folder: Path, fmt: str, entries: list[Entry]) -> None:
     """Write datapackage.json: every table's file, fields and keys; the project and rule-file
     versions; each report's source and licence."""
     described = []
-    for name in TABLES:
+    for name in registry.tables():
         if fmt == "csv":
             described.append(resource(name, f"{name}.csv"))
         else:  # a folder partitioned by report, or one file for the gazetteer
@@ -402,7 +409,7 @@ def _write_package(folder: Path, fmt: str, entries: list[Entry]) -> None:
 def _owned(name: str) -> bool:
     """Files a build writes in either format: never carried over from a previous build."""
     stem = name.removesuffix(".csv").removesuffix(".parquet")
-    return stem in TABLES or name == "datapackage.json"
+    return stem in registry.tables() or name == "datapackage.json"
 
 
 def build(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -32,10 +33,24 @@ DTYPES = {"string": "str", "integer": "int64", "number": "float64", "boolean": "
 NULLABLE_DTYPES = {"string": "str", "integer": "Int64", "number": "float64", "boolean": "boolean"}
 
 
+FOLDERS: list[Traversable] = [resources.files("szpolicy").joinpath("schema")]  # searched in order
+
+
+def _schema_file(table: str) -> Traversable | None:
+    return next((f for d in FOLDERS if (f := d.joinpath(f"{table}.yaml")).is_file()), None)
+
+
+def has_schema(table: str) -> bool:
+    """Whether a table of that name is described (so a stage's value of that name is a table)."""
+    return _schema_file(table) is not None
+
+
 @cache
 def spec(table: str) -> dict:
     """The YAML description of a table: fields, keys and words for the codebook."""
-    path = resources.files("szpolicy").joinpath("schema", f"{table}.yaml")
+    path = _schema_file(table)
+    if path is None:
+        raise SzpolicyError(f"no schema for table {table!r}")
     return safe_load(path.read_text("utf-8"))
 
 
