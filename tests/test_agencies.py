@@ -11,6 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from szpolicy import schema
 from szpolicy.io.read import Document
 from szpolicy.stages import agencies
 from szpolicy.stages.agencies import (
@@ -128,8 +129,7 @@ SEED_ORGANISATIONS = {
 
 def codebook(table: str) -> dict:
     """The packaged schema of a table."""
-    path = resources.files("szpolicy").joinpath("schema", f"{table}.yaml")
-    return yaml.safe_load(path.read_text("utf-8"))
+    return schema.spec(table)
 
 
 def found(text: str, contexts: dict | None = None) -> list[tuple[str, str, str]]:

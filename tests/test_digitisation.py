@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 
 import opencc
 import pandas as pd
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from szpolicy import schema
 from szpolicy.analysis.digitisation import (
     COUNTS,
     SCORE_COLUMNS,
@@ -395,9 +394,7 @@ def test_evidence_traces_every_hit_to_its_sentence_and_agency(seed) -> None:
 
 @pytest.mark.parametrize("table", ["digitisation_hits", "digitisation_by_agency"])
 def test_schemas_describe_the_columns(table: str) -> None:
-    spec = yaml.safe_load(
-        resources.files("szpolicy").joinpath("schema", f"{table}.yaml").read_text("utf-8")
-    )
+    spec = schema.spec(table)
     names = [f["name"] for f in spec["fields"]]
     assert names == (HIT_COLUMNS if table == "digitisation_hits" else SCORE_COLUMNS)
     assert all(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from szpolicy import rules
+from szpolicy import rules, schema
 from szpolicy.errors import SzpolicyError
 
 
@@ -84,3 +84,26 @@ def test_a_yaml_rule_must_hold_exactly_its_keys(data, edit, message) -> None:
 def test_an_unknown_rule_name_is_refused_listing_the_known_ones() -> None:
     with pytest.raises(SzpolicyError, match="qualifiers"):
         rules.load("qualifier")
+
+
+def test_shared_fields_are_described_once_and_listed_by_name() -> None:
+    shared = schema.shared_fields()
+    assert {"report_id", "section_no", "sentence_no", "part"} <= set(shared)
+    folder = resources.files("szpolicy").joinpath("schema")
+    for path in folder.iterdir():
+        if not path.name.endswith(".yaml") or path.name == schema.FIELDS_FILE:
+            continue
+        written = yaml.safe_load(path.read_text("utf-8"))["fields"]
+        assert not any(isinstance(f, dict) and f["name"] in shared for f in written), path.name
+        resolved = schema.spec(path.name.removesuffix(".yaml"))["fields"]
+        for field in resolved:
+            if field["name"] in shared:
+                assert field == {"name": field["name"], **shared[field["name"]]}
+
+
+def test_a_field_listed_by_name_must_be_shared(monkeypatch, tmp_path) -> None:
+    (tmp_path / "toy.yaml").write_text("name: toy\nfields:\n  - report_idd\n", "utf-8")
+    monkeypatch.setattr(schema, "FOLDERS", [*schema.FOLDERS, tmp_path])
+    with pytest.raises(SzpolicyError, match="report_idd") as err:
+        schema.spec("toy")
+    assert err.value.path == "toy.yaml"

@@ -20,7 +20,7 @@ from .analysis.plotting import cjk_font_path
 from .errors import SzpolicyError
 from .io import paths
 from .io.manifest import read_manifest
-from .schema import TABLES, spec
+from .schema import FIELDS_FILE, TABLES, spec
 
 FONT_FAMILY = "szpolicy CJK"
 SYMBOL_FAMILY = "szpolicy symbols"  # what Noto Sans CJK lacks (superscripts, arrows …)
@@ -119,7 +119,9 @@ def dictionary_page() -> str:
     names = list(TABLES) + sorted(
         p.name.removesuffix(".yaml")
         for p in resources.files("szpolicy").joinpath("schema").iterdir()
-        if p.name.endswith(".yaml") and p.name.removesuffix(".yaml") not in TABLES
+        if p.name.endswith(".yaml")
+        and p.name != FIELDS_FILE
+        and p.name.removesuffix(".yaml") not in TABLES
     )
     out = ["# Data dictionary", "", "Generated from the table schemas (`src/szpolicy/schema/`)."]
     for name in names:

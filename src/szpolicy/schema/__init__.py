@@ -33,6 +33,7 @@ DTYPES = {"string": "str", "integer": "int64", "number": "float64", "boolean": "
 NULLABLE_DTYPES = {"string": "str", "integer": "Int64", "number": "float64", "boolean": "boolean"}
 
 
+FIELDS_FILE = "fields.yaml"  # the shared fields, beside the tables' schemas
 FOLDERS: list[Traversable] = [resources.files("szpolicy").joinpath("schema")]  # searched in order
 
 
@@ -46,12 +47,34 @@ def has_schema(table: str) -> bool:
 
 
 @cache
+def shared_fields() -> dict[str, dict]:
+    """The fields several tables share (fields.yaml), by name."""
+    return safe_load(FOLDERS[0].joinpath(FIELDS_FILE).read_text("utf-8"))
+
+
+@cache
 def spec(table: str) -> dict:
-    """The YAML description of a table: fields, keys and words for the codebook."""
+    """The YAML description of a table: fields, keys and words for the codebook; a field listed
+    by name is the shared one of fields.yaml."""
     path = _schema_file(table)
     if path is None:
         raise SzpolicyError(f"no schema for table {table!r}")
-    return safe_load(path.read_text("utf-8"))
+    described = safe_load(path.read_text("utf-8"))
+    return {**described, "fields": [_field(f, path.name) for f in described["fields"]]}
+
+
+def _field(field: str | dict, source: str) -> dict:
+    """A field of a schema in full: a shared one by its name, or the table's own."""
+    shared = shared_fields()
+    if isinstance(field, str):
+        if field not in shared:
+            raise SzpolicyError(f"field {field!r} is not one of {FIELDS_FILE}", source)
+        return {"name": field, **shared[field]}
+    if field["name"] in shared:
+        raise SzpolicyError(
+            f"{field['name']} is described in {FIELDS_FILE}: list it by name", source
+        )
+    return field
 
 
 def sort_key(table: str) -> list[str]:
