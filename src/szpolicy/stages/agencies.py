@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cache, lru_cache, partial
+from functools import cache, partial
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -13,8 +13,8 @@ import pandas as pd
 
 from ..rules import load as load_rule
 from ..schema import spec
-from ..text.distinct import distinct_values, repeated
-from ..text.script import SENTENCES_CACHED, to_hans
+from ..text.distinct import distinct_values, per_text, spread
+from ..text.script import to_hans
 from .bodies import (
     BARE,
     KEY_SEP,
@@ -419,7 +419,7 @@ def _text_mentions(text: str, known: AliasMatcher) -> tuple[Mention, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=SENTENCES_CACHED)
+@per_text
 def _packaged_mentions(text: str) -> tuple[Mention, ...]:
     """`_text_mentions` with the packaged gazetteer, cached: sentences recur across reports."""
     return _text_mentions(text, _packaged_matcher())
@@ -441,8 +441,7 @@ def _mention_frame(
     """The mentions table (MENTION_COLUMNS) of every sentence, given the mentions `found` in each
     distinct text (numbered by `codes`); offsets into the whole report.
     """
-    counts = np.fromiter(map(len, found), dtype=np.intp, count=len(found))
-    rows, items = repeated(codes, counts)
+    rows, items = spread(codes, found)
     mentions = [m for ms in found for m in ms]
     starts, ends, agency_ids, roles = (
         map(list, zip(*mentions, strict=True)) if mentions else [[]] * 4

@@ -7,13 +7,14 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 import pandas as pd
 
 from ..rules import load as load_rule
+from ..text.distinct import per_text
 from ..text.numerals import parse_number
-from ..text.script import SENTENCES_CACHED, hans_aligned
+from ..text.script import hans_aligned
 
 # Figures may be full-width (１９５５年３月) and 〇 may be written ○ (一九八○年).
 YEAR = r"(?:[12１２][0-9０-９]{3}|[〇○零一二三四五六七八九]{4})"
@@ -116,7 +117,7 @@ def find_dates(text: str) -> list[DateSpan]:
     return list(_dates(text))
 
 
-@lru_cache(maxsize=SENTENCES_CACHED)
+@per_text
 def _dates(text: str) -> tuple[DateSpan, ...]:
     """`find_dates`, cached: numbers and dates both need a sentence's dates."""
     folded = hans_aligned(text)
@@ -172,7 +173,7 @@ def _iso_range(span: DateSpan, year: int) -> tuple[str, str]:
 SENTENCE_FIELDS = ["report_id", "section_no", "sentence_no", "text", "char_start"]
 
 
-@lru_cache(maxsize=SENTENCES_CACHED)
+@per_text
 def _date_rows(text: str, year_of_report: int | None) -> tuple[tuple[tuple, int, int], ...]:
     """The dates of a text as (COLUMNS surface to resolved, span start, span end), cached:
     sentences recur."""

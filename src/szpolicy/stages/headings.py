@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 import cn2an
 
 from ..errors import SzpolicyError
 from ..rules import compile_rule
 from ..rules import load as load_rule
-from ..text.script import SENTENCES_CACHED
+from ..text.distinct import per_text
 from .paragraphs import BLANK, ENDED, Paragraph
 
 HEADING_LEAD = f"[{BLANK}]*"  # blanks that may precede a heading
@@ -96,7 +96,7 @@ def part_label() -> re.Pattern:
     return compile_rule(load_rule("headings").data["part_label"], "headings.yaml")
 
 
-@lru_cache(maxsize=SENTENCES_CACHED)
+@per_text
 def match_heading(line: str) -> Heading | None:
     """The first heading style the line starts with, and its number (cached: each line is
     tried twice, and lines recur from report to report)."""

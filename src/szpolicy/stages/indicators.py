@@ -10,16 +10,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from itertools import accumulate
 
 import pandas as pd
 
 from ..errors import SzpolicyError
 from ..rules import load as load_rule
+from ..text.distinct import per_text
 from ..text.numerals import CN_CHARS, DIGIT, NUMERAL, NUMERAL_RE, Reading, place, read_numeral
 from ..text.punctuation import CLAUSE_BREAKS
-from ..text.script import SENTENCES_CACHED, hans_aligned
+from ..text.script import hans_aligned
 from ..text.segment import pos_tags
 from .agencies import Mention
 from .dates import find_dates
@@ -798,7 +799,7 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
 
 # Sentences recur across a corpus (set phrases, a report's text reused the next year); their
 # rows are shared between calls and only read.
-_sentence_numbers_cached = lru_cache(maxsize=SENTENCES_CACHED)(sentence_numbers)
+_sentence_numbers_cached = per_text(sentence_numbers)
 
 SENTENCE_FIELDS = ["report_id", "part", "section_no", "sentence_no", "text", "char_start"]
 

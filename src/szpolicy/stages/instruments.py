@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from functools import cache, lru_cache
+from functools import cache
 from itertools import accumulate, count
 
 import pandas as pd
 
 from ..rules import load as load_rule
-from ..text.script import SENTENCES_CACHED, hans_aligned
+from ..text.distinct import per_text
+from ..text.script import hans_aligned
 from ..text.segment import pos_tags
 
 COLUMNS = [
@@ -202,7 +203,7 @@ def find_instruments(text: str) -> list[tuple[int, int, str]]:
     return list(_instruments_in(text))
 
 
-@lru_cache(maxsize=SENTENCES_CACHED)
+@per_text
 def _instruments_in(text: str) -> tuple[tuple[int, int, str], ...]:
     """`find_instruments`, cached: sentences recur (boilerplate, formulaic phrases).
 

@@ -16,9 +16,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ..text.distinct import distinct_values, repeated
+from ..text.distinct import distinct_values, per_text, spread
 from ..text.punctuation import CLAUSE_BREAKS
-from ..text.script import SENTENCES_CACHED
 from .lexicon import Cues, Lexicon, Term
 
 HIT_COLUMNS = [
@@ -205,7 +204,7 @@ def _cached_hits(lexicon: Lexicon) -> Callable[[str], tuple[Hit, ...]]:
     hits = partial(
         _text_hits, lexicon=lexicon, terms=_terms(lexicon), search=_cue_search(lexicon.cues)
     )
-    return lru_cache(maxsize=SENTENCES_CACHED)(hits)
+    return per_text(hits)
 
 
 def lexicon_hits(sentences: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
@@ -232,10 +231,9 @@ def _hit_frame(
     hold strings only, so they are 'str' arrays, taken in C. Text columns are object when there
     are no hits. Integer columns are int64.
     """
-    counts = np.fromiter(map(len, found), dtype=np.intp, count=len(found))
-    if not counts.any():
+    if not any(found):
         return pd.DataFrame([], columns=HIT_COLUMNS).astype(dict.fromkeys(INT_COLUMNS, "int64"))
-    rows, items = repeated(codes, counts)
+    rows, items = spread(codes, found)
     categories, terms, starts, ends, uses = zip(*chain.from_iterable(found), strict=True)
     surfaces = [
         text[s:e] for text, hits in zip(texts, found, strict=True) for _, _, s, e, _ in hits

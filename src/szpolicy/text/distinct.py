@@ -1,14 +1,29 @@
-"""Distinct values of a batch's rows, and per-value results spread back over the rows.
+"""The build's speed machinery in one place: per-text caches, distinct values of a batch's
+rows, and per-value results spread back over the rows.
 
-Sentences recur across reports, so a stage analyses each distinct text once and then gives
-every sentence the results of its text; both steps run in C for a whole batch.
+Sentences recur across reports, so a stage analyses each distinct text once (`per_text`
+remembers it across batches, `distinct_values` finds a batch's) and then gives every sentence
+the results of its text (`spread`); both steps run in C for a whole batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Sequence
+from functools import lru_cache
+from typing import TypeVar
 
 import numpy as np
+
+# Sentences the per-text caches keep: a build batch's (up to 200 reports of ~100) with room, so
+# the stages that each fold every sentence of a batch convert it once, not once per stage.
+SENTENCES_CACHED = 1 << 16
+F = TypeVar("F", bound=Callable)
+
+
+def per_text(function: F) -> F:
+    """`function` of a text (and other hashable arguments), its results kept for the last
+    SENTENCES_CACHED texts: what every stage wraps its per-sentence analysis in."""
+    return lru_cache(maxsize=SENTENCES_CACHED)(function)  # type: ignore[return-value]
 
 
 def distinct_values(values: list[Hashable]) -> tuple[np.ndarray, list[Hashable]]:
@@ -35,3 +50,9 @@ def repeated(codes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndar
     flat_begins = np.cumsum(counts) - counts
     items = np.arange(len(rows)) + np.repeat(flat_begins[codes] - row_begins, per_row)
     return rows, items
+
+
+def spread(codes: np.ndarray, found: Sequence[Sequence]) -> tuple[np.ndarray, np.ndarray]:
+    """`repeated` for the results `found` in each distinct value (numbered by `codes`): the row
+    and the index in the flat list of results of every result of every row."""
+    return repeated(codes, np.fromiter(map(len, found), dtype=np.intp, count=len(found)))

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 from operator import ne
 
 import numpy as np
 import opencc
 
+from .distinct import per_text
+
 SCRIPTS = ("hant", "hans")  # Traditional and Simplified, as parameters name them
 SCRIPT_KEYS = tuple(f"zh_{s}" for s in SCRIPTS)  # the same as keys of rule files (zh_hant, zh_hans)
 TO_HANS = "hk2s"  # Hong Kong / Traditional -> Simplified; the codebook names this configuration
 TO_HANT = "s2hk"
-# Sentences the per-text caches keep: a build batch's (up to 200 reports of ~100) with room, so
-# the stages that each fold every sentence of a batch convert it once, not once per stage.
-SENTENCES_CACHED = 1 << 16
 HANS_CHANGES = 1  # flag: converting the character to Simplified changes it
 HANT_CHANGES = 2  # flag: converting the character to Traditional changes it
 UNSEEN = 4
@@ -30,7 +29,7 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
-@lru_cache(maxsize=SENTENCES_CACHED)
+@per_text
 def to_hans(text: str) -> str:
     """Simplified rendering of a text (OpenCC hk2s), cached: each stage folds every sentence."""
     return _converter(TO_HANS).convert(text)
@@ -84,7 +83,7 @@ def detect_script(text: str) -> str:
     return "hant" if trad > simp else "hans"
 
 
-@lru_cache(maxsize=SENTENCES_CACHED)
+@per_text
 def hans_aligned(text: str) -> str:
     """Simplified rendering with the same length, so offsets found in it index the original.
 
