@@ -12,6 +12,7 @@ from functools import cache
 import pandas as pd
 
 from ..rules import load as load_rule
+from ..schema import columns
 from ..text.distinct import per_text
 from ..text.numerals import parse_number
 from ..text.script import hans_aligned
@@ -35,19 +36,7 @@ REVIEW_RE = re.compile(
 )
 PARTS = {"度": (1, 12), "底": (12, 12), "末": (12, 12), "初": (1, 1), "上半年": (1, 6)}
 PARTS["下半年"] = (7, 12)
-COLUMNS = [
-    "report_id",
-    "section_no",
-    "sentence_no",
-    "surface",
-    "date_start",
-    "date_end",
-    "precision",
-    "is_relative",
-    "resolved",
-    "char_start",
-    "char_end",
-]
+COLUMNS = columns("dates")
 
 
 @dataclass(frozen=True)

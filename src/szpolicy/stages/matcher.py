@@ -16,23 +16,12 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from ..schema import columns
 from ..text.distinct import distinct_values, per_text, spread
 from ..text.punctuation import CLAUSE_BREAKS
 from .lexicon import Cues, Lexicon, Term
 
-HIT_COLUMNS = [
-    "report_id",
-    "section_no",
-    "sentence_no",
-    "category",
-    "term",
-    "surface",
-    "use",
-    "char_start",
-    "char_end",
-    "lexicon",
-    "lexicon_version",
-]
+HIT_COLUMNS = columns("digitisation_hits")
 INT_COLUMNS = ["section_no", "sentence_no", "char_start", "char_end"]
 PHRASE_BREAKS = CLAUSE_BREAKS | frozenset("、（）()《》〈〉")
 # matched at i: the text on to the next phrase break; matched up to i: up to the last clause break
