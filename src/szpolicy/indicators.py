@@ -68,8 +68,9 @@ COMPARISON_WORDS = {"同比", "环比", "大幅", "累计", "共计", "合计", 
 WINDOW = 24
 # Between the two ends of a range: 4.5%—5%, 3至5年, 两到三年
 RANGE_GAP_RE = re.compile(r"\s*(?:[—–－~～\-]{1,2}|至|到)\s*")
-PERCENT = ("%", "%", "percent")
-MULTIPLE = ("倍", "倍", "multiple")
+Unit = tuple[str, str, str, float]  # written form, reported unit, kind, factor to that unit
+PERCENT: Unit = ("%", "%", "percent", 1.0)
+MULTIPLE: Unit = ("倍", "倍", "multiple", 1.0)
 
 
 @dataclass(frozen=True)
@@ -164,11 +165,24 @@ def _rules(raw: dict) -> Rules:
 
 
 @cache
-def units() -> list[tuple[str, str, str]]:
-    """(written form folded, unit, kind), longest written form first."""
-    table = _csv("units.csv", ["written", "unit", "kind"], {"kind": UNIT_KINDS})
-    rows = {(_fold(r.written), r.unit, r.kind) for r in table.itertuples()}
+def units() -> list[Unit]:
+    """(written form folded, unit, kind, factor), longest written form first; the factor turns
+    the written unit into the reported one (兆瓦 → 1000 千瓦, ‰ → 0.1 %)."""
+    name = "units.csv"
+    table = _csv(name, ["written", "unit", "kind", "factor"], {"kind": UNIT_KINDS})
+    rows = {(_fold(r.written), r.unit, r.kind, _factor(r.factor, name, r.Index + 2)) for r in table.itertuples()}
     return sorted(rows, key=lambda r: (-len(r[0]), r[0]))
+
+
+def _factor(text: str, name: str, line: int) -> float:
+    """A unit's factor: a positive number, else SzpolicyError naming the file and line."""
+    try:
+        factor = float(text)
+    except ValueError:
+        factor = 0.0
+    if not factor > 0:
+        raise SzpolicyError(f"factor {text!r} is not a positive number", name, line)
+    return factor
 
 
 @cache
@@ -207,6 +221,15 @@ def bases() -> re.Pattern:
     return re.compile("|".join(parts) or "(?!)")
 
 
+@cache
+def implied_units() -> list[Unit]:
+    """(head noun folded, unit, kind, 1.0): the unit a count takes from the noun it counts
+    when no classifier is written (3700多万学生: 人; 近千万家庭: 户), longest head first."""
+    table = _csv("implied_units.csv", ["head", "unit", "kind"], {"kind": UNIT_KINDS})
+    rows = {(_fold(r.head), r.unit, r.kind, 1.0) for r in table.itertuples()}
+    return sorted(rows, key=lambda r: (-len(r[0]), r[0]))
+
+
 Matcher = tuple[re.Pattern, dict[str, tuple], int]  # alternation, word -> row, longest word
 
 
@@ -230,15 +253,31 @@ def _cue_matcher(position: str, wrap: str = "{}") -> Matcher:
     return _matcher(qualifiers().get(position, []), wrap)
 
 
-def _unit_at(folded: str, pos: int) -> tuple[str, str, str] | None:
+def _unit_at(folded: str, pos: int) -> Unit | None:
     """The unit written at pos, after at most one space (3 ％ in a spaced-out transcription)."""
     regex, lookup, _ = _unit_matcher()
     space = folded.startswith((" ", "\u200b", "\u3000"), pos)
     m = regex.match(folded, pos + space)
     if m is None:
         return None
-    written, unit, kind = lookup[m.group()]
-    return (folded[pos] + written if space else written), unit, kind
+    written, unit, kind, factor = lookup[m.group()]
+    return (folded[pos] + written if space else written), unit, kind, factor
+
+
+@cache
+def _implied_matcher() -> Matcher:
+    return _matcher(implied_units())
+
+
+def _head_at(folded: str, pos: int) -> str:
+    """The implied-unit head noun starting at pos (家庭), or ''."""
+    m = _implied_matcher()[0].match(folded, pos)
+    return m.group() if m else ""
+
+
+def _implied_unit(measure: str) -> Unit | None:
+    """The unit implied by the head noun a measure ends with (农村人口: 人)."""
+    return next((u for u in implied_units() if measure.endswith(u[0])), None)
 
 
 def _cue_at(folded: str, pos: int, position: str) -> tuple[str, str] | None:
@@ -322,7 +361,7 @@ class Numeral:
     span: tuple[int, int] | None = None  # the excluded row's span when larger than the numeral
     skip: bool = False  # a word, not a number (统一, 一审): no row at all
     reading: Reading | None = None  # set by a whole form
-    unit: tuple[str, str, str] | None = None  # set by a whole form (三分之一: %)
+    unit: Unit | None = None  # set by a whole form (三分之一: %)
     qualifier: str = ""  # set by a whole form (3000多亿: more_than)
 
 
@@ -383,14 +422,21 @@ TENTHS_RE = re.compile(
     "|套|龙|风|才|家|群结|千|百|万|规|色|品|分|都|年|像|器|书|语|败|全|文|批|倍|事|亲|婚|材|衣|药"
     "|活|行|不|一|了|建|熟|灾)"
 )
+WORD_FORMS_RE = re.compile("倍增|翻番|半[数數]")  # whole forms with no numeral character
 DOUBLING_RE = re.compile("翻了?(?P<k>[一两二三四])番|翻番|倍增")
-HALF_RE = re.compile("(?<![一二两三四五六七八九十])一半")  # 缩小一半: 50%
+HALF_RE = re.compile("(?<![一二两三四五六七八九十])一半|半数")  # 缩小一半, 半数以上: 50%
 MANY_RE = re.compile(
     f"数以(?P<x>[{MULTIPLIERS}]+)计"  # 数以万计: tens of thousands
     f"|成(?P<a>[十百千万])上(?P<b>[百千万亿])"  # 成千上万
     f"|(?<![以之向至])上(?P<m>[百千万亿]|[十百千]万)(?![年里])"  # 上千, 上万, 上百万
     "|(?<![人总次户件指基分倍系函参变多少半岁无个天年页票位级])"
     f"数(?P<s>[{MULTIPLIERS}]+)"  # 数十, 数百万: several tens, several millions
+)
+# 一、二千万, 二、三十亿: two neighbouring digits listed before one multiplier (approx); not a
+# list marker (nothing before it) nor an ordinal (第一、二)
+ENUMERATED_RE = re.compile(
+    "(?<=[\u4e00-\u9fff])(?<![第一二两三四五六七八九十])"
+    f"(?P<a>[一二两三四五六七八])、(?P<b>[二两三四五六七八九])(?P<m>[{MULTIPLIERS}]+)"
 )
 MORE_THAN_MULTIPLIER_RE = re.compile(
     rf"(?P<n>{_N})(?P<q>[多余])(?P<m>[{MULTIPLIERS}]+)"  # 3000多亿, 十多万, 一百余万
@@ -449,7 +495,15 @@ def _more_than_multiplier(m: re.Match) -> tuple[Reading, None, str]:
     return Reading(value, value, _round(value + place(value)), "more_than"), None, ""
 
 
+def _enumerated(m: re.Match) -> tuple[Reading, None, str]:
+    reading = read_numeral(m["a"] + m["b"] + m["m"])
+    if reading is None or reading.qualifier != "approx":
+        raise ValueError(m.group())
+    return reading, None, ""
+
+
 WHOLE_FORMS = (
+    (ENUMERATED_RE, _enumerated),
     (FRACTION_RE, _fraction),
     (TENTHS_RE, _tenths),
     (DOUBLING_RE, _doubling),
@@ -552,7 +606,7 @@ def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numer
             n.span = (n.start, n.end + (len(unit[0]) if unit else 0))
         elif (unit is None or unit[1] == "年") and _is_year(folded, n):
             n.reason = r.years[2]  # 1998年 in a spaced-out transcription the date rules miss
-        elif unit is not None and token == r.article:
+        elif unit is not None and token == r.article and not _half_after(folded, n.end, unit):
             n.reason = "indefinite_article"
             n.span = (n.start, n.end + len(unit[0]))
         elif (
@@ -566,7 +620,7 @@ def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numer
 
 
 COUNT_ALONE_RE = re.compile(
-    "[一二两三四五六七八九][十百千万亿]*[百千万亿]|[百千万亿].*[一二两三四五六七八九]"
+    "[一二两三四五六七八九几][十百千万亿]*[百千万亿]|[百千万亿].*[一二两三四五六七八九]"
 )
 
 
@@ -692,6 +746,10 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
             end, bounded = end + len(cue[0]), cue[1] == "more_than"
             qualifier = qualifier if qualifier != "exact" else cue[1]
         unit = _unit_at(folded, end)
+        if unit is not None and len(_head_at(folded, end)) > len(unit[0]):
+            unit = None  # 千万家庭: 家 begins the noun 家庭, it is not the classifier
+        if unit is not None and _half_after(folded, end, unit):
+            end, reading = end + 1, _plus_half(reading)
         if unit is not None:
             end += len(unit[0])
     if (cue := _cue_at(folded, end, "after_unit")) is not None and qualifier == "exact":
@@ -699,11 +757,14 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
     low, high = _bounds(reading, qualifier, bounded)
     clause = _clause(folded, n.start, n.end, marks)
     m_start, m_end = _measure(folded, start, end, clause)
+    if unit is None and m_start == end:
+        unit = _implied_unit(folded[m_start:m_end])
+    factor = unit[3] if unit else 1.0
     return {
         "surface": text[start:end],
-        "value": reading.value,
-        "value_low": low,
-        "value_high": high,
+        "value": _scaled(reading.value, factor),
+        "value_low": _scaled(low, factor),
+        "value_high": _scaled(high, factor),
         "unit": unit[1] if unit else "",
         "unit_kind": unit[2] if unit else "",
         "qualifier": n.qualifier
@@ -719,6 +780,21 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
 
 
 NAN = float("nan")
+HALF_KINDS = ("duration", "multiple")  # 一年半 = 1.5 年, 六倍半 = 6.5 倍
+
+
+def _scaled(x: float, factor: float) -> float:
+    """x in the reported unit (6.45‰ -> 0.645 %); unscaled numbers keep every digit."""
+    return x if factor == 1 else _round(x * factor)
+
+
+def _half_after(folded: str, end: int, unit: Unit) -> bool:
+    """Whether 半 follows a number's unit and adds a half to it (一年半, 六倍半)."""
+    return unit[2] in HALF_KINDS and folded.startswith("半", end + len(unit[0]))
+
+
+def _plus_half(reading: Reading) -> Reading:
+    return Reading(reading.value + 0.5, reading.low + 0.5, reading.high + 0.5, reading.qualifier)
 
 
 def _bounds(reading: Reading, qualifier: str, bounded: bool) -> tuple[float, float]:
@@ -746,7 +822,10 @@ def _merge_ranges(folded: str, rows: list[dict]) -> list[dict]:
         prev = out[-1] if out else None
         if (
             prev is not None
-            and prev["qualifier"] in ("exact", "approx")
+            and (
+                prev["qualifier"] in ("exact", "approx")
+                or prev["qualifier"] == row["qualifier"] == "more_than"  # 一百多亿到二百多亿
+            )
             and row["start"] == row["number_start"]
             and prev["unit"] in ("", row["unit"])
             and RANGE_GAP_RE.fullmatch(folded, prev["end"], row["start"]) is not None
@@ -769,7 +848,7 @@ def _merge_ranges(folded: str, rows: list[dict]) -> list[dict]:
 
 def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tuple[list, list]:
     """(indicators, excluded) of one sentence, as dicts with local offsets."""
-    if NUMERAL_RE.search(text) is None and "倍增" not in text and "翻番" not in text:
+    if NUMERAL_RE.search(text) is None and WORD_FORMS_RE.search(text) is None:
         return [], []
     folded = hans_aligned(text)
     marks = _clause_marks(folded)
@@ -794,6 +873,8 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
     indicators = [r for r in indicators if r["unit"] or not r["word"]]
     for row in indicators:
         row["surface"] = text[row["start"] : row["end"]]
+    inside = Spans([(r["start"], r["end"]) for r in indicators])  # 百 of 2个多百分点 is the unit's
+    excluded = {k: row for k, row in excluded.items() if not inside.contains(row["start"], row["end"])}
     for row in excluded.values():
         row["surface"] = text[row["start"] : row["end"]]
     return [
