@@ -113,3 +113,23 @@ def match_excluded() -> pd.DataFrame:
         reasons = left[left["line"] == g.line]["reason"].tolist() if len(left) else []
         out.append({**g._asdict(), "counted_as": "|".join(wrongly), "reasons": "|".join(reasons)})
     return pd.DataFrame(out)
+
+
+def judge_sample(name: str) -> pd.DataFrame:
+    """Each row of a judged random sample (tests/gold/numbers_precision_sample_v*.csv) with the
+    tool's row now at its place: `made` (a row overlaps it) and `right` (that row has the
+    judged right value, unit and qualifier; a row judged not an indicator is never right)."""
+    sample = pd.read_csv(GOLD / name, dtype=str, keep_default_na=False)
+    out = []
+    for g in sample.itertuples():
+        rows, _ = report_rows(g.report_id)
+        start, end = int(g.char_start), int(g.char_end)
+        here = [r for r in rows.itertuples() if r.at < end and start < r.at + len(r.surface)]
+        right = g.indicator == "yes" and any(
+            _same(r.value, g.right_value)
+            and hans_aligned(r.unit or "") == hans_aligned(g.right_unit)
+            and r.qualifier == g.right_qualifier
+            for r in here
+        )
+        out.append({**g._asdict(), "made": bool(here), "right": right})
+    return pd.DataFrame(out)

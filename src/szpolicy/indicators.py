@@ -276,8 +276,9 @@ def _head_at(folded: str, pos: int) -> str:
 
 
 def _implied_unit(measure: str) -> Unit | None:
-    """The unit implied by the head noun a measure ends with (农村人口: 人)."""
-    return next((u for u in implied_units() if measure.endswith(u[0])), None)
+    """The unit implied by the first head noun of a measure (农村人口: 人; 农村人口饮水问题: 人)."""
+    found = [(i + len(u[0]), u) for u in implied_units() if (i := measure.find(u[0])) >= 0]
+    return min(found, key=lambda f: f[0])[1] if found else None
 
 
 def _cue_at(folded: str, pos: int, position: str) -> tuple[str, str] | None:
@@ -740,6 +741,8 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
     start, end, qualifier, bounded = n.start, n.end, "exact", False
     if (cue := _cue_before(folded, start)) is not None:
         start, qualifier = start - len(cue[0]), cue[1]
+        if qualifier == "exact" and (outer := _cue_before(folded, start)) is not None:
+            start, qualifier = start - len(outer[0]), outer[1]  # 至少节约15%: at_least
     unit = n.unit
     if unit is None:
         if (cue := _cue_at(folded, end, "after_number")) is not None:

@@ -24,11 +24,15 @@ BIG_UNITS = {**dict.fromkeys("萬万", 10**4), **dict.fromkeys("億亿", 10**8)}
 CN_CHARS = "".join([*DIGITS, *VAGUE, *SMALL_UNITS, *BIG_UNITS])
 
 DIGIT = "[0-9０-９]"
-# thousands groups (, or ， before exactly three digits: ２７，２０３，３１９), decimals
+# thousands groups (, or ， before exactly three digits: ２７，２０３，３１９), decimals,
 # digits may be spaced out (1 9 9 8, 3 5 5 万: some transcriptions); a decimal point may be
 # ·, . or a full-width ．
 SPACED = rf"(?:[ \u200b]?{DIGIT})*+"  # possessive, as below: no backtracking blow-up
-ARABIC_TAIL = rf"(?:[,，]{DIGIT}{{3}}(?!{DIGIT}))*(?:[ \u200b]?[.．·][ \u200b]?{DIGIT}+)?"
+# and a space before the multiplier of a spaced-out number (1 7 ．5 万人)
+ARABIC_TAIL = (
+    rf"(?:[,，]{DIGIT}{{3}}(?!{DIGIT}))*(?:[ \u200b]?[.．·][ \u200b]?{DIGIT}+)?"
+    r"(?:[ \u200b](?=[万萬亿億]))?"
+)
 ARABIC = f"{DIGIT}{SPACED}{ARABIC_TAIL}"
 # A Chinese decimal point between numeral characters: 三十六點九, 一点二
 CN_POINT = "(?<=[〇○零两兩一二三四五六七八九十])[點点](?=[〇○零一二三四五六七八九])"
