@@ -13,21 +13,42 @@ from szpolicy.indicators import sentence_numbers
 from szpolicy.numerals import NUMERAL_RE, read_numeral
 from szpolicy.read import read_report
 
-from .numbers_gold import match_excluded, match_indicators, report_path, report_rows
+from .numbers_gold import (
+    judge_sample,
+    match_excluded,
+    match_indicators,
+    report_path,
+    report_rows,
+)
 
 
 def test_gold_indicators_recall() -> None:
-    """Recall on value+unit and with the qualifier (240 statements, 2026-12: 219 and 217)."""
+    """Recall on value+unit >= 95 % and with the qualifier >= 90 % (issue 14). 240 statements;
+    2026-12: 238/240 and 238/240 (before the classes fixed then: 219 and 217)."""
     matched = match_indicators()
-    assert len(matched) >= 150
-    assert matched["value_unit"].mean() >= 0.90
+    assert len(matched) == 240
+    assert matched["value_unit"].mean() >= 0.95
     assert matched["with_qualifier"].mean() >= 0.90
 
 
 def test_gold_non_indicators_stay_out() -> None:
-    """Gold non-indicators not counted as indicators (210 numbers, 2026-12: 199)."""
+    """Gold non-indicators not counted as indicators (210 numbers, 2026-12: 204; before: 199)."""
     matched = match_excluded()
-    assert (matched["counted_as"] == "").mean() >= 0.94
+    assert len(matched) == 210
+    assert (matched["counted_as"] == "").mean() >= 0.95
+
+
+@pytest.mark.parametrize("name", ["numbers_precision_sample_v2.csv", "numbers_precision_sample_v3.csv"])
+def test_judged_sample_is_precise_and_keeps_its_right_rows(name: str) -> None:
+    """Of the sample's rows the tool still makes, >= 95 % have the judged value, unit and
+    qualifier (issue 14), and no row judged right is lost or changed. v2: 86/100 right as
+    drawn, 90/91 after fixing its classes; v3 (drawn after those fixes): 87/100 as drawn, then
+    88/89 after fixing its classes (figures after fixing are optimistic: same sample)."""
+    judged = judge_sample(name)
+    assert len(judged) == 100
+    made = judged[judged["made"]]
+    assert made["right"].mean() >= 0.95
+    assert judged[judged["correct"] == "yes"]["right"].all()
 
 
 REPORTS = ["national_gwr_1956", "national_gwr_1979", "national_gwr_1998", "national_gwr_2022"]

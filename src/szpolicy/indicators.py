@@ -592,6 +592,8 @@ def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numer
         unit = n.unit or _unit_at(folded, _after_number_cue_end(folded, n.end))
         if not whole and unit is None and token in r.lexical_chars:
             n.skip = True
+        elif not whole and folded[n.start - 1 : n.start] in ("多", "余") and token in MULTIPLIERS:
+            n.reason = "unreadable"  # 550 / 多万公里: the digits were cut off by a line break
         elif not whole and unit is None and _is_hotline(folded, n):
             n.reason = "hotline"
         elif titles.contains(n.start, n.end):
