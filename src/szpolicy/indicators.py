@@ -416,7 +416,10 @@ def _is_year(folded: str, n: Numeral) -> bool:
 # Forms read as a whole, each a regex and a function from its match to (reading, unit,
 # qualifier). Their parts are numerals the plain scan would read one by one, wrongly.
 _N = NUMERAL
-FRACTION_RE = re.compile(rf"(?P<d>{_N})分之(?P<n>{_N})(?:(?:[到至~～—－\-])(?P<n2>{_N}))?")
+# 三分之一到三分之二 is two fractions (a range merged later), not 三分之一到三 (n2 = 三)
+FRACTION_RE = re.compile(
+    rf"(?P<d>{_N})分之(?P<n>{_N})(?:(?:[到至~～—－\-])(?P<n2>{_N})(?!{_N}|分之))?"
+)
 # 八成, 近八成, 三成以上: tenths; not 一成不变, 八成为 (成 as a verb), 成本 …
 TENTHS_RE = re.compile(
     "(?<![成])(?P<n>[一二两三四五六七八九]|十)成半?(?!为|员|立|本|果|效|绩|功|就|长|型|熟|交|片|网"
@@ -481,11 +484,16 @@ def _half(m: re.Match) -> tuple[Reading, tuple, str]:
 
 
 def _many(m: re.Match) -> tuple[Reading, None, str]:
+    """成千上万, 数以万计, 上千: from the first magnitude to ten times it; 数十, 数亿: 2..9 times
+    the magnitude, as 几十, 几亿 (numerals.read_numeral)."""
     if m["a"]:
         low, high = _value(m["a"]), _value(m["b"]) * 10
+    elif m["s"]:
+        scale = _value(m["s"])
+        low, high = 2 * scale, 9 * scale
     else:
-        scale = _value(m["x"] or m["m"] or m["s"])
-        low, high = scale, scale * (9 if m["s"] else 10)
+        scale = _value(m["x"] or m["m"])
+        low, high = scale, scale * 10
     return Reading(low, low, high, "indefinite"), None, ""
 
 
@@ -762,8 +770,8 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
     low, high = _bounds(reading, qualifier, bounded)
     clause = _clause(folded, n.start, n.end, marks)
     m_start, m_end = _measure(folded, start, end, clause)
-    if unit is None and m_start == end:
-        unit = _implied_unit(folded[m_start:m_end])
+    if unit is None and (m_start - end <= folded.startswith("的", end) or m_end <= start):
+        unit = _implied_unit(folded[m_start:m_end])  # the noun after (的) the number, or before
     factor = unit[3] if unit else 1.0
     return {
         "surface": text[start:end],
