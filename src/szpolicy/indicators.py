@@ -369,7 +369,8 @@ class Numeral:
 def _span_rules(text: str, folded: str) -> list[tuple[Spans, str]]:
     """Span groups that exclude every numeral they touch, in rule order: dates, then patterns.
 
-    A pattern with `requires` runs only when that quicker regex finds something. The spans of
+    A pattern with `requires` runs only when that quicker regex finds something; one with a
+    group named x excludes that group only (the rest of its match is context). The spans of
     one group never overlap (dates are disjoint; a regex's matches are).
     """
     dates = find_dates(text)
@@ -380,9 +381,9 @@ def _span_rules(text: str, folded: str) -> list[tuple[Spans, str]]:
     for regex, reason, requires in rules().patterns:
         if requires is not None and requires.search(folded) is None:
             continue
-        out.append(
-            (Spans([m.span() for m in regex.finditer(folded) if m.end() > m.start()]), reason)
-        )
+        group = "x" if "x" in regex.groupindex else 0  # (?P<x>…): the part excluded
+        spans = [m.span(group) for m in regex.finditer(folded)]
+        out.append((Spans([(a, b) for a, b in spans if b > a]), reason))
     return out
 
 
