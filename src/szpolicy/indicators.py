@@ -281,6 +281,20 @@ def _implied_unit(measure: str) -> Unit | None:
     return min(found, key=lambda f: f[0])[1] if found else None
 
 
+IMPLIED_GAP = 6  # 人口控制在12亿: at most this many characters between the noun and the number
+
+
+def _implied_unit_before(before: str) -> Unit | None:
+    """The unit implied by a head noun shortly before the number with nothing of another noun
+    between (人口控制在12亿左右: 人; not 农户一年的收入300, nor 劳动者…、让三百六十行)."""
+    found = [(before.rfind(u[0]) + len(u[0]), u) for u in implied_units() if u[0] in before]
+    if not found:
+        return None
+    end, unit = max(found, key=lambda f: f[0])
+    gap = before[end:]
+    return unit if len(gap) <= IMPLIED_GAP and not set(gap) & set("的、") else None
+
+
 def _cue_at(folded: str, pos: int, position: str) -> tuple[str, str] | None:
     regex, lookup, _ = _cue_matcher(position)
     m = regex.match(folded, pos)
@@ -533,7 +547,10 @@ def _trim_unit(folded: str, start: int, end: int) -> int:
     return end
 
 
-ARABIC_THEN_DIGIT_RE = re.compile(f"(?<={DIGIT})(?=[一二两三四五六七八九〇○零])")
+# 1980两年, 一九八二两个: a count after a year (两 never continues a string of digits)
+ARABIC_THEN_DIGIT_RE = re.compile(
+    f"(?<={DIGIT})(?=[一二两三四五六七八九〇○零])|(?<=[〇○零一二三四五六七八九]{{2}})(?=两)"
+)
 
 
 def _split(m: re.Match) -> list[tuple[int, int]]:
@@ -773,6 +790,8 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
     m_start, m_end = _measure(folded, start, end, clause)
     if unit is None and (m_start - end <= folded.startswith("的", end) or m_end <= start):
         unit = _implied_unit(folded[m_start:m_end])  # the noun after (的) the number, or before
+    if unit is None:
+        unit = _implied_unit_before(folded[clause[0] : start])
     factor = unit[3] if unit else 1.0
     return {
         "surface": text[start:end],
@@ -794,7 +813,7 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
 
 
 NAN = float("nan")
-HALF_KINDS = ("duration", "multiple")  # 一年半 = 1.5 年, 六倍半 = 6.5 倍
+HALF_KINDS = ("duration", "multiple", "mass", "length", "area")  # 一年半, 六倍半, 十三斤半
 
 
 def _scaled(x: float, factor: float) -> float:

@@ -30,7 +30,10 @@ DIGIT = "[0-9０-９]"
 SPACED = rf"(?:[ \u200b]?{DIGIT})*+"  # possessive, as below: no backtracking blow-up
 # and a space before the multiplier of a spaced-out number (1 7 ．5 万人)
 ARABIC_TAIL = (
-    rf"(?:[,，]{DIGIT}{{3}}(?!{DIGIT}))*(?:[ \u200b]?[.．·][ \u200b]?{DIGIT}+)?"
+    rf"(?:[,，]{DIGIT}{{3}}(?!{DIGIT}))*"
+    # decimals: spaced-out ones (1 0 ．0 6) only where a space sits at the point, so 增长1.5 2020
+    # stays two numbers
+    rf"(?:[.．·]{DIGIT}+|[ \u200b][.．·][ \u200b]?{DIGIT}{SPACED}|[.．·][ \u200b]{DIGIT}{SPACED})?"
     r"(?:[ \u200b](?=[万萬亿億]))?"
 )
 ARABIC = f"{DIGIT}{SPACED}{ARABIC_TAIL}"
@@ -79,7 +82,7 @@ def parse_number(s: str) -> float:
 
     Cached: a corpus repeats a small set of numerals (1, 2, 十, 百分之…) many times.
     """
-    text = _chinese_decimal(s.strip())
+    text = _chinese_decimal(s.strip()).replace("萬萬", "億").replace("万万", "亿")  # 六万万 = 6亿
     if not text or text in VAGUE or NUMERAL_RE.fullmatch(text) is None:
         raise ValueError(f"not a number: {s!r}")
     if (digits := _digit_string(text)) is not None:
