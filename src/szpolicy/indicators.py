@@ -170,7 +170,10 @@ def units() -> list[Unit]:
     the written unit into the reported one (兆瓦 → 1000 千瓦, ‰ → 0.1 %)."""
     name = "units.csv"
     table = _csv(name, ["written", "unit", "kind", "factor"], {"kind": UNIT_KINDS})
-    rows = {(_fold(r.written), r.unit, r.kind, _factor(r.factor, name, r.Index + 2)) for r in table.itertuples()}
+    rows = {
+        (_fold(r.written), r.unit, r.kind, _factor(r.factor, name, r.Index + 2))
+        for r in table.itertuples()
+    }
     return sorted(rows, key=lambda r: (-len(r[0]), r[0]))
 
 
@@ -907,7 +910,9 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
     for row in indicators:
         row["surface"] = text[row["start"] : row["end"]]
     inside = Spans([(r["start"], r["end"]) for r in indicators])  # 百 of 2个多百分点 is the unit's
-    excluded = {k: row for k, row in excluded.items() if not inside.contains(row["start"], row["end"])}
+    excluded = {
+        k: row for k, row in excluded.items() if not inside.contains(row["start"], row["end"])
+    }
     for row in excluded.values():
         row["surface"] = text[row["start"] : row["end"]]
     return [
