@@ -638,7 +638,7 @@ def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numer
             n.span = (n.start, n.end + (len(unit[0]) if unit else 0))
         elif (unit is None or unit[1] == "年") and _is_year(folded, n):
             n.reason = r.years[2]  # 1998年 in a spaced-out transcription the date rules miss
-        elif unit is not None and token == r.article and not _half_after(folded, n.end, unit):
+        elif _is_article(token, unit, folded, n.end):
             n.reason = "indefinite_article"
             n.span = (n.start, n.end + len(unit[0]))
         elif (
@@ -824,6 +824,19 @@ def _scaled(x: float, factor: float) -> float:
     return x if factor == 1 else _round(x * factor)
 
 
+ARTICLE_KINDS = ("count", "duration")  # 一项任务, 一年; not 一倍, 一个百分点, 一吨: the number one
+
+
+def _is_article(token: str, unit: Unit | None, folded: str, end: int) -> bool:
+    """Whether a lone 一 before a classifier is the indefinite article (一项重要任务)."""
+    return (
+        unit is not None
+        and token == rules().article
+        and unit[2] in ARTICLE_KINDS
+        and not _half_after(folded, end, unit)
+    )
+
+
 def _half_after(folded: str, end: int, unit: Unit) -> bool:
     """Whether 半 follows a number's unit and adds a half to it (一年半, 六倍半)."""
     return unit[2] in HALF_KINDS and folded.startswith("半", end + len(unit[0]))
@@ -909,15 +922,25 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
     indicators = [r for r in indicators if r["unit"] or not r["word"]]
     for row in indicators:
         row["surface"] = text[row["start"] : row["end"]]
-    inside = Spans([(r["start"], r["end"]) for r in indicators])  # 百 of 2个多百分点 is the unit's
-    excluded = {
-        k: row for k, row in excluded.items() if not inside.contains(row["start"], row["end"])
-    }
+    excluded = _outermost(indicators, excluded)
     for row in excluded.values():
         row["surface"] = text[row["start"] : row["end"]]
     return [
         {k: v for k, v in r.items() if k not in ("number_start", "word")} for r in indicators
     ], [{k: row[k] for k in ("surface", "reason", "start", "end")} for row in excluded.values()]
+
+
+def _outermost(indicators: list[dict], excluded: dict) -> dict:
+    """The excluded rows not inside an indicator or a longer excluded row (百 of 2个多百分点 is
+    the unit's, 百 of 一个百分点 the article's), in one sweep over the spans sorted by start."""
+    spans = [(r["start"], -r["end"], 0, i) for i, r in enumerate(indicators)]
+    spans += [(row["start"], -row["end"], 1, key) for key, row in excluded.items()]
+    out, reach = {}, -1
+    for _start, neg_end, is_excluded, key in sorted(spans):
+        if is_excluded and -neg_end > reach:
+            out[key] = excluded[key]
+        reach = max(reach, -neg_end)
+    return out
 
 
 # Sentences recur across a corpus (set phrases, a report's text reused the next year); their
