@@ -69,8 +69,9 @@ COMPARISON_WORDS = {"同比", "环比", "大幅", "累计", "共计", "合计", 
 WINDOW = 24
 # Between the two ends of a range: 4.5%—5%, 3至5年, 两到三年
 RANGE_GAP_RE = re.compile(r"\s*(?:[—–－~～\-]{1,2}|至|到)\s*")
-PERCENT = ("%", "%", "percent")
-MULTIPLE = ("倍", "倍", "multiple")
+Unit = tuple[str, str, str, float]  # written form, reported unit, kind, factor to that unit
+PERCENT: Unit = ("%", "%", "percent", 1.0)
+MULTIPLE: Unit = ("倍", "倍", "multiple", 1.0)
 
 
 @dataclass(frozen=True)
@@ -160,11 +161,27 @@ def _rules(raw: dict) -> Rules:
 
 
 @cache
-def units() -> list[tuple[str, str, str]]:
-    """(written form folded, unit, kind), longest written form first."""
-    table = _csv("units.csv", ["written", "unit", "kind"], {"kind": UNIT_KINDS})
-    rows = {(_fold(r.written), r.unit, r.kind) for r in table.itertuples()}
+def units() -> list[Unit]:
+    """(written form folded, unit, kind, factor), longest written form first; the factor turns
+    the written unit into the reported one (兆瓦 → 1000 千瓦, ‰ → 0.1 %)."""
+    name = "units.csv"
+    table = _csv(name, ["written", "unit", "kind", "factor"], {"kind": UNIT_KINDS})
+    rows = {
+        (_fold(r.written), r.unit, r.kind, _factor(r.factor, name, r.Index + 2))
+        for r in table.itertuples()
+    }
     return sorted(rows, key=lambda r: (-len(r[0]), r[0]))
+
+
+def _factor(text: str, name: str, line: int) -> float:
+    """A unit's factor: a positive number, else SzpolicyError naming the file and line."""
+    try:
+        factor = float(text)
+    except ValueError:
+        factor = 0.0
+    if not factor > 0:
+        raise SzpolicyError(f"factor {text!r} is not a positive number", name, line)
+    return factor
 
 
 @cache
@@ -203,6 +220,15 @@ def bases() -> re.Pattern:
     return re.compile("|".join(parts) or "(?!)")
 
 
+@cache
+def implied_units() -> list[Unit]:
+    """(head noun folded, unit, kind, 1.0): the unit a count takes from the noun it counts
+    when no classifier is written (3700多万学生: 人; 近千万家庭: 户), longest head first."""
+    table = _csv("implied_units.csv", ["head", "unit", "kind"], {"kind": UNIT_KINDS})
+    rows = {(_fold(r.head), r.unit, r.kind, 1.0) for r in table.itertuples()}
+    return sorted(rows, key=lambda r: (-len(r[0]), r[0]))
+
+
 Matcher = tuple[re.Pattern, dict[str, tuple], int]  # alternation, word -> row, longest word
 
 
@@ -226,15 +252,46 @@ def _cue_matcher(position: str, wrap: str = "{}") -> Matcher:
     return _matcher(qualifiers().get(position, []), wrap)
 
 
-def _unit_at(folded: str, pos: int) -> tuple[str, str, str] | None:
+def _unit_at(folded: str, pos: int) -> Unit | None:
     """The unit written at pos, after at most one space (3 ％ in a spaced-out transcription)."""
     regex, lookup, _ = _unit_matcher()
     space = folded.startswith((" ", "\u200b", "\u3000"), pos)
     m = regex.match(folded, pos + space)
     if m is None:
         return None
-    written, unit, kind = lookup[m.group()]
-    return (folded[pos] + written if space else written), unit, kind
+    written, unit, kind, factor = lookup[m.group()]
+    return (folded[pos] + written if space else written), unit, kind, factor
+
+
+@cache
+def _implied_matcher() -> Matcher:
+    return _matcher(implied_units())
+
+
+def _head_at(folded: str, pos: int) -> str:
+    """The implied-unit head noun starting at pos (家庭), or ''."""
+    m = _implied_matcher()[0].match(folded, pos)
+    return m.group() if m else ""
+
+
+def _implied_unit(measure: str) -> Unit | None:
+    """The unit implied by the first head noun of a measure (农村人口: 人; 农村人口饮水问题: 人)."""
+    found = [(i + len(u[0]), u) for u in implied_units() if (i := measure.find(u[0])) >= 0]
+    return min(found, key=lambda f: f[0])[1] if found else None
+
+
+IMPLIED_GAP = 6  # 人口控制在12亿: at most this many characters between the noun and the number
+
+
+def _implied_unit_before(before: str) -> Unit | None:
+    """The unit implied by a head noun shortly before the number with nothing of another noun
+    between (人口控制在12亿左右: 人; not 农户一年的收入300, nor 劳动者…、让三百六十行)."""
+    found = [(before.rfind(u[0]) + len(u[0]), u) for u in implied_units() if u[0] in before]
+    if not found:
+        return None
+    end, unit = max(found, key=lambda f: f[0])
+    gap = before[end:]
+    return unit if len(gap) <= IMPLIED_GAP and not set(gap) & set("的、") else None
 
 
 def _cue_at(folded: str, pos: int, position: str) -> tuple[str, str] | None:
@@ -318,14 +375,15 @@ class Numeral:
     span: tuple[int, int] | None = None  # the excluded row's span when larger than the numeral
     skip: bool = False  # a word, not a number (统一, 一审): no row at all
     reading: Reading | None = None  # set by a whole form
-    unit: tuple[str, str, str] | None = None  # set by a whole form (三分之一: %)
+    unit: Unit | None = None  # set by a whole form (三分之一: %)
     qualifier: str = ""  # set by a whole form (3000多亿: more_than)
 
 
 def _span_rules(text: str, folded: str) -> list[tuple[Spans, str]]:
     """Span groups that exclude every numeral they touch, in rule order: dates, then patterns.
 
-    A pattern with `requires` runs only when that quicker regex finds something. The spans of
+    A pattern with `requires` runs only when that quicker regex finds something; one with a
+    group named x excludes that group only (the rest of its match is context). The spans of
     one group never overlap (dates are disjoint; a regex's matches are).
     """
     dates = find_dates(text)
@@ -336,9 +394,9 @@ def _span_rules(text: str, folded: str) -> list[tuple[Spans, str]]:
     for regex, reason, requires in rules().patterns:
         if requires is not None and requires.search(folded) is None:
             continue
-        out.append(
-            (Spans([m.span() for m in regex.finditer(folded) if m.end() > m.start()]), reason)
-        )
+        group = "x" if "x" in regex.groupindex else 0  # (?P<x>…): the part excluded
+        spans = [m.span(group) for m in regex.finditer(folded)]
+        out.append((Spans([(a, b) for a, b in spans if b > a]), reason))
     return out
 
 
@@ -372,21 +430,31 @@ def _is_year(folded: str, n: Numeral) -> bool:
 # Forms read as a whole, each a regex and a function from its match to (reading, unit,
 # qualifier). Their parts are numerals the plain scan would read one by one, wrongly.
 _N = NUMERAL
-FRACTION_RE = re.compile(rf"(?P<d>{_N})分之(?P<n>{_N})(?:(?:[到至~～—－\-])(?P<n2>{_N}))?")
+# 三分之一到三分之二 is two fractions (a range merged later), not 三分之一到三 (n2 = 三)
+FRACTION_RE = re.compile(
+    rf"(?P<d>{_N})分之(?P<n>{_N})(?:(?:[到至~～—－\-])(?P<n2>{_N})(?!{_N}|分之))?"
+)
 # 八成, 近八成, 三成以上: tenths; not 一成不变, 八成为 (成 as a verb), 成本 …
 TENTHS_RE = re.compile(
     "(?<![成])(?P<n>[一二两三四五六七八九]|十)成半?(?!为|员|立|本|果|效|绩|功|就|长|型|熟|交|片|网"
     "|套|龙|风|才|家|群结|千|百|万|规|色|品|分|都|年|像|器|书|语|败|全|文|批|倍|事|亲|婚|材|衣|药"
     "|活|行|不|一|了|建|熟|灾)"
 )
+WORD_FORMS_RE = re.compile("倍增|翻番|半[数數]")  # whole forms with no numeral character
 DOUBLING_RE = re.compile("翻了?(?P<k>[一两二三四])番|翻番|倍增")
-HALF_RE = re.compile("(?<![一二两三四五六七八九十])一半")  # 缩小一半: 50%
+HALF_RE = re.compile("(?<![一二两三四五六七八九十])一半|半数")  # 缩小一半, 半数以上: 50%
 MANY_RE = re.compile(
     f"数以(?P<x>[{MULTIPLIERS}]+)计"  # 数以万计: tens of thousands
     f"|成(?P<a>[十百千万])上(?P<b>[百千万亿])"  # 成千上万
     f"|(?<![以之向至])上(?P<m>[百千万亿]|[十百千]万)(?![年里])"  # 上千, 上万, 上百万
     "|(?<![人总次户件指基分倍系函参变多少半岁无个天年页票位级])"
     f"数(?P<s>[{MULTIPLIERS}]+)"  # 数十, 数百万: several tens, several millions
+)
+# 一、二千万, 二、三十亿: two neighbouring digits listed before one multiplier (approx); not a
+# list marker (nothing before it) nor an ordinal (第一、二)
+ENUMERATED_RE = re.compile(
+    "(?<=[\u4e00-\u9fff])(?<![第一二两三四五六七八九十])"
+    f"(?P<a>[一二两三四五六七八])、(?P<b>[二两三四五六七八九])(?P<m>[{MULTIPLIERS}]+)"
 )
 MORE_THAN_MULTIPLIER_RE = re.compile(
     rf"(?P<n>{_N})(?P<q>[多余])(?P<m>[{MULTIPLIERS}]+)"  # 3000多亿, 十多万, 一百余万
@@ -430,11 +498,16 @@ def _half(m: re.Match) -> tuple[Reading, tuple, str]:
 
 
 def _many(m: re.Match) -> tuple[Reading, None, str]:
+    """成千上万, 数以万计, 上千: from the first magnitude to ten times it; 数十, 数亿: 2..9 times
+    the magnitude, as 几十, 几亿 (numerals.read_numeral)."""
     if m["a"]:
         low, high = _value(m["a"]), _value(m["b"]) * 10
+    elif m["s"]:
+        scale = _value(m["s"])
+        low, high = 2 * scale, 9 * scale
     else:
-        scale = _value(m["x"] or m["m"] or m["s"])
-        low, high = scale, scale * (9 if m["s"] else 10)
+        scale = _value(m["x"] or m["m"])
+        low, high = scale, scale * 10
     return Reading(low, low, high, "indefinite"), None, ""
 
 
@@ -445,7 +518,15 @@ def _more_than_multiplier(m: re.Match) -> tuple[Reading, None, str]:
     return Reading(value, value, _round(value + place(value)), "more_than"), None, ""
 
 
+def _enumerated(m: re.Match) -> tuple[Reading, None, str]:
+    reading = read_numeral(m["a"] + m["b"] + m["m"])
+    if reading is None or reading.qualifier != "approx":
+        raise ValueError(m.group())
+    return reading, None, ""
+
+
 WHOLE_FORMS = (
+    (ENUMERATED_RE, _enumerated),
     (FRACTION_RE, _fraction),
     (TENTHS_RE, _tenths),
     (DOUBLING_RE, _doubling),
@@ -465,7 +546,10 @@ def _trim_unit(folded: str, start: int, end: int) -> int:
     return end
 
 
-ARABIC_THEN_DIGIT_RE = re.compile(f"(?<={DIGIT})(?=[一二两三四五六七八九〇○零])")
+# 1980两年, 一九八二两个: a count after a year (两 never continues a string of digits)
+ARABIC_THEN_DIGIT_RE = re.compile(
+    f"(?<={DIGIT})(?=[一二两三四五六七八九〇○零])|(?<=[〇○零一二三四五六七八九]{{2}})(?=两)"
+)
 
 
 def _split(m: re.Match) -> list[tuple[int, int]]:
@@ -533,6 +617,8 @@ def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numer
         unit = n.unit or _unit_at(folded, _after_number_cue_end(folded, n.end))
         if not whole and unit is None and token in r.lexical_chars:
             n.skip = True
+        elif not whole and folded[n.start - 1 : n.start] in ("多", "余") and token in MULTIPLIERS:
+            n.reason = "unreadable"  # 550 / 多万公里: the digits were cut off by a line break
         elif not whole and unit is None and _is_hotline(folded, n):
             n.reason = "hotline"
         elif titles.contains(n.start, n.end):
@@ -548,7 +634,7 @@ def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numer
             n.span = (n.start, n.end + (len(unit[0]) if unit else 0))
         elif (unit is None or unit[1] == "年") and _is_year(folded, n):
             n.reason = r.years[2]  # 1998年 in a spaced-out transcription the date rules miss
-        elif unit is not None and token == r.article:
+        elif _is_article(token, unit, folded, n.end):
             n.reason = "indefinite_article"
             n.span = (n.start, n.end + len(unit[0]))
         elif (
@@ -562,7 +648,7 @@ def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numer
 
 
 COUNT_ALONE_RE = re.compile(
-    "[一二两三四五六七八九][十百千万亿]*[百千万亿]|[百千万亿].*[一二两三四五六七八九]"
+    "[一二两三四五六七八九几][十百千万亿]*[百千万亿]|[百千万亿].*[一二两三四五六七八九]"
 )
 
 
@@ -682,12 +768,18 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
     start, end, qualifier, bounded = n.start, n.end, "exact", False
     if (cue := _cue_before(folded, start)) is not None:
         start, qualifier = start - len(cue[0]), cue[1]
+        if qualifier == "exact" and (outer := _cue_before(folded, start)) is not None:
+            start, qualifier = start - len(outer[0]), outer[1]  # 至少节约15%: at_least
     unit = n.unit
     if unit is None:
         if (cue := _cue_at(folded, end, "after_number")) is not None:
             end, bounded = end + len(cue[0]), cue[1] == "more_than"
             qualifier = qualifier if qualifier != "exact" else cue[1]
         unit = _unit_at(folded, end)
+        if unit is not None and len(_head_at(folded, end)) > len(unit[0]):
+            unit = None  # 千万家庭: 家 begins the noun 家庭, it is not the classifier
+        if unit is not None and _half_after(folded, end, unit):
+            end, reading = end + 1, _plus_half(reading)
         if unit is not None:
             end += len(unit[0])
     if (cue := _cue_at(folded, end, "after_unit")) is not None and qualifier == "exact":
@@ -695,11 +787,16 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
     low, high = _bounds(reading, qualifier, bounded)
     clause = _clause(folded, n.start, n.end, marks)
     m_start, m_end = _measure(folded, start, end, clause)
+    if unit is None and (m_start - end <= folded.startswith("的", end) or m_end <= start):
+        unit = _implied_unit(folded[m_start:m_end])  # the noun after (的) the number, or before
+    if unit is None:
+        unit = _implied_unit_before(folded[clause[0] : start])
+    factor = unit[3] if unit else 1.0
     return {
         "surface": text[start:end],
-        "value": reading.value,
-        "value_low": low,
-        "value_high": high,
+        "value": _scaled(reading.value, factor),
+        "value_low": _scaled(low, factor),
+        "value_high": _scaled(high, factor),
         "unit": unit[1] if unit else "",
         "unit_kind": unit[2] if unit else "",
         "qualifier": n.qualifier
@@ -715,6 +812,34 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
 
 
 NAN = float("nan")
+HALF_KINDS = ("duration", "multiple", "mass", "length", "area")  # 一年半, 六倍半, 十三斤半
+
+
+def _scaled(x: float, factor: float) -> float:
+    """x in the reported unit (6.45‰ -> 0.645 %); unscaled numbers keep every digit."""
+    return x if factor == 1 else _round(x * factor)
+
+
+ARTICLE_KINDS = ("count", "duration")  # 一项任务, 一年; not 一倍, 一个百分点, 一吨: the number one
+
+
+def _is_article(token: str, unit: Unit | None, folded: str, end: int) -> bool:
+    """Whether a lone 一 before a classifier is the indefinite article (一项重要任务)."""
+    return (
+        unit is not None
+        and token == rules().article
+        and unit[2] in ARTICLE_KINDS
+        and not _half_after(folded, end, unit)
+    )
+
+
+def _half_after(folded: str, end: int, unit: Unit) -> bool:
+    """Whether 半 follows a number's unit and adds a half to it (一年半, 六倍半)."""
+    return unit[2] in HALF_KINDS and folded.startswith("半", end + len(unit[0]))
+
+
+def _plus_half(reading: Reading) -> Reading:
+    return Reading(reading.value + 0.5, reading.low + 0.5, reading.high + 0.5, reading.qualifier)
 
 
 def _bounds(reading: Reading, qualifier: str, bounded: bool) -> tuple[float, float]:
@@ -742,7 +867,10 @@ def _merge_ranges(folded: str, rows: list[dict]) -> list[dict]:
         prev = out[-1] if out else None
         if (
             prev is not None
-            and prev["qualifier"] in ("exact", "approx")
+            and (
+                prev["qualifier"] in ("exact", "approx")
+                or prev["qualifier"] == row["qualifier"] == "more_than"  # 一百多亿到二百多亿
+            )
             and row["start"] == row["number_start"]
             and prev["unit"] in ("", row["unit"])
             and RANGE_GAP_RE.fullmatch(folded, prev["end"], row["start"]) is not None
@@ -765,7 +893,7 @@ def _merge_ranges(folded: str, rows: list[dict]) -> list[dict]:
 
 def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tuple[list, list]:
     """(indicators, excluded) of one sentence, as dicts with local offsets."""
-    if NUMERAL_RE.search(text) is None and "倍增" not in text and "翻番" not in text:
+    if NUMERAL_RE.search(text) is None and WORD_FORMS_RE.search(text) is None:
         return [], []
     folded = hans_aligned(text)
     marks = _clause_marks(folded)
@@ -790,11 +918,25 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
     indicators = [r for r in indicators if r["unit"] or not r["word"]]
     for row in indicators:
         row["surface"] = text[row["start"] : row["end"]]
+    excluded = _outermost(indicators, excluded)
     for row in excluded.values():
         row["surface"] = text[row["start"] : row["end"]]
     return [
         {k: v for k, v in r.items() if k not in ("number_start", "word")} for r in indicators
     ], [{k: row[k] for k in ("surface", "reason", "start", "end")} for row in excluded.values()]
+
+
+def _outermost(indicators: list[dict], excluded: dict) -> dict:
+    """The excluded rows not inside an indicator or a longer excluded row (百 of 2个多百分点 is
+    the unit's, 百 of 一个百分点 the article's), in one sweep over the spans sorted by start."""
+    spans = [(r["start"], -r["end"], 0, i) for i, r in enumerate(indicators)]
+    spans += [(row["start"], -row["end"], 1, key) for key, row in excluded.items()]
+    out, reach = {}, -1
+    for _start, neg_end, is_excluded, key in sorted(spans):
+        if is_excluded and -neg_end > reach:
+            out[key] = excluded[key]
+        reach = max(reach, -neg_end)
+    return out
 
 
 # Sentences recur across a corpus (set phrases, a report's text reused the next year); their

@@ -24,11 +24,18 @@ BIG_UNITS = {**dict.fromkeys("萬万", 10**4), **dict.fromkeys("億亿", 10**8)}
 CN_CHARS = "".join([*DIGITS, *VAGUE, *SMALL_UNITS, *BIG_UNITS])
 
 DIGIT = "[0-9０-９]"
-# thousands groups (, or ， before exactly three digits: ２７，２０３，３１９), decimals
+# thousands groups (, or ， before exactly three digits: ２７，２０３，３１９), decimals,
 # digits may be spaced out (1 9 9 8, 3 5 5 万: some transcriptions); a decimal point may be
 # ·, . or a full-width ．
 SPACED = rf"(?:[ \u200b]?{DIGIT})*+"  # possessive, as below: no backtracking blow-up
-ARABIC_TAIL = rf"(?:[,，]{DIGIT}{{3}}(?!{DIGIT}))*(?:[ \u200b]?[.．·][ \u200b]?{DIGIT}+)?"
+# and a space before the multiplier of a spaced-out number (1 7 ．5 万人)
+ARABIC_TAIL = (
+    rf"(?:[,，]{DIGIT}{{3}}(?!{DIGIT}))*"
+    # decimals: spaced-out ones (1 0 ．0 6) only where a space sits at the point, so 增长1.5 2020
+    # stays two numbers
+    rf"(?:[.．·]{DIGIT}+|[ \u200b][.．·][ \u200b]?{DIGIT}{SPACED}|[.．·][ \u200b]{DIGIT}{SPACED})?"
+    r"(?:[ \u200b](?=[万萬亿億]))?"
+)
 ARABIC = f"{DIGIT}{SPACED}{ARABIC_TAIL}"
 # A Chinese decimal point between numeral characters: 三十六點九, 一点二
 CN_POINT = "(?<=[〇○零两兩一二三四五六七八九十])[點点](?=[〇○零一二三四五六七八九])"
@@ -75,7 +82,7 @@ def parse_number(s: str) -> float:
 
     Cached: a corpus repeats a small set of numerals (1, 2, 十, 百分之…) many times.
     """
-    text = _chinese_decimal(s.strip())
+    text = _chinese_decimal(s.strip()).replace("萬萬", "億").replace("万万", "亿")  # 六万万 = 6亿
     if not text or text in VAGUE or NUMERAL_RE.fullmatch(text) is None:
         raise ValueError(f"not a number: {s!r}")
     if (digits := _digit_string(text)) is not None:
