@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from szpolicy.errors import SzpolicyError
 from szpolicy.io.read import read_report
 from szpolicy.stages import indicators
 from szpolicy.stages.indicators import sentence_numbers
@@ -224,34 +225,34 @@ def test_arabic_chinese_and_fullwidth_forms_agree(n: int) -> None:
     assert values == [n] * 4
 
 
-def test_a_misspelt_column_is_an_error_naming_the_file(monkeypatch, tmp_path) -> None:
+@pytest.fixture
+def units_file(monkeypatch, tmp_path):
+    """Write a units.csv (beside the real units.meta.yaml) that the numbers stage then reads."""
     from szpolicy import rules
-    from szpolicy.errors import SzpolicyError
 
     meta = rules.data_folder().joinpath("units.meta.yaml").read_text("utf-8")
     (tmp_path / "units.meta.yaml").write_text(meta, "utf-8")
-    (tmp_path / "units.csv").write_text("writen,unit,kind\n%,%,percent\n", "utf-8")
     monkeypatch.setattr(indicators, "load_rule", lambda name: rules.read(name, tmp_path))
+    indicators.units.cache_clear()
+    yield lambda text: (tmp_path / "units.csv").write_text(text, "utf-8")
+    indicators.units.cache_clear()
+
+
+def test_a_misspelt_column_is_an_error_naming_the_file(units_file) -> None:
+    units_file("writen,unit,kind,factor\n%,%,percent,1\n")
     with pytest.raises(SzpolicyError, match="units.csv"):
-        indicators._csv("units.csv", ["written", "unit", "kind"])
-    (tmp_path / "units.csv").write_text("written,unit,kind\n%,%,percnt\n", "utf-8")
+        indicators.units()
+    units_file("written,unit,kind,factor\n%,%,percnt,1\n")
     with pytest.raises(SzpolicyError, match="units.csv.*2"):
-        indicators._csv("units.csv", ["written", "unit", "kind"], {"kind": indicators.UNIT_KINDS})
+        indicators.units()
 
 
 def test_a_unit_factor_that_is_not_a_positive_number_is_an_error_naming_the_file(
-    monkeypatch, tmp_path
+    units_file,
 ) -> None:
-    from szpolicy.errors import SzpolicyError
-
-    (tmp_path / "units.csv").write_text("written,unit,kind,factor\n兆瓦,千瓦,power,0\n", "utf-8")
-    monkeypatch.setattr(indicators, "_data", lambda name: tmp_path / name)
-    indicators.units.cache_clear()
-    try:
-        with pytest.raises(SzpolicyError, match="units.csv.*2"):
-            indicators.units()
-    finally:
-        indicators.units.cache_clear()
+    units_file("written,unit,kind,factor\n兆瓦,千瓦,power,0\n")
+    with pytest.raises(SzpolicyError, match="units.csv.*2"):
+        indicators.units()
 
 
 def test_units_scale_and_implied_units_follow_the_data_files() -> None:
