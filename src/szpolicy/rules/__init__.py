@@ -67,6 +67,7 @@ KEYS = {  # the top-level keys of each YAML rule file: all required, no others
         "vague",
         "indefinite_article",
         "direction_window",
+        "not_measured",
     ),
     "outcome_cues": (
         "name",

@@ -57,7 +57,8 @@ UNIT_KINDS |= {"area", "mass", "energy", "power", "duration", "other"}
 QUALIFIERS = {"exact", "more_than", "at_least", "nearly", "about", "up_to"}
 POSITIONS = {"before", "after_number", "after_unit"}
 BASES = {"previous_year", "previous_period", "earlier_year"}
-CLAUSE_END_RE = re.compile(f"[{''.join(sorted(CLAUSE_BREAKS))}]")
+CLAUSE_MARKS = "".join(sorted(CLAUSE_BREAKS))
+CLAUSE_END_RE = re.compile(f"[{CLAUSE_MARKS}]")
 DIGIT_RE = re.compile(DIGIT)
 MULTIPLIERS = "十百千万亿"
 NOUN_FLAGS = ("n", "vn", "an", "j", "b", "a", "l", "s", "eng")
@@ -94,6 +95,30 @@ class Rules:
     vague: tuple[str, str]  # characters that alone state no magnitude (几), and the reason
     article: str
     direction_window: int
+    abstract_counts: AbstractCounts
+    listed_counts: tuple[str, int, int]  # reason, largest count, longest item
+    durations: Durations
+
+
+@dataclass(frozen=True)
+class AbstractCounts:
+    """A small count of abstract things (十项方针): not a measurement (number_exclusions.yaml)."""
+
+    reason: str
+    max: int
+    classifiers: frozenset[str]
+    heads: re.Pattern  # the noun phrase after the classifier, ending in an abstract head
+
+
+@dataclass(frozen=True)
+class Durations:
+    """Years are measured only with a cue (用三年时间, 连续6年); else the span talked about."""
+
+    reason: str
+    units: frozenset[str]
+    window: int
+    before: re.Pattern
+    after: re.Pattern
 
 
 def _csv(name: str, columns: list[str], allowed: dict[str, set[str]] | None = None) -> pd.DataFrame:
@@ -157,7 +182,40 @@ def _rules(raw: dict) -> Rules:
         vague=(_fold(raw["vague"]["chars"]), raw["vague"]["reason"]),
         article=_fold(raw["indefinite_article"]),
         direction_window=int(raw["direction_window"]),
+        **_not_measured_rules(raw["not_measured"]),
     )
+
+
+def _not_measured_rules(raw: dict) -> dict:
+    """The rules of `not_measured`, folded and compiled."""
+    abstract, listed, years = raw["abstract_counts"], raw["listed_counts"], raw["durations"]
+    words = [_fold(w) for w in abstract["heads"]]
+    long_heads = "|".join(re.escape(w) for w in words if len(w) > 1)
+    short_heads = "|".join(re.escape(w) for w in words if len(w) == 1) or "(?!)"
+    gap = int(abstract["gap"])
+    modifier = f"[^{CLAUSE_MARKS}、和与及{CN_CHARS}0-9]"
+    heads = f"(?:{modifier}{{0,{gap}}}?(?:{long_heads})|(?:{short_heads}))"
+    ends = _fold(abstract["ends_before"])
+
+    def cues(key: str) -> str:
+        return "|".join(re.escape(_fold(w)) for w in years[key])
+
+    return {
+        "abstract_counts": AbstractCounts(
+            reason=abstract["reason"],
+            max=int(abstract["max"]),
+            classifiers=frozenset(_fold(c) for c in abstract["classifiers"]),
+            heads=re.compile(f"{heads}(?:{ends}|$)"),
+        ),
+        "listed_counts": (listed["reason"], int(listed["max"]), int(listed["item_chars"])),
+        "durations": Durations(
+            reason=years["reason"],
+            units=frozenset(_fold(u) for u in years["units"]),
+            window=int(years["window"]),
+            before=re.compile(cues("cues_before")),
+            after=re.compile(f"(?:{cues('cues_after')})"),
+        ),
+    }
 
 
 @cache
@@ -891,6 +949,44 @@ def _merge_ranges(folded: str, rows: list[dict]) -> list[dict]:
     return out
 
 
+def _not_measured(folded: str, row: dict, marks: list[int]) -> str:
+    """Why a row with a unit measures nothing (a small count of abstract things, a count restating
+    a list, a number of years that is a period talked about), or ''; rules in not_measured."""
+    r = rules()
+    unit = _fold(row["unit"])
+    clause_start = _clause(folded, row["start"], row["end"], marks)[0]
+    if row["unit_kind"] == "count" and row["qualifier"] == "exact":
+        counts, (reason, largest, item_chars) = r.abstract_counts, r.listed_counts
+        if (
+            row["value"] <= counts.max
+            and unit in counts.classifiers
+            and counts.heads.match(folded, row["end"])
+        ):
+            return counts.reason
+        if row["value"] <= largest and _restates_list(
+            folded[clause_start : row["start"]], row["value"], item_chars
+        ):
+            return reason
+    years = r.durations
+    if unit in years.units:
+        before = folded[max(clause_start, row["number_start"] - years.window) : row["number_start"]]
+        after = years.after.match(folded, row["end"])
+        if not (years.before.search(before) or after):
+            return years.reason
+    return ""
+
+
+LIST_SEPARATOR_RE = re.compile("、|以及|和|与|及")
+
+
+def _restates_list(before: str, count: float, item_chars: int) -> bool:
+    """Whether the text before a count is a 、-joined list of exactly that many short items."""
+    if "、" not in before or before.endswith("等"):
+        return False
+    items = LIST_SEPARATOR_RE.split(before)
+    return len(items) == count and all(0 < len(i) <= item_chars for i in items[1:])
+
+
 def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tuple[list, list]:
     """(indicators, excluded) of one sentence, as dicts with local offsets."""
     if NUMERAL_RE.search(text) is None and WORD_FORMS_RE.search(text) is None:
@@ -911,6 +1007,11 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
         row = excluded.setdefault(key, {"reason": n.reason, "start": key[0], "end": key[1]})
         row["start"], row["end"] = min(row["start"], n.start), max(row["end"], n.end)
     indicators = _merge_ranges(folded, indicators)
+    for row in indicators:
+        if reason := _not_measured(folded, row, marks):
+            key = (row["start"], row["end"])
+            excluded[key] = {"reason": reason, "start": key[0], "end": key[1]}
+    indicators = [r for r in indicators if (r["start"], r["end"]) not in excluded]
     for row in indicators:
         if row["word"] and not row["unit"]:  # a range head left alone: 三 of 三至五大
             key = (row["number_start"], row["end"])
