@@ -195,7 +195,7 @@ def _not_measured_rules(raw: dict) -> dict:
     gap = int(abstract["gap"])
     modifier = f"[^{CLAUSE_MARKS}、和与及{CN_CHARS}0-9]"
     heads = f"(?:{modifier}{{0,{gap}}}?(?:{long_heads})|(?:{short_heads}))"
-    ends = _fold(abstract["ends_before"])
+    stop = "|".join(re.escape(_fold(w)) for w in abstract["not_followed_by"]) or "(?!)"
 
     def cues(key: str) -> str:
         return "|".join(re.escape(_fold(w)) for w in years[key])
@@ -205,7 +205,7 @@ def _not_measured_rules(raw: dict) -> dict:
             reason=abstract["reason"],
             max=int(abstract["max"]),
             classifiers=frozenset(_fold(c) for c in abstract["classifiers"]),
-            heads=re.compile(f"{heads}(?:{ends}|$)"),
+            heads=re.compile(f"{heads}(?!{stop})"),
         ),
         "listed_counts": (listed["reason"], int(listed["max"]), int(listed["item_chars"])),
         "durations": Durations(
@@ -955,6 +955,8 @@ def _not_measured(folded: str, row: dict, marks: list[int]) -> str:
     r = rules()
     unit = _fold(row["unit"])
     clause_start = _clause(folded, row["start"], row["end"], marks)[0]
+    i = bisect_left(marks, row["start"])
+    whole_clause_start = marks[i - 1] + 1 if i else 0  # not cut to WINDOW: a list may be long
     if row["unit_kind"] == "count" and row["qualifier"] == "exact":
         counts, (reason, largest, item_chars) = r.abstract_counts, r.listed_counts
         if (
@@ -963,8 +965,9 @@ def _not_measured(folded: str, row: dict, marks: list[int]) -> str:
             and counts.heads.match(folded, row["end"])
         ):
             return counts.reason
+        reach = max(whole_clause_start, row["start"] - largest * (item_chars + 1))
         if row["value"] <= largest and _restates_list(
-            folded[clause_start : row["start"]], row["value"], item_chars
+            folded[reach : row["start"]], row["value"], item_chars
         ):
             return reason
     years = r.durations
@@ -976,14 +979,17 @@ def _not_measured(folded: str, row: dict, marks: list[int]) -> str:
     return ""
 
 
-LIST_SEPARATOR_RE = re.compile("、|以及|和|与|及")
+LAST_JOINER_RE = re.compile("以及|和|与|及")
 
 
 def _restates_list(before: str, count: float, item_chars: int) -> bool:
-    """Whether the text before a count is a 、-joined list of exactly that many short items."""
+    """Whether the text before a count is a list of exactly that many short items, joined by 、
+    (the last pair may be joined by 和, 与, 及): 香港、澳门两个; 政治、业务和体格三个."""
     if "、" not in before or before.endswith("等"):
         return False
-    items = LIST_SEPARATOR_RE.split(before)
+    items = before.split("、")
+    last = LAST_JOINER_RE.split(items.pop(), maxsplit=1)
+    items += last
     return len(items) == count and all(0 < len(i) <= item_chars for i in items[1:])
 
 
