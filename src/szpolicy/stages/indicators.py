@@ -96,7 +96,7 @@ class Rules:
     article: str
     direction_window: int
     abstract_counts: AbstractCounts
-    listed_counts: tuple[str, int, int]  # reason, largest count, longest item
+    listed_counts: tuple[str, int, int, re.Pattern]  # reason, largest, longest item, unless
     durations: Durations
 
 
@@ -207,7 +207,12 @@ def _not_measured_rules(raw: dict) -> dict:
             classifiers=frozenset(_fold(c) for c in abstract["classifiers"]),
             heads=re.compile(f"{heads}(?!{stop})"),
         ),
-        "listed_counts": (listed["reason"], int(listed["max"]), int(listed["item_chars"])),
+        "listed_counts": (
+            listed["reason"],
+            int(listed["max"]),
+            int(listed["item_chars"]),
+            re.compile(_fold(listed["unless_followed_by"])),
+        ),
         "durations": Durations(
             reason=years["reason"],
             units=frozenset(_fold(u) for u in years["units"]),
@@ -338,6 +343,9 @@ def _implied_unit(measure: str) -> Unit | None:
     return min(found, key=lambda f: f[0])[1] if found else None
 
 
+# 8000多万农业转移人口: the head noun a few characters after the number, before 的, 和, 、
+HEAD_REACH = 8
+HEAD_STOP_RE = re.compile("[的和与及、]")
 IMPLIED_GAP = 6  # 人口控制在12亿: at most this many characters between the noun and the number
 
 
@@ -492,6 +500,10 @@ _N = NUMERAL
 FRACTION_RE = re.compile(
     rf"(?P<d>{_N})分之(?P<n>{_N})(?:(?:[到至~～—－\-])(?P<n2>{_N})(?!{_N}|分之))?"
 )
+# 1/3, 1／4: a fraction written with a slash (not a date or a part of a longer run)
+SLASH_FRACTION_RE = re.compile(
+    rf"(?<![{DIGIT[1:-1]}/／.．])(?P<n>{DIGIT}{{1,2}})\s*[/／]\s*(?P<d>{DIGIT}{{1,2}})(?![{DIGIT[1:-1]}/／.．])"
+)
 # 八成, 近八成, 三成以上: tenths; not 一成不变, 八成为 (成 as a verb), 成本 …
 TENTHS_RE = re.compile(
     "(?<![成])(?P<n>[一二两三四五六七八九]|十)成半?(?!为|员|立|本|果|效|绩|功|就|长|型|熟|交|片|网"
@@ -504,7 +516,7 @@ HALF_RE = re.compile("(?<![一二两三四五六七八九十])一半|半数")  #
 MANY_RE = re.compile(
     f"数以(?P<x>[{MULTIPLIERS}]+)计"  # 数以万计: tens of thousands
     f"|成(?P<a>[十百千万])上(?P<b>[百千万亿])"  # 成千上万
-    f"|(?<![以之向至])上(?P<m>[百千万亿]|[十百千]万)(?![年里])"  # 上千, 上万, 上百万
+    f"|(?<![以之向至])上(?P<m>[十百千]万|[百千万亿])(?![年里])"  # 上千, 上万, 上千万
     "|(?<![人总次户件指基分倍系函参变多少半岁无个天年页票位级])"
     f"数(?P<s>[{MULTIPLIERS}]+)"  # 数十, 数百万: several tens, several millions
 )
@@ -534,6 +546,11 @@ def _fraction(m: re.Match) -> tuple[Reading, tuple, str]:
     if m["n2"]:
         return Reading(low, low, 100 * _value(m["n2"]) / whole.value, "range"), PERCENT, "range"
     return Reading(_round(low), _round(low), _round(high), part.qualifier), PERCENT, ""
+
+
+def _slash_fraction(m: re.Match) -> tuple[Reading, tuple, str]:
+    value = _round(100 * _value(m["n"]) / _value(m["d"]))
+    return Reading(value, value, value, "exact"), PERCENT, ""
 
 
 def _round(x: float) -> float:
@@ -586,6 +603,7 @@ def _enumerated(m: re.Match) -> tuple[Reading, None, str]:
 WHOLE_FORMS = (
     (ENUMERATED_RE, _enumerated),
     (FRACTION_RE, _fraction),
+    (SLASH_FRACTION_RE, _slash_fraction),
     (TENTHS_RE, _tenths),
     (DOUBLING_RE, _doubling),
     (HALF_RE, _half),
@@ -849,6 +867,8 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
         unit = _implied_unit(folded[m_start:m_end])  # the noun after (的) the number, or before
     if unit is None:
         unit = _implied_unit_before(folded[clause[0] : start])
+    if unit is None:
+        unit = _implied_unit(HEAD_STOP_RE.split(folded[end : min(clause[1], end + HEAD_REACH)])[0])
     factor = unit[3] if unit else 1.0
     return {
         "surface": text[start:end],
@@ -866,6 +886,7 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
         "end": end,
         "number_start": n.start,
         "word": n.reading is None and not DIGIT_RE.search(token),  # a Chinese numeral read alone
+        "factor": factor,
     }
 
 
@@ -949,6 +970,25 @@ def _merge_ranges(folded: str, rows: list[dict]) -> list[dict]:
     return out
 
 
+SHARED_UNIT_GAP_RE = re.compile(r"\s*(?:、|和|及|与|或)\s*")
+
+
+def _share_units(folded: str, rows: list[dict]) -> list[dict]:
+    """Numbers listed before one unit take it (10.6万、3.8万平方公里; 4.2和0.7个百分点)."""
+    for row, nxt in zip(reversed(rows[:-1]), reversed(rows[1:]), strict=True):
+        if (
+            not row["unit"]
+            and nxt["unit"]
+            and nxt["start"] == nxt["number_start"]
+            and SHARED_UNIT_GAP_RE.fullmatch(folded, row["end"], nxt["start"])
+        ):
+            factor = nxt["factor"]
+            for key in ("value", "value_low", "value_high"):
+                row[key] = _scaled(row[key], factor)
+            row.update(unit=nxt["unit"], unit_kind=nxt["unit_kind"], factor=factor)
+    return rows
+
+
 def _not_measured(folded: str, row: dict, marks: list[int]) -> str:
     """Why a row with a unit measures nothing (a small count of abstract things, a count restating
     a list, a number of years that is a period talked about), or ''; rules in not_measured."""
@@ -957,8 +997,8 @@ def _not_measured(folded: str, row: dict, marks: list[int]) -> str:
     clause_start = _clause(folded, row["start"], row["end"], marks)[0]
     i = bisect_left(marks, row["start"])
     whole_clause_start = marks[i - 1] + 1 if i else 0  # not cut to WINDOW: a list may be long
-    if row["unit_kind"] == "count" and row["qualifier"] == "exact":
-        counts, (reason, largest, item_chars) = r.abstract_counts, r.listed_counts
+    if row["word"] and row["unit_kind"] == "count" and row["qualifier"] == "exact":
+        counts, (reason, largest, item_chars, unless) = r.abstract_counts, r.listed_counts
         if (
             row["value"] <= counts.max
             and unit in counts.classifiers
@@ -966,8 +1006,10 @@ def _not_measured(folded: str, row: dict, marks: list[int]) -> str:
         ):
             return counts.reason
         reach = max(whole_clause_start, row["start"] - largest * (item_chars + 1))
-        if row["value"] <= largest and _restates_list(
-            folded[reach : row["start"]], row["value"], item_chars
+        if (
+            row["value"] <= largest
+            and _restates_list(folded[reach : row["start"]], row["value"], item_chars)
+            and not unless.match(folded, row["end"])
         ):
             return reason
     years = r.durations
@@ -1012,7 +1054,7 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
         key = n.span or (n.start, n.end)
         row = excluded.setdefault(key, {"reason": n.reason, "start": key[0], "end": key[1]})
         row["start"], row["end"] = min(row["start"], n.start), max(row["end"], n.end)
-    indicators = _merge_ranges(folded, indicators)
+    indicators = _share_units(folded, _merge_ranges(folded, indicators))
     for row in indicators:
         if reason := _not_measured(folded, row, marks):
             key = (row["start"], row["end"])
@@ -1029,7 +1071,7 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
     for row in excluded.values():
         row["surface"] = text[row["start"] : row["end"]]
     return [
-        {k: v for k, v in r.items() if k not in ("number_start", "word")} for r in indicators
+        {k: v for k, v in r.items() if k not in ("number_start", "word", "factor")} for r in indicators
     ], [{k: row[k] for k in ("surface", "reason", "start", "end")} for row in excluded.values()]
 
 
