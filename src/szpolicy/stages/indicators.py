@@ -880,7 +880,8 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
         "qualifier": n.qualifier
         or (reading.qualifier if reading.qualifier != "exact" else qualifier),
         "base": _base(folded, clause[0], start),
-        "direction": _direction(folded, clause[0], start),
+        # 至少降低30%: the qualifier's words hold the direction cue
+        "direction": _direction(folded, clause[0], start) or _direction(folded, clause[0], n.start),
         "measure": text[m_start:m_end],
         "start": start,
         "end": end,
@@ -1071,7 +1072,8 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
     for row in excluded.values():
         row["surface"] = text[row["start"] : row["end"]]
     return [
-        {k: v for k, v in r.items() if k not in ("number_start", "word", "factor")} for r in indicators
+        {k: v for k, v in r.items() if k not in ("number_start", "word", "factor")}
+        for r in indicators
     ], [{k: row[k] for k in ("surface", "reason", "start", "end")} for row in excluded.values()]
 
 
