@@ -12,7 +12,6 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .bodies import (
     BARE,
@@ -34,6 +33,7 @@ from .genres import REPORTING_GOVERNMENT, genre_of
 from .jurisdictions import COUNTRY_CODE, Jurisdiction, jurisdictions
 from .schema import spec
 from .script import SENTENCES_CACHED, to_hans
+from .yamlfile import safe_load
 
 GAZETTEER = "agencies.csv"
 ROLE_RULES = "agency_roles.yaml"
@@ -156,7 +156,7 @@ def agency_table(agency_ids: list[str]) -> pd.DataFrame:
 @cache
 def role_rules() -> dict:
     """The cue words that decide a mention's role and a section's lead (data/agency_roles.yaml)."""
-    return yaml.safe_load(_data_file(ROLE_RULES).read_text("utf-8"))
+    return safe_load(_data_file(ROLE_RULES).read_text("utf-8"))
 
 
 def surface_index(gazetteer: pd.DataFrame) -> dict[str, str]:

@@ -8,11 +8,10 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import NamedTuple
 
-import yaml
-
 from .jurisdictions import COUNTRY_CODE, Jurisdiction, jurisdictions, names
 from .script import to_hans, to_hant
 from .segment import pos_tags, word_frequencies
+from .yamlfile import safe_load
 
 BODY_ROLES = "body_roles.yaml"
 PLACEHOLDER = re.compile(r"\{(place|name|short|d)\}")
@@ -56,7 +55,7 @@ class FormIndex(NamedTuple):
 @cache
 def body_rules() -> dict:
     """data/body_roles.yaml, checked: every role has kind, name, name_en and forms."""
-    rules = yaml.safe_load(resources.files("szpolicy").joinpath("data", BODY_ROLES).read_text())
+    rules = safe_load(resources.files("szpolicy").joinpath("data", BODY_ROLES).read_text())
     for role_id, spec in rules["roles"].items():
         missing = {"kind", "name", "name_en", "forms"} - set(spec)
         if missing:

@@ -18,7 +18,6 @@ from urllib.parse import quote
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-import yaml
 
 from . import __version__, paths, workers
 from .agencies import agency_table
@@ -33,6 +32,7 @@ from .schema import TABLES, columns, conform, resource, validate
 from .structure import structure
 from .tables import Report, batch_tables
 from .writer import check_out_dir, write_atomically
+from .yamlfile import safe_load
 
 FORMATS = ("csv", "parquet")
 ENGINES = ("local", "dask")
@@ -367,7 +367,7 @@ def _rule_versions() -> dict[str, object]:
     versions = {}
     for item in sorted(resources.files("szpolicy").joinpath("data").iterdir(), key=str):
         if item.name.endswith(".yaml"):
-            meta = yaml.safe_load(item.read_text("utf-8")) or {}
+            meta = safe_load(item.read_text("utf-8")) or {}
             if "version" in meta:
                 versions[meta.get("file", item.name)] = meta["version"]
     return dict(sorted(versions.items()))

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
-
 from .errors import SzpolicyError
 from .script import to_hans
+from .yamlfile import safe_load
 
 OPENING_CHARS = 400  # how much of the opening text may name the genre when the title does not
 REPORTING_GOVERNMENT = "reporting_government"  # the lead rule of a government work report
@@ -31,7 +30,7 @@ class Genre:
 def genres() -> tuple[tuple[Genre, ...], Genre]:
     """The genres of genres.yaml in priority order, and the fallback `other`."""
     name = "genres.yaml"
-    spec = yaml.safe_load(resources.files("szpolicy.data").joinpath(name).read_text("utf-8"))
+    spec = safe_load(resources.files("szpolicy.data").joinpath(name).read_text("utf-8"))
     try:
         known = tuple(
             Genre(

@@ -22,6 +22,7 @@ from .attribution import with_sentence
 from .errors import SzpolicyError
 from .parameters import check_choice
 from .plotting import label, use_cjk_font
+from .yamlfile import safe_load
 
 KINDS = ("output", "outcome")
 KIND_CHOICES = ("all", *KINDS)
@@ -107,7 +108,7 @@ def load_outcome_cues(name_or_path: str | Path = "outcome_cues") -> OutcomeCues:
         if not source.is_file():
             raise OutcomeCuesError(f"{name_or_path}: no such outcome-cue file or packaged name")
     try:
-        raw = yaml.safe_load(source.read_text("utf-8"))
+        raw = safe_load(source.read_text("utf-8"))
     except yaml.YAMLError as err:
         raise OutcomeCuesError(f"{source}: not valid YAML: {err}") from None
     keys = ("name", "version", "rate_unit_kinds", "rate_nouns", "change_cues")

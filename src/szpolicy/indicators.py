@@ -15,13 +15,13 @@ from importlib import resources
 from itertools import accumulate
 
 import pandas as pd
-import yaml
 
 from .dates import find_dates
 from .errors import SzpolicyError
 from .numerals import CN_CHARS, DIGIT, NUMERAL, NUMERAL_RE, Reading, place, read_numeral
 from .script import SENTENCES_CACHED, hans_aligned
 from .segment import pos_tags
+from .yamlfile import safe_load
 
 INDICATOR_COLUMNS = [
     "report_id",
@@ -122,7 +122,7 @@ def _fold(word: str) -> str:
 def rules() -> Rules:
     """Load number_exclusions.yaml once; a missing or misspelt key is an error naming the file."""
     name = "number_exclusions.yaml"
-    raw = yaml.safe_load(_data(name).read_text("utf-8"))
+    raw = safe_load(_data(name).read_text("utf-8"))
     try:
         return _rules(raw)
     except (KeyError, TypeError, ValueError, re.error) as err:

@@ -8,12 +8,13 @@ from importlib import resources
 import yaml
 
 from .errors import SzpolicyError
+from .yamlfile import safe_load
 
 
 def load_rules(name: str, keys: tuple[str, ...]) -> dict:
     """A YAML rule file, refused with its name when it is not a mapping holding `keys`."""
     try:
-        spec = yaml.safe_load(resources.files("szpolicy.data").joinpath(name).read_text("utf-8"))
+        spec = safe_load(resources.files("szpolicy.data").joinpath(name).read_text("utf-8"))
     except yaml.YAMLError as err:
         raise SzpolicyError(f"not valid YAML: {err}", name) from None
     missing = [k for k in keys if not isinstance(spec, dict) or k not in spec]
