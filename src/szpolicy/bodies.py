@@ -8,6 +8,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import NamedTuple
 
+from ahocorasick_rs import AhoCorasick, MatchKind
+
 from .jurisdictions import COUNTRY_CODE, Jurisdiction, jurisdictions, names
 from .script import to_hans, to_hant
 from .segment import pos_tags, word_frequencies
@@ -43,7 +45,7 @@ BARE = "~bare"  # target of a key for a bare form (工会、共青团): own body
 class FormIndex(NamedTuple):
     """The role forms as the matcher looks them up."""
 
-    places: re.Pattern  # full names, short names and bare designators
+    places: AhoCorasick  # full names, short names and bare designators, found leftmost-longest
     kinds: dict[str, frozenset[str]]  # matched place text -> its kinds (name, short, d)
     codes: dict[str, str]  # matched place text (not a bare designator) -> its code
     forms: dict[str, list[tuple[str, str, str]]]  # suffix -> (prefix, placeholder, role_id)
@@ -163,14 +165,13 @@ def form_index() -> FormIndex:
             forms.setdefault(suf, []).append(("", "place", role_id))
     fixed |= national
     fixed |= {to_hant(form): key for form, key in fixed.items()}
-    places = sorted(kinds, key=len, reverse=True)
     patterns = tuple(
         (re.compile(regex), key)
         for pattern, key in rules["patterns"]
         for regex in {pattern, to_hant(pattern)}
     )
     return FormIndex(
-        re.compile("|".join(map(re.escape, places))),
+        AhoCorasick(sorted(kinds), matchkind=MatchKind.LeftmostLongest),  # 3-4x a regex alternation
         {k: frozenset(v) for k, v in kinds.items()},
         codes,
         forms,
@@ -221,8 +222,8 @@ def body_candidates(text: str, index: FormIndex | None = None) -> list[tuple[int
     """
     index = index or form_index()
     out = []
-    for m in index.places.finditer(text):
-        place, (ps, pe) = m.group(), m.span()
+    for _, ps, pe in index.places.find_matches_as_indexes(text):
+        place = text[ps:pe]
         kinds = index.kinds[place]
         best = None
         for length in range(min(index.longest_suffix, len(text) - pe), -1, -1):

@@ -330,20 +330,19 @@ def _span_rules(text: str, folded: str) -> list[tuple[Spans, str]]:
     """Span groups that exclude every numeral they touch, in rule order: dates, then patterns.
 
     A pattern with `requires` runs only when that quicker regex finds something. The spans of
-    one group never overlap (dates are disjoint; a regex's matches are).
+    one group never overlap (dates are disjoint; a regex's matches are). Groups without a span
+    are left out: most rules find nothing in a sentence.
     """
     dates = find_dates(text)
-    out = [
-        (Spans([(d.start, d.end) for d in dates if d.precision == p]), reason)
+    groups = [
+        ([(d.start, d.end) for d in dates if d.precision == p], reason)
         for p, reason in (("year", "year"), ("month", "date"), ("day", "date"))
     ]
     for regex, reason, requires in rules().patterns:
         if requires is not None and requires.search(folded) is None:
             continue
-        out.append(
-            (Spans([m.span() for m in regex.finditer(folded) if m.end() > m.start()]), reason)
-        )
-    return out
+        groups.append(([m.span() for m in regex.finditer(folded) if m.end() > m.start()], reason))
+    return [(Spans(spans), reason) for spans, reason in groups if spans]
 
 
 def _first_rule(
