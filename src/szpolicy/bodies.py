@@ -184,15 +184,16 @@ def form_index() -> FormIndex:
 ACCEPTS = {"place": {"name", "d"}, "name": {"name"}, "short": {"short"}, "d": {"d"}}
 
 
-@cache
-def _two_char_words() -> frozenset[str]:
-    """Two-character words of jieba's dictionary: a bare designator inside one is no mention."""
-    return frozenset(w for w, n in word_frequencies().items() if n and len(w) == 2)
+def _two_char_word(pair: str) -> bool:
+    """Whether `pair` is a two-character word of jieba's dictionary (one with a frequency: the
+    dictionary also lists each word's prefixes, at 0): a bare designator inside one is no
+    mention. Looked up, not collected: a set of them took a tenth of a second to build."""
+    return len(pair) == 2 and bool(word_frequencies().get(pair))
 
 
 def _inside_word(text: str, start: int) -> bool:
     """True when text[start] ends a two-character word with the character before it (资本|市场)."""
-    return start > 0 and text[start - 1 : start + 1] in _two_char_words()
+    return start > 0 and _two_char_word(text[start - 1 : start + 1])
 
 
 def foreign_before(text: str, start: int) -> bool:
@@ -211,7 +212,7 @@ def foreign_before(text: str, start: int) -> bool:
 
 def _word_after(text: str, end: int) -> bool:
     """True when a form ending in 委 at `end` continues as a word (江苏省委派: 委派 'delegate')."""
-    return text[end - 1 : end] == "委" and text[end - 1 : end + 1] in _two_char_words()
+    return text[end - 1 : end] == "委" and _two_char_word(text[end - 1 : end + 1])
 
 
 def body_candidates(text: str, index: FormIndex | None = None) -> list[tuple[int, int, str]]:
