@@ -209,7 +209,7 @@ def _matcher(gazetteer: pd.DataFrame) -> AliasMatcher:
 
 
 @cache
-def _packaged_matcher() -> AliasMatcher:
+def packaged_matcher() -> AliasMatcher:
     """`_matcher` of the packaged gazetteer, built once."""
     return _matcher(load_gazetteer())
 
@@ -426,7 +426,7 @@ def _text_mentions(text: str, known: AliasMatcher) -> tuple[Mention, ...]:
 @lru_cache(maxsize=SENTENCES_CACHED)
 def _packaged_mentions(text: str) -> tuple[Mention, ...]:
     """`_text_mentions` with the packaged gazetteer, cached: sentences recur across reports."""
-    return _text_mentions(text, _packaged_matcher())
+    return _text_mentions(text, packaged_matcher())
 
 
 def _distinct_texts(sentences: pd.DataFrame) -> tuple[np.ndarray, list[str], list[str]]:
