@@ -52,6 +52,7 @@ class FormIndex(NamedTuple):
     longest_suffix: int
     fixed: dict[str, str]  # forms without a place (区政协, 财政部) -> key
     patterns: tuple[tuple[re.Pattern, str], ...]  # regular expression -> agency id or key
+    any_pattern: re.Pattern  # their alternation: where it finds nothing, none of them does
 
 
 @cache
@@ -178,6 +179,7 @@ def form_index() -> FormIndex:
         max(map(len, forms)),
         fixed,
         patterns,
+        re.compile("|".join(f"(?:{regex.pattern})" for regex, _ in patterns) or "(?!)"),
     )
 
 
@@ -242,7 +244,8 @@ def body_candidates(text: str, index: FormIndex | None = None) -> list[tuple[int
         if best[2].split(KEY_SEP)[2].startswith("~") and _inside_word(text, best[0]):
             continue
         out.append(best)
-    out += [(*m.span(), key) for regex, key in index.patterns for m in regex.finditer(text)]
+    if index.any_pattern.search(text) is not None:  # one scan: few sentences have any
+        out += [(*m.span(), key) for regex, key in index.patterns for m in regex.finditer(text)]
     return sorted(out)
 
 

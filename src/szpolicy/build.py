@@ -43,7 +43,7 @@ ENGINES = ("local", "dask")
 BATCH = 200  # reports at most
 BATCH_BYTES = (256 << 10, 4 << 20)  # bytes of raw text: at least (unless the corpus is
 # smaller), at most
-BATCHES_PER_WORKER = 2  # 3 cost two workers 10 % more CPU on the national reports, for balance
+BATCHES_PER_WORKER = 2  # with 3, two workers spent 10 % more CPU on the national reports
 
 
 def _source_file(path: Path) -> str:
