@@ -31,7 +31,7 @@ SEED = ROOT / "data/raw/000_90487d465f63e9bb.txt"
 JOBS = (1, 2)
 # Where each stage's functions are looked up when they are timed (module -> name -> stage).
 STAGES = {
-    "szpolicy.build": {
+    "szpolicy.pipeline.build": {
         "read_report": "read",
         "structure": "structure",
         "report_metadata": "metadata (incl. report_year)",
@@ -39,7 +39,7 @@ STAGES = {
         "validate": "validate",
         "csv_bytes": "write (CSV formatting)",
     },
-    "szpolicy.tables": {
+    "szpolicy.stages.registry": {
         "to_hans": "structure",
         "agency_mentions": "agencies",
         "lead_agencies": "agencies",
@@ -90,8 +90,8 @@ def build_task(folders: list[Path], out: Path, jobs: int) -> Callable[[], None]:
     """The build of the folders into `out` with `jobs` workers, as a task to measure."""
 
     def task() -> None:
-        from szpolicy.build import build
         from szpolicy.errors import SzpolicyError
+        from szpolicy.pipeline.build import build
 
         try:
             build(folders, out=out, jobs=jobs)
@@ -167,7 +167,7 @@ def _header() -> str:
 
 def run_corpus(folders: list[Path], copies: int, root: Path, jobs: tuple[int, ...]) -> dict:
     """Floor, jieba.cut and builds with each number of workers of `copies` copies of the corpus."""
-    from szpolicy.read import decode
+    from szpolicy.io.read import decode
 
     inputs = scaled(folders, copies, root)
     files = report_files(inputs)
@@ -279,7 +279,7 @@ def main(argv: list[str] | None = None) -> None:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    import szpolicy.build
+    import szpolicy.pipeline.build
     from szpolicy.testing import write_corpus
 
     print(
@@ -300,7 +300,7 @@ def main(argv: list[str] | None = None) -> None:
         # (recombined seed sections), so the forked measurements start warm but share no text.
         jieba.initialize()
         warm = write_corpus(root / "warm", 1, seed=999_999)
-        szpolicy.build.build(warm, out=root / "out_warm")
+        szpolicy.pipeline.build.build(warm, out=root / "out_warm")
         if not args.no_stages:
             print_stages(folders, root)
         results = {1: run_corpus(folders, 1, root, tuple(args.jobs))}

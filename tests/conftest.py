@@ -7,10 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from szpolicy import load, paths
-from szpolicy.read import Document, read_report
-from szpolicy.script import detect_script
-from szpolicy.structure import structure
+from szpolicy import load
+from szpolicy.io import paths
+from szpolicy.io.read import Document, read_report
+from szpolicy.stages.structure import structure
+from szpolicy.text.script import detect_script
 
 SEED = paths.RAW / "000_90487d465f63e9bb.txt"
 

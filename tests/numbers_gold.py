@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from szpolicy import paths
-from szpolicy.indicators import sentence_numbers
-from szpolicy.read import read_report
-from szpolicy.script import hans_aligned
+from szpolicy.io import paths
+from szpolicy.io.read import read_report
+from szpolicy.stages.indicators import sentence_numbers
+from szpolicy.text.script import hans_aligned
 
 GOLD = Path(__file__).parent / "gold"
 # The national collection, in the repository beside the seed
@@ -41,8 +41,35 @@ def report_rows(report_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(found), pd.DataFrame(left)
 
 
-def _same(a: float, b: float) -> bool:
-    return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+@cache
+def _line_starts(report_id: str) -> tuple[str, list[int]]:
+    """The text of a report and the offset where each of its lines starts."""
+    text = read_report(report_path(report_id)).text
+    return text, [0, *(m.end() for m in re.finditer("\n", text))]
+
+
+def _at(rows: pd.DataFrame, report_id: str, line: int, surface: str) -> list:
+    """The tool's rows on a gold row's line that overlap the gold surface where the line first
+    has it (the gold's convention); by surface alone if the line does not hold it verbatim."""
+    if not len(rows):
+        return []
+    here = list(rows[rows["line"] == line].itertuples())
+    text, starts = _line_starts(report_id)
+    end_of_line = starts[line] if line < len(starts) else len(text)
+    found = text.find(surface, starts[line - 1], end_of_line)
+    if found < 0:
+        return [r for r in here if _overlap(r.surface, surface)]
+    return [r for r in here if r.at < found + len(surface) and found < r.at + len(r.surface)]
+
+
+def _same(found: float, gold: str) -> bool:
+    """The tool's value equals the gold's to the gold's written decimals (三分之一: 33.333)."""
+    decimals = len(gold.partition(".")[2])
+    value = float(gold)
+    if math.isnan(found) or math.isnan(value):
+        return math.isnan(found) and math.isnan(value)
+    tolerance = 0.5 * 10**-decimals if decimals else 0.0
+    return abs(found - value) <= tolerance or math.isclose(found, value, rel_tol=1e-6)
 
 
 def _overlap(a: str, b: str) -> bool:
@@ -53,14 +80,14 @@ def _overlap(a: str, b: str) -> bool:
 def match_indicators() -> pd.DataFrame:
     """Each gold indicator with the tool's row on its line whose surface overlaps and whose
     value is closest; columns say whether value+unit and the qualifier agree."""
-    gold = pd.read_csv(GOLD / "numbers_indicators.csv", dtype={"unit": str}, keep_default_na=False)
+    gold = pd.read_csv(
+        GOLD / "numbers_indicators.csv", dtype={"unit": str, "value": str}, keep_default_na=False
+    )
     out = []
     for g in gold.itertuples():
-        rows, _ = report_rows(g.report_id)
-        here = rows[rows["line"] == g.line] if len(rows) else rows
-        here = [r for r in here.itertuples() if _overlap(r.surface, g.surface)]
+        here = _at(report_rows(g.report_id)[0], g.report_id, g.line, g.surface)
         best = min(here, key=lambda r: abs(r.value - float(g.value)), default=None)
-        value_unit = best is not None and _same(best.value, float(g.value))
+        value_unit = best is not None and _same(best.value, g.value)
         value_unit = value_unit and hans_aligned(best.unit or "") == hans_aligned(g.unit)
         qualifier = QUALIFIER_NAMES.get(g.qualifier, g.qualifier)
         out.append(
@@ -82,10 +109,27 @@ def match_excluded() -> pd.DataFrame:
     out = []
     for g in gold.itertuples():
         rows, left = report_rows(g.report_id)
-        counted = (
-            [r.surface for r in rows[rows["line"] == g.line].itertuples()] if len(rows) else []
-        )
-        wrongly = [s for s in counted if _overlap(s, g.surface)]
+        wrongly = [r.surface for r in _at(rows, g.report_id, g.line, g.surface)]
         reasons = left[left["line"] == g.line]["reason"].tolist() if len(left) else []
         out.append({**g._asdict(), "counted_as": "|".join(wrongly), "reasons": "|".join(reasons)})
+    return pd.DataFrame(out)
+
+
+def judge_sample(name: str) -> pd.DataFrame:
+    """Each row of a judged random sample (tests/gold/numbers_precision_sample_v*.csv) with the
+    tool's row now at its place: `made` (a row overlaps it) and `right` (that row has the
+    judged right value, unit and qualifier; a row judged not an indicator is never right)."""
+    sample = pd.read_csv(GOLD / name, dtype=str, keep_default_na=False)
+    out = []
+    for g in sample.itertuples():
+        rows, _ = report_rows(g.report_id)
+        start, end = int(g.char_start), int(g.char_end)
+        here = [r for r in rows.itertuples() if r.at < end and start < r.at + len(r.surface)]
+        right = g.indicator == "yes" and any(
+            _same(r.value, g.right_value)
+            and hans_aligned(r.unit or "") == hans_aligned(g.right_unit)
+            and r.qualifier == g.right_qualifier
+            for r in here
+        )
+        out.append({**g._asdict(), "made": bool(here), "right": right})
     return pd.DataFrame(out)

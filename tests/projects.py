@@ -7,7 +7,7 @@ import csv
 import shutil
 from pathlib import Path
 
-from szpolicy import paths
+from szpolicy.io import paths
 
 from .conftest import SEED
 

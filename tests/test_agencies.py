@@ -11,8 +11,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from szpolicy import agencies
-from szpolicy.agencies import (
+from szpolicy import schema
+from szpolicy.io.read import Document
+from szpolicy.stages import agencies
+from szpolicy.stages.agencies import (
     agency_mentions,
     agency_table,
     lead_agencies,
@@ -20,8 +22,7 @@ from szpolicy.agencies import (
     surface_index,
     validate_gazetteer,
 )
-from szpolicy.jurisdictions import detect_jurisdiction, lookup
-from szpolicy.read import Document
+from szpolicy.stages.jurisdictions import detect_jurisdiction, lookup
 
 from .conftest import sentence_rows
 
@@ -128,8 +129,7 @@ SEED_ORGANISATIONS = {
 
 def codebook(table: str) -> dict:
     """The packaged schema of a table."""
-    path = resources.files("szpolicy").joinpath("schema", f"{table}.yaml")
-    return yaml.safe_load(path.read_text("utf-8"))
+    return schema.spec(table)
 
 
 def found(text: str, contexts: dict | None = None) -> list[tuple[str, str, str]]:
@@ -491,7 +491,7 @@ def test_detect_jurisdiction_of_the_seed_and_of_nothing(seed: Document) -> None:
 
 
 def test_jurisdictions_cover_provinces_and_prefectures() -> None:
-    from szpolicy.jurisdictions import jurisdictions
+    from szpolicy.stages.jurisdictions import jurisdictions
 
     table = jurisdictions()
     assert sum(j.level == "provincial" for j in table.values()) == 34
@@ -501,14 +501,14 @@ def test_jurisdictions_cover_provinces_and_prefectures() -> None:
     meta = yaml.safe_load(
         resources.files("szpolicy").joinpath("data", "jurisdictions.meta.yaml").read_text("utf-8")
     )
-    from szpolicy.jurisdictions import COLUMNS as J_COLUMNS
+    from szpolicy.stages.jurisdictions import COLUMNS as J_COLUMNS
 
     assert list(meta["columns"]) == J_COLUMNS
 
 
 def test_validate_jurisdictions_names_file_and_row() -> None:
-    from szpolicy.jurisdictions import COLUMNS as J_COLUMNS
-    from szpolicy.jurisdictions import validate_jurisdictions
+    from szpolicy.stages.jurisdictions import COLUMNS as J_COLUMNS
+    from szpolicy.stages.jurisdictions import validate_jurisdictions
 
     row = dict.fromkeys(J_COLUMNS, "x") | {
         "code": "61000",

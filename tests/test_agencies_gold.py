@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from szpolicy import paths
-from szpolicy.agencies import agency_mentions, agency_table
-from szpolicy.jurisdictions import COUNTRY_CODE, detect_jurisdiction, jurisdictions
-from szpolicy.read import read_report
+from szpolicy.io import paths
+from szpolicy.io.read import read_report
+from szpolicy.stages.agencies import agency_mentions, agency_table
+from szpolicy.stages.jurisdictions import COUNTRY_CODE, detect_jurisdiction, jurisdictions
 
 from .conftest import SEED
 

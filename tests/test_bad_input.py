@@ -3,7 +3,7 @@ exit status 2, and leaves a previous build in the output folder exactly as it wa
 
 Every build case runs in-process through `szpolicy.cli.main`; a representative subset also runs
 through the real command in a subprocess (all launched at once, so the set stays fast).
-Lexicon files are checked through `szpolicy.lexicon.load_lexicon`.
+Lexicon files are checked through `szpolicy.stages.lexicon.load_lexicon`.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from szpolicy import paths
 from szpolicy.cli import main
-from szpolicy.lexicon import LexiconError, load_lexicon
-from szpolicy.read import MAX_BYTES
+from szpolicy.io import paths
+from szpolicy.io.read import MAX_BYTES
+from szpolicy.stages.lexicon import LexiconError, load_lexicon
 
 from .conftest import SEED
 
@@ -230,7 +230,7 @@ def out_holds_raw(tmp: Path) -> Case:
 
 
 def out_locked(tmp: Path) -> Case:
-    from szpolicy.writer import folder_lock
+    from szpolicy.io.writer import folder_lock
 
     out = previous_build(tmp)
     lock = folder_lock(out)

@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 import szpolicy
-from szpolicy import paths
-from szpolicy.build import build
 from szpolicy.cli import main
 from szpolicy.errors import SzpolicyError
+from szpolicy.io import paths
+from szpolicy.pipeline.build import build
 from szpolicy.schema import TABLES, validate
 
 from .conftest import SEED

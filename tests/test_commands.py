@@ -23,10 +23,12 @@ import papermill as pm
 import pytest
 from papermill.translators import PythonTranslator
 
-from szpolicy import __version__, notebooks, parameters, paths, verify
+from szpolicy import __version__, notebooks, parameters
 from szpolicy.cli import main, parser
 from szpolicy.errors import SzpolicyError
-from szpolicy.writer import STAGING_PREFIX, folder_lock, remove_stale_staging, write_atomically
+from szpolicy.io import paths
+from szpolicy.io.writer import STAGING_PREFIX, folder_lock, remove_stale_staging, write_atomically
+from szpolicy.pipeline import verify
 
 from .conftest import SEED
 
@@ -405,7 +407,7 @@ def test_add_raw_refuses_an_unwritable_raw_folder(raw, monkeypatch, capsys):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("szpolicy.raw.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("szpolicy.io.raw.tempfile.mkstemp", refuse)
     before = snapshot(raw.parent)
     status, err = run_cli(["add-raw", str(incoming(raw, "r.txt")), "--source", "s"], capsys)
     assert (status, err) == (

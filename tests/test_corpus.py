@@ -6,10 +6,10 @@ import duckdb
 import pytest
 
 import szpolicy
-from szpolicy.build import build
+from szpolicy.pipeline.build import build
 from szpolicy.schema import TABLES
-from szpolicy.script import to_hans
 from szpolicy.testing import write_corpus
+from szpolicy.text.script import to_hans
 
 from .conftest import SEED
 

@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from szpolicy.csvbytes import csv_bytes
+from szpolicy.io.csvbytes import csv_bytes
 
 # Text with the characters CSV must quote, CJK, and missing values.
 TEXTS = st.one_of(st.none(), st.text(st.sampled_from('ab,"\n 全角，。《》深圳\t'), max_size=8))

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from szpolicy import schema
-from szpolicy.dates import REVIEW_RE, extract_dates, find_dates, report_year
-from szpolicy.numerals import parse_number
-from szpolicy.script import hans_aligned
+from szpolicy.stages.dates import REVIEW_RE, extract_dates, find_dates, report_year
+from szpolicy.text.numerals import parse_number
+from szpolicy.text.script import hans_aligned
 from tests.conftest import sentence_rows as split_sentences
 
 

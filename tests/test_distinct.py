@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from szpolicy.distinct import distinct_values, repeated
+from szpolicy.text.distinct import distinct_values, per_text, repeated, spread
 
 
 @settings(max_examples=200, deadline=None, database=None)
@@ -20,5 +20,15 @@ def test_items_of_each_value_reach_every_row_with_it(
     counts = np.array([data.draw(st.integers(0, 3)) for _ in uniques], dtype=np.intp)
     flat = [(value, k) for value, n in zip(uniques, counts, strict=True) for k in range(n)]
     rows, items = repeated(codes, counts)
+    found = [[(value, k) for k in range(n)] for value, n in zip(uniques, counts, strict=True)]
+    spread_rows, spread_items = spread(codes, found)
+    assert np.array_equal(spread_rows, rows) and np.array_equal(spread_items, items)
     expected = [(i, item) for i, v in enumerate(values) for item in flat if item[0] == v]
     assert [(int(r), flat[i]) for r, i in zip(rows, items, strict=True)] == expected
+
+
+def test_per_text_computes_each_text_once() -> None:
+    calls = []
+    length = per_text(lambda text: calls.append(text) or len(text))
+    assert [length(t) for t in ["甲乙", "丙", "甲乙"]] == [2, 1, 2]
+    assert calls == ["甲乙", "丙"]

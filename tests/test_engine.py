@@ -8,9 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from szpolicy import build as build_module
-from szpolicy.build import Source, _batches, build, in_order, process, resolve_inputs, sources
 from szpolicy.cli import main
+from szpolicy.pipeline import build as build_module
+from szpolicy.pipeline.build import (
+    Source,
+    _batches,
+    build,
+    in_order,
+    process,
+    resolve_inputs,
+    sources,
+)
 
 from .conftest import SEED
 from .projects import SMALL

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from szpolicy.analysis.evaluation import GOLD, f1_interval, hit_scores, load_gold, predict, scores
 from szpolicy.errors import SzpolicyError
-from szpolicy.evaluation import GOLD, f1_interval, hit_scores, load_gold, predict, scores
-from szpolicy.lexicon import load_lexicon
+from szpolicy.stages.lexicon import load_lexicon
 
 FULL = load_lexicon("digitisation_lexicon")
 

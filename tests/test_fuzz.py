@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from szpolicy.errors import SzpolicyError
-from szpolicy.numerals import CN_CHARS, parse_number
-from szpolicy.paragraphs import BLANK
-from szpolicy.read import decode, read_report
-from szpolicy.structure import structure
+from szpolicy.io.read import decode, read_report
+from szpolicy.stages.paragraphs import BLANK
+from szpolicy.stages.structure import structure
+from szpolicy.text.numerals import CN_CHARS, parse_number
 
 settings.register_profile(
     "szpolicy-short",

@@ -20,12 +20,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from szpolicy import notebooks, paths
+from szpolicy import notebooks
 from szpolicy.cli import main
 from szpolicy.errors import SzpolicyError
-from szpolicy.files import read_limited
-from szpolicy.manifest import read_manifest
-from szpolicy.read import MAX_BYTES
+from szpolicy.io import paths
+from szpolicy.io.files import read_limited
+from szpolicy.io.manifest import read_manifest
+from szpolicy.io.read import MAX_BYTES
 
 from .test_commands import snapshot, tiny_notebook
 from .test_fuzz import FUZZ as READER_FUZZ

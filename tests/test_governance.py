@@ -8,9 +8,7 @@ import opencc
 import pandas as pd
 import pytest
 
-from szpolicy.digitisation import lexicon_hits
-from szpolicy.errors import SzpolicyError
-from szpolicy.governance import (
+from szpolicy.analysis.governance import (
     DEFAULT_LEXICON,
     INSTRUMENT_COLUMNS,
     MECHANISM_COLUMNS,
@@ -18,7 +16,9 @@ from szpolicy.governance import (
     mechanisms_by_agency,
     plot_mechanisms,
 )
-from szpolicy.lexicon import LexiconError, load_lexicon
+from szpolicy.errors import SzpolicyError
+from szpolicy.stages.lexicon import LexiconError, load_lexicon
+from szpolicy.stages.matcher import lexicon_hits
 
 from .conftest import seed_table
 

@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 
 import szpolicy
-from szpolicy.errors import SzpolicyError
-from szpolicy.indicator_profiles import (
+from szpolicy.analysis.indicator_profiles import (
     PROFILE_COLUMNS,
     OutcomeCuesError,
     agency_profile,
@@ -21,6 +20,7 @@ from szpolicy.indicator_profiles import (
     plot_kinds,
     select,
 )
+from szpolicy.errors import SzpolicyError
 
 from .conftest import seed_table
 

@@ -8,10 +8,11 @@ from functools import cache
 import pandas as pd
 import pytest
 
-from szpolicy import paths, schema
-from szpolicy.indicators import extract_numbers, rules, sentence_numbers
-from szpolicy.numerals import NUMERAL_RE
-from szpolicy.script import hans_aligned
+from szpolicy import schema
+from szpolicy.io import paths
+from szpolicy.stages.indicators import extract_numbers, rules, sentence_numbers
+from szpolicy.text.numerals import NUMERAL_RE
+from szpolicy.text.script import hans_aligned
 
 from .conftest import sentence_rows as split_sentences
 

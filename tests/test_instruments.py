@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from szpolicy import schema
-from szpolicy.instruments import extract_instruments, kind_of
-from szpolicy.script import hans_aligned
+from szpolicy.stages.instruments import extract_instruments, kind_of
+from szpolicy.text.script import hans_aligned
 from tests.conftest import sentence_rows as split_sentences
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from szpolicy import paths
 from szpolicy.cli import main
-from szpolicy.writer import STAGING_PREFIX
+from szpolicy.io import paths
+from szpolicy.io.writer import STAGING_PREFIX
 
 from .conftest import SEED
 

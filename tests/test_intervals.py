@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from szpolicy.intervals import (
+from szpolicy.analysis.intervals import (
     binomial_interval,
     poisson_interval,
     rank_intervals,

@@ -16,7 +16,7 @@ import uuid
 import pytest
 import websocket
 
-from szpolicy import paths
+from szpolicy.io import paths
 
 KERNEL = "szpolicy"
 DISPLAY_NAME = "szpolicy (Python 3.11)"

@@ -9,7 +9,7 @@ import opencc
 import pytest
 import yaml
 
-from szpolicy.lexicon import LexiconError, load_lexicon, packaged_lexicons
+from szpolicy.stages.lexicon import LexiconError, load_lexicon, packaged_lexicons
 
 HK2S = opencc.OpenCC("hk2s")
 PACKAGED = resources.files("szpolicy.data").joinpath("digitisation_lexicon.yaml")

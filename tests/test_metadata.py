@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from szpolicy.manifest import Entry
-from szpolicy.metadata import detect_genre, genre_of, report_metadata
-from szpolicy.read import Document
-from szpolicy.script import detect_script
-from szpolicy.structure import structure
+from szpolicy.io.manifest import Entry
+from szpolicy.io.read import Document
+from szpolicy.stages.metadata import detect_genre, genre_of, report_metadata
+from szpolicy.stages.structure import structure
+from szpolicy.text.script import detect_script
 
 GWR = """首页 > 政务公开 > 正文
 分享到：

@@ -9,10 +9,11 @@ import nbformat
 import pandas as pd
 import pytest
 
-from szpolicy import load, paths
-from szpolicy.build import build
+from szpolicy import load
 from szpolicy.errors import SzpolicyError
+from szpolicy.io import paths
 from szpolicy.notebooks import execute, notebook_paths, run, strip_volatile
+from szpolicy.pipeline.build import build
 
 SEED = paths.RAW / "000_90487d465f63e9bb.txt"
 

@@ -8,26 +8,53 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from szpolicy import indicators
-from szpolicy.indicators import sentence_numbers
-from szpolicy.numerals import NUMERAL_RE, read_numeral
-from szpolicy.read import read_report
+from szpolicy.errors import SzpolicyError
+from szpolicy.io.read import read_report
+from szpolicy.stages import indicators
+from szpolicy.stages.indicators import sentence_numbers
+from szpolicy.text.numerals import NUMERAL_RE, read_numeral
 
-from .numbers_gold import match_excluded, match_indicators, report_path, report_rows
+from .numbers_gold import (
+    judge_sample,
+    match_excluded,
+    match_indicators,
+    report_path,
+    report_rows,
+)
 
 
 def test_gold_indicators_recall() -> None:
-    """Recall on value+unit and with the qualifier (240 statements, 2026-12: 219 and 217)."""
+    """Recall on value+unit >= 95 % and with the qualifier >= 90 % (issue 14). 240 statements;
+    2026-12: 239/240 and 239/240 (before the classes fixed then: 219 and 217)."""
     matched = match_indicators()
-    assert len(matched) >= 150
-    assert matched["value_unit"].mean() >= 0.90
+    assert len(matched) == 240
+    assert matched["value_unit"].mean() >= 0.95
     assert matched["with_qualifier"].mean() >= 0.90
 
 
 def test_gold_non_indicators_stay_out() -> None:
-    """Gold non-indicators not counted as indicators (210 numbers, 2026-12: 199)."""
+    """Gold non-indicators not counted as indicators (210 numbers, 2026-12: 205; before: 199)."""
     matched = match_excluded()
-    assert (matched["counted_as"] == "").mean() >= 0.94
+    assert len(matched) == 210
+    assert (matched["counted_as"] == "").mean() >= 0.95
+
+
+SAMPLES = [f"numbers_precision_sample_v{v}.csv" for v in (2, 3, 4, 5)]
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_judged_sample_is_precise_and_keeps_its_right_rows(name: str) -> None:
+    """Of the sample's rows the tool still makes, >= 95 % have the judged value, unit and
+    qualifier (issue 14), and no row judged right is lost or changed. Right as drawn, then after
+    fixing the classes each showed: v2 86/100, then 90/91; v3 (drawn after the v2 fixes) 87/100,
+    then 88/89; v4 (drawn after the v3 fixes) 85/100, then 90/93; v5 (drawn after the v4 fixes
+    and a scan of year and small-count rows) 91/100, then 96/97. Figures after fixing are
+    optimistic (fixed on the same sample); the clean ones are v3's, v4's and v5's as drawn."""
+    judged = judge_sample(name)
+    assert len(judged) == 100
+    made = judged[judged["made"]]
+    assert made["right"].mean() >= 0.95
+    assert judged[judged["correct"] == "yes"]["right"].all()
 
 
 REPORTS = ["national_gwr_1956", "national_gwr_1979", "national_gwr_1998", "national_gwr_2022"]
@@ -98,6 +125,7 @@ def test_cost_is_linear_in_sentence_length(monkeypatch) -> None:
     assert max(seen) <= 2 * indicators.WINDOW + 2
 
 
+NAN = float("nan")
 CASES = [
     ("以下几个方面", [], [("几个", "vague")]),
     ("两三万人", [("两三万人", 20_000, 20_000, 30_000, "人", "count", "approx")], []),
@@ -128,6 +156,34 @@ CASES = [
         ],
         [],
     ),
+    ("增加一、二千万亩", [("一、二千万亩", 1e7, 1e7, 2e7, "畝", "area", "approx")], []),
+    ("半数以上", [("半数以上", 50, 50, float("nan"), "%", "percent", "at_least")], []),
+    ("六倍半", [("六倍半", 6.5, 6.5, 6.5, "倍", "multiple", "exact")], []),
+    ("用一年半时间", [("一年半", 1.5, 1.5, 1.5, "年", "duration", "exact")], []),
+    ("百分之八至百分之九", [("百分之八至百分之九", 8, 8, 9, "%", "percent", "range")], []),
+    ("数十个国家", [("数十个", 20, 20, 90, "個", "count", "indefinite")], []),
+    (
+        "提高2个多百分点",
+        [("2个多百分点", 2, 2, 3, "個百分點", "percentage_point", "more_than")],
+        [],
+    ),
+    (
+        "研究生1 7 ．5 万人",
+        [("1 7 ．5 万人", 175_000, 175_000, 175_000, "人", "count", "exact")],
+        [],
+    ),
+    ("八十年代初", [], [("八十年代", "date")]),
+    ("比上年增长一倍", [("一倍", 1, 1, 1, "倍", "multiple", "exact")], []),
+    ("降低一个百分点", [("一个百分点", 1, 1, 1, "個百分點", "percentage_point", "exact")], []),
+    ("外贸出口一度出现负增长", [], []),
+    ("完成一项重要任务", [], [("一项", "indefinite_article")]),
+    ("为六万万人", [("六万万人", 6e8, 6e8, 6e8, "人", "count", "exact")], []),
+    ("提高到十三斤半", [("十三斤半", 13.5, 13.5, 13.5, "斤", "mass", "exact")], []),
+    ("下降到1 0 ．0 6 ‰", [("1 0 ．0 6 ‰", 1.006, 1.006, 1.006, "%", "percent", "exact")], []),
+    ("压缩至6个工作日以内", [("6个工作日以内", 6, NAN, 6, "工作日", "duration", "up_to")], []),
+    ("人口控制在十二亿以内", [("十二亿以内", 1.2e9, NAN, 1.2e9, "人", "count", "up_to")], []),
+    ("很不平凡的五年。", [], [("的五年", "time_frame")]),
+    ("这两种错误", [], [("两种", "idiom")]),
     ("三年行动计划", [], [("三年行动", "plan_name")]),
     ("五年来", [], [("五年来", "time_frame")]),
     ("“十四五”时期", [], [("十四五", "plan_name")]),
@@ -169,13 +225,43 @@ def test_arabic_chinese_and_fullwidth_forms_agree(n: int) -> None:
     assert values == [n] * 4
 
 
-def test_a_misspelt_column_is_an_error_naming_the_file(monkeypatch, tmp_path) -> None:
-    from szpolicy.errors import SzpolicyError
+@pytest.fixture
+def units_file(monkeypatch, tmp_path):
+    """Write a units.csv (beside the real units.meta.yaml) that the numbers stage then reads."""
+    from szpolicy import rules
 
-    (tmp_path / "units.csv").write_text("writen,unit,kind\n%,%,percent\n", "utf-8")
-    monkeypatch.setattr(indicators, "_data", lambda name: tmp_path / name)
+    meta = rules.data_folder().joinpath("units.meta.yaml").read_text("utf-8")
+    (tmp_path / "units.meta.yaml").write_text(meta, "utf-8")
+    monkeypatch.setattr(indicators, "load_rule", lambda name: rules.read(name, tmp_path))
+    indicators.units.cache_clear()
+    yield lambda text: (tmp_path / "units.csv").write_text(text, "utf-8")
+    indicators.units.cache_clear()
+
+
+def test_a_misspelt_column_is_an_error_naming_the_file(units_file) -> None:
+    units_file("writen,unit,kind,factor\n%,%,percent,1\n")
     with pytest.raises(SzpolicyError, match="units.csv"):
-        indicators._csv("units.csv", ["written", "unit", "kind"])
-    (tmp_path / "units.csv").write_text("written,unit,kind\n%,%,percnt\n", "utf-8")
+        indicators.units()
+    units_file("written,unit,kind,factor\n%,%,percnt,1\n")
     with pytest.raises(SzpolicyError, match="units.csv.*2"):
-        indicators._csv("units.csv", ["written", "unit", "kind"], {"kind": indicators.UNIT_KINDS})
+        indicators.units()
+
+
+def test_a_unit_factor_that_is_not_a_positive_number_is_an_error_naming_the_file(
+    units_file,
+) -> None:
+    units_file("written,unit,kind,factor\n兆瓦,千瓦,power,0\n")
+    with pytest.raises(SzpolicyError, match="units.csv.*2"):
+        indicators.units()
+
+
+def test_units_scale_and_implied_units_follow_the_data_files() -> None:
+    """兆瓦 and ‰ are scaled to 千瓦 and %; a count without classifier takes its noun's unit."""
+    found, _ = sentence_numbers("新增装机10兆瓦，出生率6.45‰，3700多万学生受益，惠及近千万家庭。")
+    got = [(r["value"], r["unit"], r["qualifier"]) for r in found]
+    assert got == [
+        (10_000, "千瓦", "exact"),
+        (0.645, "%", "exact"),
+        (37_000_000, "人", "more_than"),
+        (10_000_000, "戶", "nearly"),
+    ]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from szpolicy.numerals import NUMERAL, NUMERAL_RE, parse_number, read_numeral
+from szpolicy.text.numerals import NUMERAL, NUMERAL_RE, parse_number, read_numeral
 
 TRADITIONAL = str.maketrans("万亿两", "萬億兩")
 

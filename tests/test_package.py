@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 import szpolicy
-from szpolicy import paths
-from szpolicy.build import build
-from szpolicy.manifest import read_manifest
+from szpolicy.io import paths
+from szpolicy.io.manifest import read_manifest
+from szpolicy.pipeline.build import build
 from szpolicy.schema import TABLES
 
 SEED = paths.RAW / "000_90487d465f63e9bb.txt"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import matplotlib as mpl
@@ -13,7 +14,9 @@ import pytest
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from szpolicy.plotting import cjk_font_path, label, plot_scores, save_figure, use_cjk_font
+from szpolicy.analysis import labels
+from szpolicy.analysis.plotting import cjk_font_path, label, plot_scores, save_figure, use_cjk_font
+from szpolicy.errors import SzpolicyError
 
 
 def scores() -> pd.DataFrame:
@@ -110,3 +113,15 @@ def test_two_saves_give_identical_png_bytes(tmp_path: Path) -> None:
 def test_bad_script_is_refused() -> None:
     with pytest.raises(ValueError, match="script must be one of"):
         plot_scores(scores(), "latin")
+
+
+def test_chart_labels_come_from_data_and_need_every_script(monkeypatch) -> None:
+    title = labels.chart_labels("digitisation")["title"]["tool"]
+    assert set(title) == {"hant", "hans", "en"}
+    packaged = labels.load_rule("chart_labels")
+    charts = {"digitisation": {"title": {"tool": {"hant": "工具", "en": "tools"}}}}
+    spoilt = replace(packaged, data={"charts": charts})
+    monkeypatch.setattr(labels, "load_rule", lambda name: spoilt)
+    with pytest.raises(SzpolicyError, match=r"charts\.digitisation\.title\.tool") as err:
+        labels.chart_labels("digitisation")
+    assert err.value.path == "chart_labels.yaml"

@@ -8,7 +8,7 @@ import sys
 
 import yaml
 
-from szpolicy import paths
+from szpolicy.io import paths
 
 
 def test_ruff_is_clean():

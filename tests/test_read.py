@@ -7,8 +7,8 @@ from operator import ne
 import pytest
 
 from szpolicy.errors import SzpolicyError
-from szpolicy.read import read_report
-from szpolicy.script import (
+from szpolicy.io.read import read_report
+from szpolicy.text.script import (
     HANS_CHANGES,
     HANT_CHANGES,
     _char_changes,
@@ -95,7 +95,7 @@ def test_damaged_utf8_reports_line_and_byte(write_report):
 
 
 def test_oversized_file_is_refused(write_report, monkeypatch):
-    monkeypatch.setattr("szpolicy.read.MAX_BYTES", 100)
+    monkeypatch.setattr("szpolicy.io.read.MAX_BYTES", 100)
     with pytest.raises(SzpolicyError, match="over the 100-byte limit"):
         read_report(write_report("一、標題\n" + "正文。" * 50))
 

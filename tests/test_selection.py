@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from szpolicy import paths
+from szpolicy.analysis.selection import data_folder, describe, load_selected, select_reports
 from szpolicy.errors import SzpolicyError
-from szpolicy.selection import data_folder, describe, load_selected, select_reports
+from szpolicy.io import paths
 
 REPORTS = pd.DataFrame(
     {

@@ -11,9 +11,9 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from szpolicy import paths
 from szpolicy.cli import main
 from szpolicy.errors import SzpolicyError
+from szpolicy.io import paths
 from szpolicy.schema import TABLES, columns
 from szpolicy.site import build_site, title_and_question
 

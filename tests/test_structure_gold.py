@@ -11,9 +11,9 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
-from szpolicy import paths
-from szpolicy.read import read_report
-from szpolicy.structure import structure
+from szpolicy.io import paths
+from szpolicy.io.read import read_report
+from szpolicy.stages.structure import structure
 
 GOLD = Path(__file__).parent / "gold" / "national_gwr_structure.csv"
 CORPUS = paths.RAW / "national_gwr"

@@ -5,10 +5,9 @@ from __future__ import annotations
 import cn2an
 import pytest
 
-from szpolicy.paragraphs import is_boilerplate
-from szpolicy.read import read_report
-from szpolicy.script import to_hans
-from szpolicy.structure import structure
+from szpolicy.io.read import read_report
+from szpolicy.stages.paragraphs import is_boilerplate
+from szpolicy.stages.structure import structure
 from szpolicy.testing import (
     CLUTTER_BOTTOM,
     CLUTTER_TOP,
@@ -21,6 +20,7 @@ from szpolicy.testing import (
     generate_report,
     write_corpus,
 )
+from szpolicy.text.script import to_hans
 
 VARIANTS = [(script, enc) for script, encodings in ENCODINGS.items() for enc in encodings]
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from szpolicy import timeline as tl
-from szpolicy.digitisation import lexicon_hits, with_families
+from szpolicy.analysis import timeline as tl
+from szpolicy.analysis.digitisation import with_families
+from szpolicy.analysis.intervals import poisson_interval
 from szpolicy.errors import SzpolicyError
-from szpolicy.intervals import poisson_interval
-from szpolicy.lexicon import load_lexicon
+from szpolicy.stages.lexicon import load_lexicon
+from szpolicy.stages.matcher import lexicon_hits
 
 LEX = load_lexicon("digitisation_lexicon")
 # (report_id, year, sentences); one report has no hit, two share a year

@@ -12,15 +12,15 @@ from typing import NamedTuple
 import pandas as pd
 import pytest
 
-from szpolicy import paths
-from szpolicy.agencies import agency_mentions, lead_agencies
-from szpolicy.manifest import Entry
-from szpolicy.metadata import Metadata, report_metadata
-from szpolicy.paragraphs import is_boilerplate, split_lines
-from szpolicy.read import Document
-from szpolicy.script import detect_script, to_hans
-from szpolicy.structure import Structure, structure
-from szpolicy.tables import _content, _frame
+from szpolicy.io import paths
+from szpolicy.io.manifest import Entry
+from szpolicy.io.read import Document
+from szpolicy.stages.agencies import agency_mentions, lead_agencies
+from szpolicy.stages.metadata import Metadata, report_metadata
+from szpolicy.stages.paragraphs import is_boilerplate, split_lines
+from szpolicy.stages.registry import _frame, content_of
+from szpolicy.stages.structure import Structure, structure
+from szpolicy.text.script import detect_script, to_hans
 
 from . import variants as v
 from .conftest import SEED
@@ -47,7 +47,7 @@ def read(text: str) -> Read:
     doc = Document("r", Path("web/r.txt"), text, "utf-8", detect_script(text), "", 0)
     st = structure(doc)
     meta = report_metadata(Entry(doc.path, "r", ""), st)
-    sentences = _content(_frame(st.sentences))
+    sentences = content_of(_frame(st.sentences))
     context = {"r": (meta.jurisdiction, meta.genre)}
     mentions = agency_mentions(sentences, context)
     return Read(text, st, meta, mentions, lead_agencies(sentences, mentions, context))

@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from szpolicy import paths
-from szpolicy import verify as verify_module
+from szpolicy.io import paths
+from szpolicy.pipeline import verify as verify_module
 
 from .projects import small_project
 

@@ -7,7 +7,7 @@ from importlib import resources
 import pytest
 import yaml
 
-from szpolicy.yamlfile import LOADER, safe_load
+from szpolicy.io.yamlfile import LOADER, safe_load
 
 PACKAGED = sorted(
     f

@@ -6,7 +6,7 @@ from .errors import SzpolicyError
 
 __all__ = ["SzpolicyError", "build", "load"]
 __version__ = "0.1.0"
-MODULES = {"build": "szpolicy.build", "load": "szpolicy.loading"}  # where each lives
+MODULES = {"build": "szpolicy.pipeline.build", "load": "szpolicy.io.loading"}  # where they live
 
 
 def __getattr__(name: str):

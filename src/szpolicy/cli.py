@@ -7,14 +7,14 @@ import signal
 import sys
 from pathlib import Path
 
-from . import paths
 from .errors import SzpolicyError
+from .io import paths
 
 SKIPPED = 3  # exit status of a build that wrote every report but the ones it skipped
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import build, diagnostic_line
+    from .pipeline.build import build, diagnostic_line
 
     out = Path(args.out).resolve()
     progress = sys.stderr.isatty()
@@ -39,7 +39,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _add_raw(args: argparse.Namespace) -> None:
-    from .raw import add_raw
+    from .io.raw import add_raw
 
     entry = add_raw(Path(args.file), args.source, args.licence, args.report_id, args.title)
     print(f"szpolicy: added {entry['file']} as {entry['report_id']} (sha256 {entry['sha256']})")
@@ -109,7 +109,7 @@ def _refresh(args: argparse.Namespace) -> None:
 
 
 def _verify(args: argparse.Namespace) -> None:
-    from .verify import verify
+    from .pipeline.verify import verify
 
     problems = verify(args.notebook, args.skip_notebooks)
     if problems:

@@ -21,9 +21,10 @@ from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 from tqdm import tqdm
 
-from . import paths, workers
 from .errors import SzpolicyError
-from .writer import write_atomically
+from .io import paths
+from .io.writer import write_atomically
+from .pipeline import workers
 
 KERNEL = "python3"
 ATTEMPTS = 3  # starts of a notebook's kernel before its failure is reported

@@ -6,10 +6,11 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import paths
 from .errors import SzpolicyError
+from .io import paths
+from .text.script import SCRIPTS
 
-SCRIPTS = ("hant", "hans", "en")
+LABEL_SCRIPTS = (*SCRIPTS, "en")  # what chart labels may be written in
 
 
 def check_choice(name: str, value: object, allowed: Iterable[object]) -> None:
@@ -62,7 +63,7 @@ def check_common(
     if report_id is None:
         report_id = known[0]
     check_choice("report_id", report_id, known)
-    check_choice("script", script, SCRIPTS)
+    check_choice("script", script, LABEL_SCRIPTS)
     out = resolve_path("output_dir", output_dir, scratch_dir())
     out.mkdir(parents=True, exist_ok=True)
     return report_id, out

@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 import pandas as pd
 import yaml
 
-from . import paths
+from .analysis.plotting import cjk_font_path
 from .errors import SzpolicyError
-from .manifest import read_manifest
-from .plotting import cjk_font_path
-from .schema import TABLES, spec
+from .io import paths
+from .io.manifest import read_manifest
+from .schema import FIELDS_FILE, TABLES, spec
 
 FONT_FAMILY = "szpolicy CJK"
 SYMBOL_FAMILY = "szpolicy symbols"  # what Noto Sans CJK lacks (superscripts, arrows …)
@@ -119,7 +119,9 @@ def dictionary_page() -> str:
     names = list(TABLES) + sorted(
         p.name.removesuffix(".yaml")
         for p in resources.files("szpolicy").joinpath("schema").iterdir()
-        if p.name.endswith(".yaml") and p.name.removesuffix(".yaml") not in TABLES
+        if p.name.endswith(".yaml")
+        and p.name != FIELDS_FILE
+        and p.name.removesuffix(".yaml") not in TABLES
     )
     out = ["# Data dictionary", "", "Generated from the table schemas (`src/szpolicy/schema/`)."]
     for name in names:
@@ -189,7 +191,7 @@ def subset_font(text: str, source: Path, target: Path) -> None:
 
 def write_sources(docs: Path, reports_dir: Path, processed: Path, manifest: Path) -> list[dict]:
     """Write the site's Markdown, notebooks, figures and font into `docs`; return the nav."""
-    from .build import load
+    from .pipeline.build import load
 
     executed = sorted(reports_dir.glob("[0-9][0-9]-*.ipynb"))
     if not executed:

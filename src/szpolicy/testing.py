@@ -16,14 +16,13 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from . import paths
-from .headings import match_heading
-from .paragraphs import split_sentences
-from .read import Document, read_report
-from .script import detect_script, to_hans, to_hant
-from .structure import structure
+from .io import paths
+from .io.read import Document, read_report
+from .stages.headings import match_heading
+from .stages.paragraphs import split_sentences
+from .stages.structure import structure
+from .text.script import SCRIPTS, detect_script, to_hans, to_hant
 
-SCRIPTS = ("hant", "hans")
 # Hant is the source text as-is or passed through OpenCC s2hk; Hans is OpenCC hk2s.
 CONVERSIONS = ("as-is", "s2hk")
 HEADING_STYLES = {

@@ -1,0 +1,1 @@
+"""What the notebooks use: attribution, scoring, profiles, intervals, plots, timelines."""

@@ -1,0 +1,1 @@
+"""The build: inputs, batches, workers, engines, writing and verification of the datasets."""

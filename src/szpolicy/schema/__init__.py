@@ -1,0 +1,163 @@
+"""One field registry (schema/*.yaml) drives validation, typed loading and the codebook."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ..errors import SzpolicyError
+from ..io.yamlfile import safe_load
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
+# Table order in the build and the datapackage: referenced tables before those that refer.
+TABLES = (
+    "reports",
+    "sections",
+    "sentences",
+    "agencies",
+    "agency_mentions",
+    "indicators",
+    "numbers_excluded",
+    "dates",
+    "legal_instruments",
+    "digitisation_hits",
+    "diagnostics",
+)
+DTYPES = {"string": "str", "integer": "int64", "number": "float64", "boolean": "bool"}
+NULLABLE_DTYPES = {"string": "str", "integer": "Int64", "number": "float64", "boolean": "boolean"}
+
+
+FIELDS_FILE = "fields.yaml"  # the shared fields, beside the tables' schemas
+FOLDERS: list[Traversable] = [resources.files("szpolicy").joinpath("schema")]  # searched in order
+
+
+def _schema_file(table: str) -> Traversable | None:
+    return next((f for d in FOLDERS if (f := d.joinpath(f"{table}.yaml")).is_file()), None)
+
+
+def has_schema(table: str) -> bool:
+    """Whether a table of that name is described (so a stage's value of that name is a table)."""
+    return _schema_file(table) is not None
+
+
+@cache
+def shared_fields() -> dict[str, dict]:
+    """The fields several tables share (fields.yaml), by name."""
+    return safe_load(FOLDERS[0].joinpath(FIELDS_FILE).read_text("utf-8"))
+
+
+@cache
+def spec(table: str) -> dict:
+    """The YAML description of a table: fields, keys and words for the codebook; a field listed
+    by name is the shared one of fields.yaml."""
+    path = _schema_file(table)
+    if path is None:
+        raise SzpolicyError(f"no schema for table {table!r}")
+    described = safe_load(path.read_text("utf-8"))
+    return {**described, "fields": [_field(f, path.name) for f in described["fields"]]}
+
+
+def _field(field: str | dict, source: str) -> dict:
+    """A field of a schema in full: a shared one by its name, or the table's own."""
+    shared = shared_fields()
+    if isinstance(field, str):
+        if field not in shared:
+            raise SzpolicyError(f"field {field!r} is not one of {FIELDS_FILE}", source)
+        return {"name": field, **shared[field]}
+    if field["name"] in shared:
+        raise SzpolicyError(
+            f"{field['name']} is described in {FIELDS_FILE}: list it by name", source
+        )
+    return field
+
+
+def sort_key(table: str) -> list[str]:
+    """The columns rows are sorted by: the primary key, or `order_by` for a table without one."""
+    s = spec(table)
+    return s.get("primary_key") or s["order_by"]
+
+
+def columns(table: str) -> list[str]:
+    """The table's columns in codebook order."""
+    return [f["name"] for f in spec(table)["fields"]]
+
+
+def dtypes(table: str) -> dict[str, str]:
+    """pandas dtypes of the table's columns (nullable integer where a value may be missing)."""
+    return {
+        f["name"]: (DTYPES if f.get("required", False) else NULLABLE_DTYPES)[f["type"]]
+        for f in spec(table)["fields"]
+    }
+
+
+@cache
+def pandera_schema(table: str) -> pa.DataFrameSchema:
+    """A strict pandera schema: exact columns, types, required values, enums, unique key."""
+    import pandera.pandas as pa  # here: reading a table (`load`) needs no pandera
+
+    cols = {}
+    for f, dtype in zip(spec(table)["fields"], dtypes(table).values(), strict=True):
+        checks = [pa.Check.isin(f["enum"])] if "enum" in f else []
+        cols[f["name"]] = pa.Column(dtype, checks=checks, nullable=not f.get("required", False))
+    return pa.DataFrameSchema(
+        cols, strict=True, ordered=True, unique=spec(table).get("primary_key"), name=table
+    )
+
+
+def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Columns in codebook order with their dtypes, rows sorted by the primary key."""
+    missing = set(columns(table)) - set(df.columns)
+    if missing:
+        raise ValueError(f"{table}: missing columns {sorted(missing)}")
+    out = df[columns(table)].astype(dtypes(table))
+    for f in spec(table)["fields"]:
+        if f["type"] == "string" and not f.get("required", False):
+            out[f["name"]] = out[f["name"]].replace("", None)  # empty means missing, as in CSV
+    return out.sort_values(sort_key(table), kind="mergesort").reset_index(drop=True)
+
+
+def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Check a table against its schema; raise SzpolicyError listing the failures."""
+    schema = pandera_schema(table)
+    import pandera.pandas as pa
+
+    try:
+        return schema.validate(df, lazy=True)
+    except (pa.errors.SchemaErrors, pa.errors.SchemaError) as err:
+        raise SzpolicyError(f"table {table} fails its schema:\n{err}") from None
+
+
+def resource(table: str, path: str) -> dict:
+    """The datapackage resource for a table: file, format and field descriptions."""
+    s = spec(table)
+    fields = []
+    for f in s["fields"]:
+        field = {"name": f["name"], "type": f["type"], "description": f["description"]}
+        constraints = {"required": bool(f.get("required", False))}
+        if "enum" in f:
+            constraints["enum"] = f["enum"]
+        field["constraints"] = constraints
+        fields.append(field)
+    schema = {"fields": fields, "missingValues": [""]}
+    if s.get("primary_key"):
+        schema["primaryKey"] = s["primary_key"]
+    if s.get("foreign_keys"):
+        schema["foreignKeys"] = [
+            {"fields": fk["fields"], "reference": fk["reference"]} for fk in s["foreign_keys"]
+        ]
+    return {
+        "name": table,
+        "title": s["title"],
+        "description": s["description"],
+        "path": path,
+        "profile": "tabular-data-resource",
+        "format": path.rsplit(".", 1)[-1] if "." in path else "parquet",
+        "encoding": "utf-8",
+        "schema": schema,
+    }

@@ -1,0 +1,1013 @@
+"""Quantitative indicators: each numeral of a sentence is a measurement or excluded, with why.
+
+The rules (units, qualifiers, directions, exclusion cues) are data files in `szpolicy/data`;
+matching runs on the sentence folded to Simplified with offsets kept, so a report and its
+Simplified conversion give the same rows.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from functools import cache
+from itertools import accumulate
+
+import pandas as pd
+
+from ..errors import SzpolicyError
+from ..rules import load as load_rule
+from ..text.distinct import per_text
+from ..text.numerals import CN_CHARS, DIGIT, NUMERAL, NUMERAL_RE, Reading, place, read_numeral
+from ..text.punctuation import CLAUSE_BREAKS
+from ..text.script import hans_aligned
+from ..text.segment import pos_tags
+from .agencies import Mention
+from .dates import find_dates
+
+INDICATOR_COLUMNS = [
+    "report_id",
+    "section_no",
+    "sentence_no",
+    "agency_id",
+    "surface",
+    "value",
+    "value_low",
+    "value_high",
+    "unit",
+    "unit_kind",
+    "qualifier",
+    "base",
+    "direction",
+    "measure",
+    "char_start",
+    "char_end",
+]
+EXCLUDED_COLUMNS = [
+    "report_id",
+    "section_no",
+    "sentence_no",
+    "surface",
+    "reason",
+    "char_start",
+    "char_end",
+]
+UNIT_KINDS = {"currency", "count", "percent", "percentage_point", "multiple", "ratio", "length"}
+UNIT_KINDS |= {"area", "mass", "energy", "power", "duration", "other"}
+QUALIFIERS = {"exact", "more_than", "at_least", "nearly", "about", "up_to"}
+POSITIONS = {"before", "after_number", "after_unit"}
+BASES = {"previous_year", "previous_period", "earlier_year"}
+CLAUSE_END_RE = re.compile(f"[{''.join(sorted(CLAUSE_BREAKS))}]")
+DIGIT_RE = re.compile(DIGIT)
+MULTIPLIERS = "十百千万亿"
+NOUN_FLAGS = ("n", "vn", "an", "j", "b", "a", "l", "s", "eng")
+VERB_FLAGS = ("v", "vd", "p")
+NOMINAL_SUFFIXES = "率量数额值"  # 上訴率, 改判率: the tagger reads these as verbs
+COMPARISON_WORDS = {"同比", "环比", "大幅", "累计", "共计", "合计", "总计", "分别", "共", "达"}
+# How far the measure, base and direction look from a number: bounded, so a sentence with many
+# numbers and no clause marks costs time linear in its length.
+WINDOW = 24
+# Between the two ends of a range: 4.5%—5%, 3至5年, 两到三年
+RANGE_GAP_RE = re.compile(r"\s*(?:[—–－~～\-]{1,2}|至|到)\s*")
+Unit = tuple[str, str, str, float]  # written form, reported unit, kind, factor to that unit
+PERCENT: Unit = ("%", "%", "percent", 1.0)
+MULTIPLE: Unit = ("倍", "倍", "multiple", 1.0)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The exclusion rules and word lists, folded to Simplified and compiled."""
+
+    patterns: list[tuple[re.Pattern, str, re.Pattern | None]]  # regex, reason, requires
+    hotline_numbers: re.Pattern
+    hotline_after: list[str]
+    hotline_before: list[str]
+    hotline_gap: int
+    title_marks: tuple[str, str, str]
+    quote_marks: tuple[str, str, str, int]
+    mention_reason: str
+    years: tuple[int, int, str]
+    lexical: list[str]
+    any_lexical: re.Pattern  # finds nothing in a sentence that has none of the lexical words
+    any_mark: re.Pattern  # finds nothing in a sentence without title or quote marks
+    lexical_chars: str
+    vague: tuple[str, str]  # characters that alone state no magnitude (几), and the reason
+    article: str
+    direction_window: int
+
+
+def _csv(name: str, columns: list[str], allowed: dict[str, set[str]] | None = None) -> pd.DataFrame:
+    """A word list with exactly these columns, no empty cell, and known words where `allowed`
+    says so; SzpolicyError naming the file otherwise."""
+    table = load_rule(name.removesuffix(".csv")).data
+    if list(table.columns) != columns:
+        raise SzpolicyError(f"columns {list(table.columns)}, expected {columns}", name)
+    for column in columns:
+        for i, value in enumerate(table[column].tolist()):
+            known = (allowed or {}).get(column)
+            if not value.strip() or (known is not None and value not in known):
+                wanted = f" (one of {sorted(known)})" if known else ""
+                raise SzpolicyError(f"{column} {value!r} is not allowed{wanted}", name, i + 2)
+    return table
+
+
+def _fold(word: str) -> str:
+    return hans_aligned(word)
+
+
+@cache
+def rules() -> Rules:
+    """Load number_exclusions.yaml once; a missing or misspelt key is an error naming the file."""
+    name = "number_exclusions.yaml"
+    raw = load_rule("number_exclusions").data
+    try:
+        return _rules(raw)
+    except (KeyError, TypeError, ValueError, re.error) as err:
+        raise SzpolicyError(f"bad or missing entry: {err}", name) from None
+
+
+def _rules(raw: dict) -> Rules:
+    place = {"{n}": NUMERAL, "{cn}": f"[{CN_CHARS}]", "{ar}": f"{DIGIT}+"}
+
+    def compile_(regex: str) -> re.Pattern:
+        for key, value in place.items():
+            regex = regex.replace(key, value)
+        return re.compile(_fold(regex))
+
+    hot, box, years = raw["hotline"], raw["containers"], raw["years"]
+    titles, quotes = box["titles"], box["quotes"]
+    requires = [compile_(p["requires"]) if "requires" in p else None for p in raw["patterns"]]
+    return Rules(
+        patterns=[
+            (compile_(p["regex"]), p["reason"], quick)
+            for p, quick in zip(raw["patterns"], requires, strict=True)
+        ],
+        hotline_numbers=re.compile(hot["numbers"]),
+        hotline_after=[_fold(c) for c in hot["cues_after"]],
+        hotline_before=[_fold(c) for c in hot["cues_before"]],
+        hotline_gap=int(hot["gap"]),
+        title_marks=(titles["open"], titles["close"], titles["reason"]),
+        quote_marks=(quotes["open"], quotes["close"], quotes["reason"], int(quotes["max_chars"])),
+        mention_reason=box["agency_mentions"]["reason"],
+        years=(int(years["min"]), int(years["max"]), years["reason"]),
+        lexical=[_fold(w) for w in raw["lexical"]],
+        any_lexical=re.compile("|".join(re.escape(_fold(w)) for w in raw["lexical"]) or "(?!)"),
+        any_mark=_marks(titles["open"] + titles["close"] + quotes["open"] + quotes["close"]),
+        lexical_chars=_fold(raw["lexical_chars"]),
+        vague=(_fold(raw["vague"]["chars"]), raw["vague"]["reason"]),
+        article=_fold(raw["indefinite_article"]),
+        direction_window=int(raw["direction_window"]),
+    )
+
+
+@cache
+def units() -> list[Unit]:
+    """(written form folded, unit, kind, factor), longest written form first; the factor turns
+    the written unit into the reported one (兆瓦 → 1000 千瓦, ‰ → 0.1 %)."""
+    name = "units.csv"
+    table = _csv(name, ["written", "unit", "kind", "factor"], {"kind": UNIT_KINDS})
+    rows = {
+        (_fold(r.written), r.unit, r.kind, _factor(r.factor, name, r.Index + 2))
+        for r in table.itertuples()
+    }
+    return sorted(rows, key=lambda r: (-len(r[0]), r[0]))
+
+
+def _factor(text: str, name: str, line: int) -> float:
+    """A unit's factor: a positive number, else SzpolicyError naming the file and line."""
+    try:
+        factor = float(text)
+    except ValueError:
+        factor = 0.0
+    if not factor > 0:
+        raise SzpolicyError(f"factor {text!r} is not a positive number", name, line)
+    return factor
+
+
+@cache
+def qualifiers() -> dict[str, list[tuple[str, str]]]:
+    """position -> [(cue folded, qualifier)], longest cue first."""
+    allowed = {"position": POSITIONS, "qualifier": QUALIFIERS}
+    table = _csv("qualifiers.csv", ["cue", "position", "qualifier"], allowed)
+    out: dict[str, list[tuple[str, str]]] = {}
+    for r in table.itertuples():
+        out.setdefault(r.position, []).append((_fold(r.cue), r.qualifier))
+    return {k: sorted(v, key=lambda c: -len(c[0])) for k, v in out.items()}
+
+
+@cache
+def directions() -> list[tuple[str, str]]:
+    """(cue folded, direction), longest cue first."""
+    allowed = {"direction": {"increase", "decrease"}}
+    table = _csv("directions.csv", ["cue", "direction"], allowed)
+    return sorted(
+        ((_fold(r.cue), r.direction) for r in table.itertuples()), key=lambda c: -len(c[0])
+    )
+
+
+YEAR_CUE = rf"(?:{DIGIT}{{4}}|[〇○零一二三四五六七八九]{{4}})年(?:底|末|初)?"
+
+
+@cache
+def bases() -> re.Pattern:
+    """One regex of the base cues (bases.csv); the group named after the row gives the base."""
+    table = _csv("bases.csv", ["cue", "base"], {"base": BASES})
+    rows = sorted(table.itertuples(), key=lambda r: -len(r.cue))
+    parts = [
+        f"(?P<{r.base}_{i}>{re.escape(_fold(r.cue)).replace(re.escape('{year}'), YEAR_CUE)})"
+        for i, r in enumerate(rows)
+    ]
+    return re.compile("|".join(parts) or "(?!)")
+
+
+@cache
+def implied_units() -> list[Unit]:
+    """(head noun folded, unit, kind, 1.0): the unit a count takes from the noun it counts
+    when no classifier is written (3700多万学生: 人; 近千万家庭: 户), longest head first."""
+    table = _csv("implied_units.csv", ["head", "unit", "kind"], {"kind": UNIT_KINDS})
+    rows = {(_fold(r.head), r.unit, r.kind, 1.0) for r in table.itertuples()}
+    return sorted(rows, key=lambda r: (-len(r[0]), r[0]))
+
+
+Matcher = tuple[re.Pattern, dict[str, tuple], int]  # alternation, word -> row, longest word
+
+
+def _matcher(rows: list[tuple], wrap: str = "{}") -> Matcher:
+    """Rows keyed by their first field as one regex trying them in order (longest first, so the
+    longest word wins), the first row of each word, and the longest word's length."""
+    lookup: dict[str, tuple] = {}
+    for row in rows:
+        lookup.setdefault(row[0], row)
+    words = "|".join(re.escape(row[0]) for row in rows) or "(?!)"
+    return re.compile(wrap.format(words)), lookup, max(map(len, lookup), default=0)
+
+
+@cache
+def _unit_matcher() -> Matcher:
+    return _matcher(units())
+
+
+@cache
+def _cue_matcher(position: str, wrap: str = "{}") -> Matcher:
+    return _matcher(qualifiers().get(position, []), wrap)
+
+
+def _unit_at(folded: str, pos: int) -> Unit | None:
+    """The unit written at pos, after at most one space (3 ％ in a spaced-out transcription)."""
+    regex, lookup, _ = _unit_matcher()
+    space = folded.startswith((" ", "\u200b", "\u3000"), pos)
+    m = regex.match(folded, pos + space)
+    if m is None:
+        return None
+    written, unit, kind, factor = lookup[m.group()]
+    return (folded[pos] + written if space else written), unit, kind, factor
+
+
+@cache
+def _implied_matcher() -> Matcher:
+    return _matcher(implied_units())
+
+
+def _head_at(folded: str, pos: int) -> str:
+    """The implied-unit head noun starting at pos (家庭), or ''."""
+    m = _implied_matcher()[0].match(folded, pos)
+    return m.group() if m else ""
+
+
+def _implied_unit(measure: str) -> Unit | None:
+    """The unit implied by the first head noun of a measure (农村人口: 人; 农村人口饮水问题: 人)."""
+    found = [(i + len(u[0]), u) for u in implied_units() if (i := measure.find(u[0])) >= 0]
+    return min(found, key=lambda f: f[0])[1] if found else None
+
+
+IMPLIED_GAP = 6  # 人口控制在12亿: at most this many characters between the noun and the number
+
+
+def _implied_unit_before(before: str) -> Unit | None:
+    """The unit implied by a head noun shortly before the number with nothing of another noun
+    between (人口控制在12亿左右: 人; not 农户一年的收入300, nor 劳动者…、让三百六十行)."""
+    found = [(before.rfind(u[0]) + len(u[0]), u) for u in implied_units() if u[0] in before]
+    if not found:
+        return None
+    end, unit = max(found, key=lambda f: f[0])
+    gap = before[end:]
+    return unit if len(gap) <= IMPLIED_GAP and not set(gap) & set("的、") else None
+
+
+def _cue_at(folded: str, pos: int, position: str) -> tuple[str, str] | None:
+    regex, lookup, _ = _cue_matcher(position)
+    m = regex.match(folded, pos)
+    return lookup[m.group()] if m else None
+
+
+def _cue_before(folded: str, pos: int) -> tuple[str, str] | None:
+    """The longest `before` cue ending at pos (the leftmost match that ends there is longest)."""
+    regex, lookup, longest = _cue_matcher("before", "(?:{})\\Z")
+    m = regex.search(folded, max(0, pos - longest), pos)
+    return lookup[m.group()] if m else None
+
+
+def _containers(
+    folded: str, opens: str, closes: str, max_chars: int | None
+) -> list[tuple[int, int]]:
+    """Spans inside paired marks (《…》, 「…」); quotes over max_chars are speech, not names."""
+    spans, stack = [], []
+    for m in _marks(opens + closes).finditer(folded):
+        i, ch = m.start(), m.group()
+        if ch in opens and not (ch in closes and stack):
+            stack.append(i)
+        elif ch in closes and stack:
+            start = stack.pop()
+            if max_chars is None or i - start - 1 <= max_chars:
+                spans.append((start + 1, i))
+    return spans
+
+
+@cache
+def _marks(chars: str) -> re.Pattern:
+    return re.compile(f"[{re.escape(chars)}]")
+
+
+def _word_spans(folded: str, words: list[str]) -> list[tuple[int, int]]:
+    return [
+        (m.start(), m.end())
+        for w in words
+        if w in folded
+        for m in re.finditer(re.escape(w), folded)
+    ]
+
+
+class Spans:
+    """Spans of a sentence, asked whether one contains or overlaps a range in O(log n): the
+    lookups run once per numeral, so a linear scan would make a long sentence quadratic."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        self.reach = list(accumulate((e for _, e in self.spans), max))  # furthest end so far
+
+    def contains(self, start: int, end: int) -> bool:
+        """Whether a span holds all of [start, end)."""
+        i = bisect_right(self.starts, start)
+        return bool(i) and self.reach[i - 1] >= end
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether a span shares a character with [start, end)."""
+        i = bisect_left(self.starts, end)
+        return bool(i) and self.reach[i - 1] > start
+
+    def overlapping(self, start: int, end: int) -> tuple[int, int] | None:
+        """The span overlapping [start, end) that starts last (spans must not overlap)."""
+        i = bisect_left(self.starts, end)
+        return self.spans[i - 1] if i and self.spans[i - 1][1] > start else None
+
+
+@dataclass(slots=True)
+class Numeral:
+    """A numeral in a sentence and what was decided about it (offsets local to the sentence).
+
+    Forms read as a whole (三分之一, 八成, 翻一番, 数以万计, 3000多亿) carry their reading and unit.
+    """
+
+    start: int
+    end: int
+    reason: str = ""  # non-empty when excluded
+    span: tuple[int, int] | None = None  # the excluded row's span when larger than the numeral
+    skip: bool = False  # a word, not a number (统一, 一审): no row at all
+    reading: Reading | None = None  # set by a whole form
+    unit: Unit | None = None  # set by a whole form (三分之一: %)
+    qualifier: str = ""  # set by a whole form (3000多亿: more_than)
+
+
+def _span_rules(text: str, folded: str) -> list[tuple[Spans, str]]:
+    """Span groups that exclude every numeral they touch, in rule order: dates, then patterns.
+
+    A pattern with `requires` runs only when that quicker regex finds something; one with a
+    group named x excludes that group only (the rest of its match is context). The spans of
+    one group never overlap (dates are disjoint; a regex's matches are). Groups without a span
+    are left out: most rules find nothing in a sentence.
+    """
+    dates = find_dates(text)
+    groups = [
+        ([(d.start, d.end) for d in dates if d.precision == p], reason)
+        for p, reason in (("year", "year"), ("month", "date"), ("day", "date"))
+    ]
+    for regex, reason, requires in rules().patterns:
+        if requires is not None and requires.search(folded) is None:
+            continue
+        group = "x" if "x" in regex.groupindex else 0  # (?P<x>…): the part excluded
+        spans = [m.span(group) for m in regex.finditer(folded)]
+        groups.append(([(a, b) for a, b in spans if b > a], reason))
+    return [(Spans(spans), reason) for spans, reason in groups if spans]
+
+
+def _first_rule(
+    start: int, end: int, groups: list[tuple[Spans, str]]
+) -> tuple[tuple[int, int], str] | None:
+    """The first rule whose span overlaps [start, end), and that span."""
+    for spans, reason in groups:
+        if (hit := spans.overlapping(start, end)) is not None:
+            return hit, reason
+    return None
+
+
+def _is_hotline(folded: str, n: Numeral) -> bool:
+    r, token = rules(), folded[n.start : n.end]
+    if not token.isdigit() or len(token) < 3:
+        return False
+    if r.hotline_numbers.fullmatch(token):
+        return True
+    after = folded[n.end : n.end + r.hotline_gap + 4]
+    before = folded[max(0, n.start - r.hotline_gap) : n.start]
+    return any(c in after for c in r.hotline_after) or any(c in before for c in r.hotline_before)
+
+
+def _is_year(folded: str, n: Numeral) -> bool:
+    low, high, _ = rules().years
+    token = folded[n.start : n.end].replace(" ", "").replace("\u200b", "")
+    return len(token) == 4 and token.isdigit() and low <= int(token) <= high
+
+
+# Forms read as a whole, each a regex and a function from its match to (reading, unit,
+# qualifier). Their parts are numerals the plain scan would read one by one, wrongly.
+_N = NUMERAL
+# 三分之一到三分之二 is two fractions (a range merged later), not 三分之一到三 (n2 = 三)
+FRACTION_RE = re.compile(
+    rf"(?P<d>{_N})分之(?P<n>{_N})(?:(?:[到至~～—－\-])(?P<n2>{_N})(?!{_N}|分之))?"
+)
+# 八成, 近八成, 三成以上: tenths; not 一成不变, 八成为 (成 as a verb), 成本 …
+TENTHS_RE = re.compile(
+    "(?<![成])(?P<n>[一二两三四五六七八九]|十)成半?(?!为|员|立|本|果|效|绩|功|就|长|型|熟|交|片|网"
+    "|套|龙|风|才|家|群结|千|百|万|规|色|品|分|都|年|像|器|书|语|败|全|文|批|倍|事|亲|婚|材|衣|药"
+    "|活|行|不|一|了|建|熟|灾)"
+)
+WORD_FORMS_RE = re.compile("倍增|翻番|半[数數]")  # whole forms with no numeral character
+DOUBLING_RE = re.compile("翻了?(?P<k>[一两二三四])番|翻番|倍增")
+HALF_RE = re.compile("(?<![一二两三四五六七八九十])一半|半数")  # 缩小一半, 半数以上: 50%
+MANY_RE = re.compile(
+    f"数以(?P<x>[{MULTIPLIERS}]+)计"  # 数以万计: tens of thousands
+    f"|成(?P<a>[十百千万])上(?P<b>[百千万亿])"  # 成千上万
+    f"|(?<![以之向至])上(?P<m>[百千万亿]|[十百千]万)(?![年里])"  # 上千, 上万, 上百万
+    "|(?<![人总次户件指基分倍系函参变多少半岁无个天年页票位级])"
+    f"数(?P<s>[{MULTIPLIERS}]+)"  # 数十, 数百万: several tens, several millions
+)
+# 一、二千万, 二、三十亿: two neighbouring digits listed before one multiplier (approx); not a
+# list marker (nothing before it) nor an ordinal (第一、二)
+ENUMERATED_RE = re.compile(
+    "(?<=[\u4e00-\u9fff])(?<![第一二两三四五六七八九十])"
+    f"(?P<a>[一二两三四五六七八])、(?P<b>[二两三四五六七八九])(?P<m>[{MULTIPLIERS}]+)"
+)
+MORE_THAN_MULTIPLIER_RE = re.compile(
+    rf"(?P<n>{_N})(?P<q>[多余])(?P<m>[{MULTIPLIERS}]+)"  # 3000多亿, 十多万, 一百余万
+)
+
+
+def _value(token: str) -> float:
+    reading = read_numeral(token)
+    if reading is None:
+        raise ValueError(token)
+    return reading.value
+
+
+def _fraction(m: re.Match) -> tuple[Reading, tuple, str]:
+    whole, part = read_numeral(m["d"]), read_numeral(m["n"])
+    if whole is None or part is None or not whole.value:
+        raise ValueError(m.group())
+    low, high = 100 * part.low / whole.value, 100 * part.high / whole.value
+    if m["n2"]:
+        return Reading(low, low, 100 * _value(m["n2"]) / whole.value, "range"), PERCENT, "range"
+    return Reading(_round(low), _round(low), _round(high), part.qualifier), PERCENT, ""
+
+
+def _round(x: float) -> float:
+    """Shortest float near x (33.333333333333336 stays, 14.000000000000002 -> 14)."""
+    return float(f"{x:.12g}")
+
+
+def _tenths(m: re.Match) -> tuple[Reading, tuple, str]:
+    value = _value(m["n"]) * 10 + (5 if m.group().endswith("半") else 0)
+    return Reading(value, value, value, "exact"), PERCENT, ""
+
+
+def _doubling(m: re.Match) -> tuple[Reading, tuple, str]:
+    value = float(2 ** int(_value(m["k"]))) if m["k"] else 2.0
+    return Reading(value, value, value, "exact"), MULTIPLE, ""
+
+
+def _half(m: re.Match) -> tuple[Reading, tuple, str]:
+    return Reading(50.0, 50.0, 50.0, "exact"), PERCENT, ""
+
+
+def _many(m: re.Match) -> tuple[Reading, None, str]:
+    """成千上万, 数以万计, 上千: from the first magnitude to ten times it; 数十, 数亿: 2..9 times
+    the magnitude, as 几十, 几亿 (numerals.read_numeral)."""
+    if m["a"]:
+        low, high = _value(m["a"]), _value(m["b"]) * 10
+    elif m["s"]:
+        scale = _value(m["s"])
+        low, high = 2 * scale, 9 * scale
+    else:
+        scale = _value(m["x"] or m["m"])
+        low, high = scale, scale * 10
+    return Reading(low, low, high, "indefinite"), None, ""
+
+
+def _more_than_multiplier(m: re.Match) -> tuple[Reading, None, str]:
+    """3000多亿 = 3000亿..4000亿, 二十五亿七千多万 = 25.7亿..25.8亿: the multiplier after 多 scales
+    the whole number, and 多 reaches the next step of its last digit."""
+    value = _value(m["n"] + m["m"])
+    return Reading(value, value, _round(value + place(value)), "more_than"), None, ""
+
+
+def _enumerated(m: re.Match) -> tuple[Reading, None, str]:
+    reading = read_numeral(m["a"] + m["b"] + m["m"])
+    if reading is None or reading.qualifier != "approx":
+        raise ValueError(m.group())
+    return reading, None, ""
+
+
+WHOLE_FORMS = (
+    (ENUMERATED_RE, _enumerated),
+    (FRACTION_RE, _fraction),
+    (TENTHS_RE, _tenths),
+    (DOUBLING_RE, _doubling),
+    (HALF_RE, _half),
+    (MANY_RE, _many),
+    (MORE_THAN_MULTIPLIER_RE, _more_than_multiplier),
+)
+
+
+def _trim_unit(folded: str, start: int, end: int) -> int:
+    """End of a numeral without a unit that starts with a multiplier (214万千瓦: 214万)."""
+    for cut in (end - 1, end - 2):
+        if cut > start and folded[cut] in MULTIPLIERS + "萬億":
+            unit = _unit_at(folded, cut)
+            if unit is not None and unit[0][0] in CN_CHARS:
+                return cut
+    return end
+
+
+# 1980两年, 一九八二两个: a count after a year (两 never continues a string of digits)
+ARABIC_THEN_DIGIT_RE = re.compile(
+    f"(?<={DIGIT})(?=[一二两三四五六七八九〇○零])|(?<=[〇○零一二三四五六七八九]{{2}})(?=两)"
+)
+
+
+def _split(m: re.Match) -> list[tuple[int, int]]:
+    """A run is two numerals where a Chinese digit follows Arabic ones (1980两年: 1980, 两)."""
+    cuts = [m.start() + c.start() for c in ARABIC_THEN_DIGIT_RE.finditer(m.group())]
+    bounds = [m.start(), *cuts, m.end()]
+    return list(zip(bounds, bounds[1:], strict=False))
+
+
+def _numerals(folded: str) -> list[Numeral]:
+    """Every numeral of a folded sentence: whole forms first, then the plain numerals left."""
+    wholes: list[Numeral] = []
+    for regex, read in WHOLE_FORMS:
+        for m in regex.finditer(folded):
+            try:
+                reading, unit, qualifier = read(m)
+            except (ValueError, ArithmeticError):
+                continue
+            end = _trim_unit(folded, m.start(), m.end()) if unit is None else m.end()
+            if end < m.end():  # 1500多万千瓦: read again without the unit's 千
+                again = regex.fullmatch(folded, m.start(), end)
+                if again is None:
+                    continue
+                reading, unit, qualifier = read(again)
+            wholes.append(Numeral(m.start(), end, reading=reading, unit=unit, qualifier=qualifier))
+    wholes.sort(key=lambda n: (n.start, -n.end))
+    taken: list[Numeral] = []
+    for n in wholes:
+        if not taken or n.start >= taken[-1].end:
+            taken.append(n)
+    spans = Spans([(n.start, n.end) for n in taken])
+    plain = [
+        Numeral(start, _trim_unit(folded, start, end))
+        for m in NUMERAL_RE.finditer(folded)
+        if not spans.overlaps(m.start(), m.end())
+        for start, end in _split(m)
+    ]
+    return sorted(taken + plain, key=lambda n: n.start)
+
+
+def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numeral]:
+    """Every numeral of a sentence, each excluded with a reason, skipped as a word, or kept."""
+    r = rules()
+    folded = hans_aligned(text)
+    numerals = _numerals(folded)
+    if not numerals:
+        return numerals
+    lexical = Spans(_word_spans(folded, r.lexical) if r.any_lexical.search(folded) else [])
+    span_rules = _span_rules(text, folded)
+    titles = quotes = Spans([])
+    if r.any_mark.search(folded):
+        titles = Spans(_containers(folded, r.title_marks[0], r.title_marks[1], None))
+        quotes = Spans(_containers(folded, *r.quote_marks[:2], r.quote_marks[3]))
+    mentions = Spans(list(mention_spans))
+    for i, n in enumerate(numerals):
+        token = folded[n.start : n.end]
+        whole = n.reading is not None
+        if not whole and lexical.contains(n.start, n.end):
+            n.skip = True
+            continue
+        hit = _first_rule(n.start, n.end, span_rules)
+        if hit is not None:
+            n.span, n.reason = hit
+            continue
+        unit = n.unit or _unit_at(folded, _after_number_cue_end(folded, n.end))
+        if not whole and unit is None and token in r.lexical_chars:
+            n.skip = True
+        elif not whole and folded[n.start - 1 : n.start] in ("多", "余") and token in MULTIPLIERS:
+            n.reason = "unreadable"  # 550 / 多万公里: the digits were cut off by a line break
+        elif not whole and unit is None and _is_hotline(folded, n):
+            n.reason = "hotline"
+        elif titles.contains(n.start, n.end):
+            n.reason = r.title_marks[2]
+        elif quotes.contains(n.start, n.end):
+            n.reason = r.quote_marks[2]
+        elif mentions.contains(n.start, n.end):
+            n.reason = r.mention_reason
+        elif whole:
+            continue
+        elif token in r.vague[0]:
+            n.reason = r.vague[1]
+            n.span = (n.start, n.end + (len(unit[0]) if unit else 0))
+        elif (unit is None or unit[1] == "年") and _is_year(folded, n):
+            n.reason = r.years[2]  # 1998年 in a spaced-out transcription the date rules miss
+        elif _is_article(token, unit, folded, n.end):
+            n.reason = "indefinite_article"
+            n.span = (n.start, n.end + len(unit[0]))
+        elif (
+            unit is None
+            and not DIGIT_RE.search(token)
+            and not _range_head(folded, numerals, i)
+            and not _counts_alone(token)
+        ):
+            n.reason = "idiom"
+    return numerals
+
+
+COUNT_ALONE_RE = re.compile(
+    "[一二两三四五六七八九几][十百千万亿]*[百千万亿]|[百千万亿].*[一二两三四五六七八九]"
+)
+
+
+def _counts_alone(token: str) -> bool:
+    """A Chinese number with a digit and 百, 千, 万 or 亿 counts even without a classifier
+    (三十万手工业者, 五亿多农民); 三, 十, 百, 亿万 alone are idioms (三农, 十大, 亿万人民)."""
+    return len(token) > 1 and COUNT_ALONE_RE.search(token) is not None
+
+
+def _range_head(folded: str, numerals: list[Numeral], i: int) -> bool:
+    """Whether numeral i and the next are the two ends of a range (三至五年, 4.5%—5%)."""
+    if i + 1 >= len(numerals):
+        return False
+    n, nxt = numerals[i], numerals[i + 1]
+    pos = n.end
+    if (unit := _unit_at(folded, pos)) is not None:
+        pos += len(unit[0])
+    m = RANGE_GAP_RE.match(folded, pos)
+    return m is not None and m.end() == nxt.start
+
+
+def _after_number_cue_end(folded: str, pos: int) -> int:
+    cue = _cue_at(folded, pos, "after_number")
+    return pos + len(cue[0]) if cue else pos
+
+
+def _clause_marks(folded: str) -> list[int]:
+    """Positions of the clause marks of a sentence, found once for all its numbers."""
+    return [m.start() for m in CLAUSE_END_RE.finditer(folded)]
+
+
+def _clause(folded: str, start: int, end: int, marks: list[int]) -> tuple[int, int]:
+    """The clause around [start, end), cut to WINDOW characters on either side."""
+    i = bisect_left(marks, start)
+    j = bisect_left(marks, end)
+    first = marks[i - 1] + 1 if i else 0
+    last = marks[j] if j < len(marks) else len(folded)
+    return max(first, start - WINDOW), min(last, end + WINDOW)
+
+
+@cache
+def _direction_matcher() -> Matcher:
+    """The longest direction cue starting at each position (a lookahead, so cues may overlap)."""
+    return _matcher(directions(), "(?=({}))")
+
+
+def _direction(folded: str, clause_start: int, start: int) -> str:
+    """The cue of the clause that ends nearest before the number, within the window."""
+    window = rules().direction_window
+    regex, lookup, longest = _direction_matcher()
+    best, best_end = "", -1
+    for m in regex.finditer(folded, max(clause_start, start - window - longest), start):
+        end = m.end(1)
+        if start - end <= window and end > best_end:
+            best, best_end = lookup[m.group(1)][1], end
+    return best
+
+
+def _base(folded: str, clause_start: int, start: int) -> str:
+    """What a change is measured against: the last base cue of the clause before the number."""
+    found = ""
+    for m in bases().finditer(folded, clause_start, start):
+        found = m.lastgroup.rsplit("_", 1)[0]
+    return found
+
+
+def _nounish(word: str, flag: str) -> bool:
+    return flag.startswith("n") or flag in NOUN_FLAGS or word in NOMINAL_SUFFIXES
+
+
+@cache
+def _words_before_number() -> frozenset[str]:
+    """Words between a counted noun and its number (同比, 增長, 超過): skipped by `_measure`."""
+    cues = {c for c, _ in directions()} | {c for c, _ in qualifiers()["before"]}
+    return frozenset(COMPARISON_WORDS | cues)
+
+
+def _measure(folded: str, start: int, end: int, clause: tuple[int, int]) -> tuple[int, int]:
+    """Span of the noun phrase counted: after the unit (15名理事), else before (閱卷15.2萬件)."""
+    pos = end + (folded.startswith("的", end))
+    words = list(pos_tags(folded[pos : clause[1]]))
+    if words and words[0][1] in VERB_FLAGS and "的" in folded[pos : clause[1]]:
+        pos = folded.index("的", pos) + 1  # 十個具有區域特色的樣板點: the head after the clause
+        words = list(pos_tags(folded[pos : clause[1]]))
+    if len(words) == 2 and words[0][1] == "v" and _nounish(*words[1]):
+        words[0] = (words[0][0], "vn")  # 4個應用場景 at a clause end: a verb in a compound noun
+    length = 0
+    for word, flag in words:
+        if not _nounish(word, flag):
+            break
+        length += len(word)
+    if length:
+        return pos, pos + length
+    skip = _words_before_number()
+    words = list(pos_tags(folded[clause[0] : start]))
+    stop = start
+    while words and (words[-1][0] in skip or words[-1][1][0] in "dupcmrqx" or words[-1][0] == "等"):
+        stop -= len(words.pop()[0])
+    length = 0
+    for i in range(len(words) - 1, -1, -1):
+        word, flag = words[i]
+        suffix_head = i + 1 < len(words) and words[i + 1][0] in NOMINAL_SUFFIXES
+        if not (_nounish(word, flag) or suffix_head):
+            break
+        length += len(word)
+    if not length and words and len(words[-1][0]) > 1:
+        length = len(words[-1][0])  # the tagger's verb is often the counted thing (閱卷, 提案)
+    return stop - length, stop
+
+
+def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
+    """Value, bounds, unit, qualifier, base, direction and measure of a kept numeral."""
+    token = folded[n.start : n.end]
+    reading = n.reading or read_numeral(token)
+    if reading is None:
+        raise ValueError(token)
+    start, end, qualifier, bounded = n.start, n.end, "exact", False
+    if (cue := _cue_before(folded, start)) is not None:
+        start, qualifier = start - len(cue[0]), cue[1]
+        if qualifier == "exact" and (outer := _cue_before(folded, start)) is not None:
+            start, qualifier = start - len(outer[0]), outer[1]  # 至少节约15%: at_least
+    unit = n.unit
+    if unit is None:
+        if (cue := _cue_at(folded, end, "after_number")) is not None:
+            end, bounded = end + len(cue[0]), cue[1] == "more_than"
+            qualifier = qualifier if qualifier != "exact" else cue[1]
+        unit = _unit_at(folded, end)
+        if unit is not None and len(_head_at(folded, end)) > len(unit[0]):
+            unit = None  # 千万家庭: 家 begins the noun 家庭, it is not the classifier
+        if unit is not None and _half_after(folded, end, unit):
+            end, reading = end + 1, _plus_half(reading)
+        if unit is not None:
+            end += len(unit[0])
+    if (cue := _cue_at(folded, end, "after_unit")) is not None and qualifier == "exact":
+        end, qualifier, bounded = end + len(cue[0]), cue[1], cue[1] == "more_than"
+    low, high = _bounds(reading, qualifier, bounded)
+    clause = _clause(folded, n.start, n.end, marks)
+    m_start, m_end = _measure(folded, start, end, clause)
+    if unit is None and (m_start - end <= folded.startswith("的", end) or m_end <= start):
+        unit = _implied_unit(folded[m_start:m_end])  # the noun after (的) the number, or before
+    if unit is None:
+        unit = _implied_unit_before(folded[clause[0] : start])
+    factor = unit[3] if unit else 1.0
+    return {
+        "surface": text[start:end],
+        "value": _scaled(reading.value, factor),
+        "value_low": _scaled(low, factor),
+        "value_high": _scaled(high, factor),
+        "unit": unit[1] if unit else "",
+        "unit_kind": unit[2] if unit else "",
+        "qualifier": n.qualifier
+        or (reading.qualifier if reading.qualifier != "exact" else qualifier),
+        "base": _base(folded, clause[0], start),
+        "direction": _direction(folded, clause[0], start),
+        "measure": text[m_start:m_end],
+        "start": start,
+        "end": end,
+        "number_start": n.start,
+        "word": n.reading is None and not DIGIT_RE.search(token),  # a Chinese numeral read alone
+    }
+
+
+NAN = float("nan")
+HALF_KINDS = ("duration", "multiple", "mass", "length", "area")  # 一年半, 六倍半, 十三斤半
+
+
+def _scaled(x: float, factor: float) -> float:
+    """x in the reported unit (6.45‰ -> 0.645 %); unscaled numbers keep every digit."""
+    return x if factor == 1 else _round(x * factor)
+
+
+ARTICLE_KINDS = ("count", "duration")  # 一项任务, 一年; not 一倍, 一个百分点, 一吨: the number one
+
+
+def _is_article(token: str, unit: Unit | None, folded: str, end: int) -> bool:
+    """Whether a lone 一 before a classifier is the indefinite article (一项重要任务)."""
+    return (
+        unit is not None
+        and token == rules().article
+        and unit[2] in ARTICLE_KINDS
+        and not _half_after(folded, end, unit)
+    )
+
+
+def _half_after(folded: str, end: int, unit: Unit) -> bool:
+    """Whether 半 follows a number's unit and adds a half to it (一年半, 六倍半)."""
+    return unit[2] in HALF_KINDS and folded.startswith("半", end + len(unit[0]))
+
+
+def _plus_half(reading: Reading) -> Reading:
+    return Reading(reading.value + 0.5, reading.low + 0.5, reading.high + 0.5, reading.qualifier)
+
+
+def _bounds(reading: Reading, qualifier: str, bounded: bool) -> tuple[float, float]:
+    """(low, high) a statement allows; NaN where the text sets no bound on that side.
+
+    A vague numeral (两三万, 几十) has its own bounds; 40多 and 4万余 reach the next step of the
+    last digit (40..50, 40,000..50,000); 超过, 以上 set only the low bound, 近, 以内 the high one.
+    """
+    if reading.qualifier != "exact":
+        return reading.low, reading.high
+    value = reading.value
+    if qualifier == "more_than":
+        return value, (_round(value + place(value)) if bounded else NAN)
+    if qualifier == "at_least":
+        return value, NAN
+    if qualifier in ("nearly", "up_to"):
+        return NAN, value
+    return value, value
+
+
+def _merge_ranges(folded: str, rows: list[dict]) -> list[dict]:
+    """Two rows joined by 至, 到 or a dash with one unit are one range (3至5年, 4.5%—5%)."""
+    out: list[dict] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and (
+                prev["qualifier"] in ("exact", "approx")
+                or prev["qualifier"] == row["qualifier"] == "more_than"  # 一百多亿到二百多亿
+            )
+            and row["start"] == row["number_start"]
+            and prev["unit"] in ("", row["unit"])
+            and RANGE_GAP_RE.fullmatch(folded, prev["end"], row["start"]) is not None
+            and prev["value"] < row["value"]
+        ):
+            out[-1] = row | {
+                "surface": None,
+                "value": prev["value"],
+                "value_low": prev["value_low"],
+                "qualifier": "range",
+                "base": prev["base"],
+                "direction": prev["direction"],
+                "start": prev["start"],
+                "number_start": prev["number_start"],
+            }
+            continue
+        out.append(row)
+    return out
+
+
+def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tuple[list, list]:
+    """(indicators, excluded) of one sentence, as dicts with local offsets."""
+    if NUMERAL_RE.search(text) is None and WORD_FORMS_RE.search(text) is None:
+        return [], []
+    folded = hans_aligned(text)
+    marks = _clause_marks(folded)
+    indicators, excluded = [], {}
+    for n in classify(text, mention_spans):
+        if n.skip:
+            continue
+        if not n.reason:
+            try:
+                indicators.append(_indicator(text, folded, n, marks))
+                continue
+            except (ValueError, ArithmeticError):
+                n.reason = "unreadable"
+        key = n.span or (n.start, n.end)
+        row = excluded.setdefault(key, {"reason": n.reason, "start": key[0], "end": key[1]})
+        row["start"], row["end"] = min(row["start"], n.start), max(row["end"], n.end)
+    indicators = _merge_ranges(folded, indicators)
+    for row in indicators:
+        if row["word"] and not row["unit"]:  # a range head left alone: 三 of 三至五大
+            key = (row["number_start"], row["end"])
+            excluded[key] = {"reason": "idiom", "start": key[0], "end": key[1]}
+    indicators = [r for r in indicators if r["unit"] or not r["word"]]
+    for row in indicators:
+        row["surface"] = text[row["start"] : row["end"]]
+    excluded = _outermost(indicators, excluded)
+    for row in excluded.values():
+        row["surface"] = text[row["start"] : row["end"]]
+    return [
+        {k: v for k, v in r.items() if k not in ("number_start", "word")} for r in indicators
+    ], [{k: row[k] for k in ("surface", "reason", "start", "end")} for row in excluded.values()]
+
+
+def _outermost(indicators: list[dict], excluded: dict) -> dict:
+    """The excluded rows not inside an indicator or a longer excluded row (百 of 2个多百分点 is
+    the unit's, 百 of 一个百分点 the article's), in one sweep over the spans sorted by start."""
+    spans = [(r["start"], -r["end"], 0, i) for i, r in enumerate(indicators)]
+    spans += [(row["start"], -row["end"], 1, key) for key, row in excluded.items()]
+    out, reach = {}, -1
+    for _start, neg_end, is_excluded, key in sorted(spans):
+        if is_excluded and -neg_end > reach:
+            out[key] = excluded[key]
+        reach = max(reach, -neg_end)
+    return out
+
+
+# Sentences recur across a corpus (set phrases, a report's text reused the next year); their
+# rows are shared between calls and only read.
+_sentence_numbers_cached = per_text(sentence_numbers)
+
+SENTENCE_FIELDS = ["report_id", "part", "section_no", "sentence_no", "text", "char_start"]
+
+
+def _records(df: pd.DataFrame, columns: list[str]) -> zip:
+    """The rows of some columns as plain tuples (no namedtuples, no Series)."""
+    return zip(*(df[c].tolist() for c in columns), strict=True)
+
+
+def _by_sentence(mentions: pd.DataFrame) -> dict[tuple[str, int], list[Mention]]:
+    """(report_id, sentence_no) -> its mentions, ordered by char_start (stable)."""
+    ordered = mentions.sort_values(["report_id", "char_start"], kind="mergesort")
+    keys = _records(ordered, ["report_id", "sentence_no"])
+    found = _records(ordered, ["char_start", "char_end", "agency_id", "role"])
+    out: dict[tuple[str, int], list[Mention]] = {}
+    for key, mention in zip(keys, found, strict=True):
+        out.setdefault(key, []).append(mention)
+    return out
+
+
+def _agency(subjects: list[tuple[int, str]], lead: object, start: int) -> str:
+    """The subject mention of the sentence nearest before the number, else the section's lead."""
+    if subjects:
+        i = bisect_right(subjects, start, key=lambda m: m[0])
+        return subjects[i - 1 if i else 0][1]
+    return "" if lead is None or pd.isna(lead) else str(lead)
+
+
+def extract_numbers(
+    sentences: pd.DataFrame, mentions: pd.DataFrame, sections: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(indicators, numbers_excluded): every numeral of every sentence in exactly one of them."""
+    leads = dict(
+        zip(
+            _records(sections, ["report_id", "part", "section_no"]),
+            sections["lead_agency_id"].tolist(),
+            strict=True,
+        )
+    )
+    grouped = _by_sentence(mentions)
+    ordered = sentences.sort_values("report_id", kind="mergesort")
+    ind_rows, exc_rows = [], []
+    for report_id, part, section_no, sentence_no, text, offset in _records(
+        ordered, SENTENCE_FIELDS
+    ):
+        here = grouped.get((report_id, sentence_no), ())
+        spans = tuple((start - offset, end - offset) for start, end, _, _ in here)
+        found, excluded = _sentence_numbers_cached(text, spans)
+        if not (found or excluded):
+            continue
+        subjects = [(start, agency) for start, _, agency, role in here if role == "subject"]
+        lead = leads.get((report_id, part, section_no))
+        key = (report_id, section_no, sentence_no)
+        for row in found:
+            start, end = row["start"] + offset, row["end"] + offset
+            values = [row[c] for c in INDICATOR_COLUMNS[4:-2]]
+            ind_rows.append((*key, _agency(subjects, lead, start), *values, start, end))
+        for row in excluded:
+            start, end = row["start"] + offset, row["end"] + offset
+            exc_rows.append((*key, row["surface"], row["reason"], start, end))
+    return _table(ind_rows, INDICATOR_COLUMNS), _table(exc_rows, EXCLUDED_COLUMNS)
+
+
+def _table(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=columns)
+    if "value" in table:
+        table["value"] = table["value"].astype("float64")
+    return table.sort_values(["report_id", "char_start"], kind="mergesort").reset_index(drop=True)

@@ -1,0 +1,1 @@
+"""Text tools every stage shares: script conversion, numerals, segmentation, distinct texts."""
