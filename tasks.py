@@ -103,6 +103,9 @@ def lock() -> None:
         capture_output=True,
         text=True,
     ).stdout
+    unpinned = [line for line in frozen.splitlines() if " @ " in line]
+    if unpinned:  # installed from a file or URL: a fresh machine could not install the lock
+        sys.exit("tasks.py: reinstall from PyPI before locking: " + "; ".join(unpinned))
     pins = sorted((line for line in frozen.splitlines() if "==" in line), key=str.lower)
     LOCK.write_text(
         "# Every dependency, pinned; regenerate with `python3 tasks.py lock`.\n"

@@ -109,7 +109,7 @@ def test_batches_keep_the_order_and_share_the_bytes(tmp_path, monkeypatch):
         assert all(size - end < 1000 for size, end in zip(sizes, last, strict=True))
     even = _fake_sources([100] * 12, tmp_path / "even")
     assert list(map(len, _batches(even, 1))) == [10, 2]  # up to 1,000 bytes a batch
-    assert list(map(len, _batches(even, 2))) == [2] * 6  # three a worker
+    assert list(map(len, _batches(even, 2))) == [3] * 4  # two a worker
     monkeypatch.setattr(build_module, "BATCH", 3)
     assert max(map(len, _batches(todo, 1))) == 3
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import cn2an
 import pytest
 
 from szpolicy.errors import SzpolicyError
@@ -538,6 +539,15 @@ def test_ordinals_number_points_nested_in_a_section(write_report):
     assert [s["section_no"] for s in st.sections] == [1, 2]
     subs = [s["text"] for s in st.sentences if s["role"] == "subheading"]
     assert subs == ["第一、加強農業", "第二、發展工業"]
+
+
+def test_usual_labels_read_as_cn2an_reads_them():
+    """Labels read without cn2an (一 … 九十九, 一十五) get the number cn2an gives them."""
+    digits = ["", *"一二三四五六七八九"]
+    labels = [tens + "十" + unit for tens in digits for unit in digits] + digits[1:]
+    assert len(labels) == 109
+    for label in labels:
+        assert label_number(label) == int(cn2an.cn2an(label, "smart")), label
 
 
 @pytest.mark.parametrize("label", ["几", "十十", "百", "幾"])

@@ -11,9 +11,10 @@ import pandas as pd
 
 SECTION_KEYS = ["report_id", "part", "section_no"]
 SENTENCE_KEYS = ["report_id", "sentence_no"]
+AGENCY_NAMES = ["agency_id", "name_zh_hant", "name_zh_hans", "name_en"]
 
 
-def _require(df: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
+def require(df: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
     """Raise a ValueError naming the table and the columns it lacks."""
     missing = [c for c in columns if c not in df.columns]
     if missing:
@@ -25,8 +26,8 @@ def with_sentence(
 ) -> pd.DataFrame:
     """`rows` with `columns` of the sentence each points to (report_id, sentence_no), in order;
     a ValueError names the first row whose sentence is not in `sentences`."""
-    _require(sentences, "sentences", [*SENTENCE_KEYS, *columns])
-    _require(rows, "rows", SENTENCE_KEYS)
+    require(sentences, "sentences", [*SENTENCE_KEYS, *columns])
+    require(rows, "rows", SENTENCE_KEYS)
     context = sentences[[*SENTENCE_KEYS, *columns]]
     out = rows.merge(context, on=SENTENCE_KEYS, how="left", validate="many_to_one")
     lost = out[columns[0]].isna()
@@ -52,7 +53,7 @@ def attribute(
     (report_id, sentence_no), since section numbers repeat across parts. With `roles`, only rows
     of a sentence of those roles in a section with a lead agency are kept.
     """
-    _require(sections, "sections", [*SECTION_KEYS, "lead_agency_id"])
+    require(sections, "sections", [*SECTION_KEYS, "lead_agency_id"])
     if sections.duplicated(SECTION_KEYS).any():
         first = sections[sections.duplicated(SECTION_KEYS)].iloc[0]
         raise ValueError(
@@ -72,3 +73,13 @@ def attribute(
             raise ValueError("roles must name at least one sentence role")
         out = out[out["role"].isin(list(roles)) & out["lead_agency_id"].notna()]
     return out.reset_index(drop=True)
+
+
+def agency_names(agencies: pd.DataFrame, ids: Sequence[str]) -> pd.DataFrame:
+    """The gazetteer's names of the agencies (id and three scripts), to merge onto rows keyed by
+    agency_id; a ValueError names the ids the gazetteer lacks."""
+    require(agencies, "agencies", AGENCY_NAMES)
+    unknown = sorted(set(ids) - set(agencies["agency_id"]))
+    if unknown:
+        raise ValueError(f"lead agencies not in the agencies gazetteer: {', '.join(unknown)}")
+    return agencies[AGENCY_NAMES]

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..parameters import check_choice
 from ..stages.lexicon import Lexicon
-from .attribution import SECTION_KEYS, attribute
+from .attribution import SECTION_KEYS, agency_names, attribute, require
 from .intervals import binomial_interval, poisson_interval, rank_intervals, unit_bootstrap
 
 NORMALISATIONS = ("per_1000_chars", "per_sentence", "raw")
@@ -66,13 +66,6 @@ SCORE_STATS = [
 ]
 
 
-def _require_columns(df: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
-    """Raise a ValueError naming the table and the columns it lacks."""
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"{name} is missing column(s) {', '.join(missing)}")
-
-
 def with_families(hits: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
     """The hits with the `family` of their term (as the lexicon gives it)."""
     return hits.assign(family=hits["term"].map(lexicon.families()).fillna("").astype("str"))
@@ -110,7 +103,7 @@ def counted_text(
     with their length and counted hits."""
     if not roles:
         raise ValueError("roles must name at least one sentence role")
-    _require_columns(sentences, "sentences", ["text"])
+    require(sentences, "sentences", ["text"])
     out = attribute(sentences, sentences, sections, roles)
     out["n_chars"] = out["text"].str.len().astype("int64")
     out["n_hits"] = sentence_counts(out, hits, use, count)
@@ -237,20 +230,10 @@ def score_agencies(
     for column, frame in (("n_hits_tool", tools), ("n_hits_subject", subjects)):
         sums = frame.groupby("lead_agency_id")["n_hits"].sum()
         table[column] = table["agency_id"].map(sums).fillna(0).astype("int64")
-    table = table.merge(_names(agencies, table["agency_id"]), on="agency_id", how="left")
+    table = table.merge(agency_names(agencies, table["agency_id"]), on="agency_id", how="left")
     table["normalise"], table["use"], table["count"], table["unit"] = normalise, use, count, unit
     table = table.sort_values(["rank", "agency_id"], kind="mergesort").reset_index(drop=True)
     return table[SCORE_COLUMNS]
-
-
-def _names(agencies: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
-    """The gazetteer names of `ids`, refusing ids the gazetteer lacks."""
-    names = ["agency_id", "name_zh_hant", "name_zh_hans", "name_en"]
-    _require_columns(agencies, "agencies", names)
-    unknown = sorted(set(ids) - set(agencies["agency_id"]))
-    if unknown:
-        raise ValueError(f"lead agencies not in the agencies gazetteer: {', '.join(unknown)}")
-    return agencies[names]
 
 
 def score_panel(
@@ -275,7 +258,7 @@ def score_panel(
     by = ["report_id", "lead_agency_id"]
     table = _scores(text, by, "section", normalise, count, n_boot, seed, ci)
     table = _ranked(table, ["report_id"]).rename(columns={"lead_agency_id": "agency_id"})
-    table = table.merge(_names(agencies, table["agency_id"]), on="agency_id", how="left")
+    table = table.merge(agency_names(agencies, table["agency_id"]), on="agency_id", how="left")
     roles = agencies.set_index("agency_id")["role_id"] if "role_id" in agencies else pd.Series()
     kind = table["agency_id"].map(roles)
     table["kind"] = kind.where(kind.notna() & (kind != ""), table["agency_id"])
@@ -301,7 +284,7 @@ def sensitivity(
     `hits` must carry `family` (with_families) so that hotlines can be left out. One row per
     (variant, agency_id).
     """
-    _require_columns(hits, "hits", ["family"])
+    require(hits, "hits", ["family"])
     if any(r in HEADING_ROLES for r in roles):
         headings = ("headings left out", tuple(r for r in roles if r not in HEADING_ROLES))
     else:

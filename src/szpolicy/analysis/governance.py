@@ -18,15 +18,14 @@ from matplotlib.figure import Figure
 
 from ..parameters import check_choice
 from ..stages.lexicon import Lexicon
-from .attribution import attribute
+from .attribution import AGENCY_NAMES, agency_names, attribute
 from .digitisation import DEFAULT_ROLES, USE_CHOICES, evidence
 from .labels import chart_labels
 from .plotting import label, use_cjk_font
 
 DEFAULT_LEXICON = "governance_lexicon"
-NAMES = ["agency_id", "name_zh_hant", "name_zh_hans", "name_en"]
 MECHANISM_COLUMNS = [
-    *NAMES,
+    *AGENCY_NAMES,
     "category",
     "n_hits",
     "n_sentences_with_hits",
@@ -35,17 +34,9 @@ MECHANISM_COLUMNS = [
     "per_1000_chars",
     "use",
 ]
-INSTRUMENT_COLUMNS = [*NAMES, "kind", "n_citations", "n_titles", "n_drafts", "titles"]
+INSTRUMENT_COLUMNS = [*AGENCY_NAMES, "kind", "n_citations", "n_titles", "n_drafts", "titles"]
 PLOT_VALUES = ("n_hits", "per_1000_chars")
 TITLE = chart_labels("governance")["title"]
-
-
-def _names(agencies: pd.DataFrame, ids: Sequence[str]) -> pd.DataFrame:
-    """The gazetteer rows of `ids`, refusing ids the gazetteer lacks."""
-    unknown = sorted(set(ids) - set(agencies["agency_id"]))
-    if unknown:
-        raise ValueError(f"lead agencies not in the agencies gazetteer: {', '.join(unknown)}")
-    return agencies[NAMES]
 
 
 def mechanisms_by_agency(
@@ -82,7 +73,7 @@ def mechanisms_by_agency(
     out = out.merge(size, left_on="agency_id", right_index=True)
     out["per_1000_chars"] = 1000 * out["n_hits"] / out["n_chars"]
     out["use"] = use
-    out = out.merge(_names(agencies, out["agency_id"]), on="agency_id", how="left")
+    out = out.merge(agency_names(agencies, out["agency_id"]), on="agency_id", how="left")
     ints = ["n_hits", "n_sentences_with_hits", "n_sentences", "n_chars"]
     out[ints] = out[ints].astype("int64")
     return out[MECHANISM_COLUMNS].reset_index(drop=True)
@@ -116,9 +107,9 @@ def instruments_by_agency(
         }
         for (agency_id, kind), group in data.groupby(["agency_id", "kind"], sort=True)
     ]
-    columns = [c for c in INSTRUMENT_COLUMNS if c not in NAMES[1:]]
+    columns = [c for c in INSTRUMENT_COLUMNS if c not in AGENCY_NAMES[1:]]
     out = pd.DataFrame(rows, columns=columns)
-    out = out.merge(_names(agencies, out["agency_id"]), on="agency_id", how="left")
+    out = out.merge(agency_names(agencies, out["agency_id"]), on="agency_id", how="left")
     return out[INSTRUMENT_COLUMNS]
 
 

@@ -18,6 +18,7 @@ import yaml
 from matplotlib.figure import Figure
 
 from ..errors import SzpolicyError
+from ..io.yamlfile import safe_load
 from ..parameters import check_choice
 from ..text.punctuation import CLAUSE_BREAKS
 from ..text.script import SCRIPT_KEYS
@@ -94,7 +95,7 @@ def load_outcome_cues(name_or_path: str | Path = "outcome_cues") -> OutcomeCues:
         if not source.is_file():
             raise OutcomeCuesError(f"{name_or_path}: no such outcome-cue file or packaged name")
     try:
-        raw = yaml.safe_load(source.read_text("utf-8"))
+        raw = safe_load(source.read_text("utf-8"))
     except yaml.YAMLError as err:
         raise OutcomeCuesError(f"{source}: not valid YAML: {err}") from None
     keys = ("name", "version", "rate_unit_kinds", "rate_nouns", "change_cues")

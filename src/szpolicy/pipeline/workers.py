@@ -32,10 +32,13 @@ def _restore(previous: dict) -> None:
 
 @contextlib.contextmanager
 def pool(jobs: int) -> Iterator[Pool]:
-    """A pool of `jobs` processes, terminated when the block ends (also by Ctrl-C or SIGTERM).
+    """A pool of `jobs` processes: closed and joined when the block ends, terminated when it
+    raises (also by Ctrl-C or SIGTERM).
 
     A signal while the pool starts is held back until the pool can be terminated: acted on
-    between a fork and the pool's bookkeeping, it would leave a worker nobody ends.
+    between a fork and the pool's bookkeeping, it would leave a worker nobody ends. Only a
+    failed block terminates: `Pool.terminate` can wait forever for the task queue's lock that
+    an idle worker holds, so a finished block lets the workers leave by themselves.
     """
     held: list[int] = []
     previous = _hold(held)
@@ -44,8 +47,13 @@ def pool(jobs: int) -> Iterator[Pool]:
     except BaseException:
         _restore(previous)
         raise
-    with running:
+    try:
         _restore(previous)
         if held:
             signal.raise_signal(held[0])  # now its handler runs, inside the block
         yield running
+    except BaseException:
+        running.terminate()
+        raise
+    running.close()
+    running.join()

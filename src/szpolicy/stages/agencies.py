@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from ahocorasick_rs import AhoCorasick
 
 from ..rules import load as load_rule
 from ..schema import spec
@@ -165,7 +166,7 @@ Candidate = tuple[int, int, str]  # (start, end, agency_id) of an alias in a tex
 class AliasMatcher(NamedTuple):
     """A `surface_index` in the form `agency_mentions` scans texts with in C."""
 
-    longest: re.Pattern  # a search finds the next position where an alias begins, and its longest
+    aliases: AhoCorasick  # every alias, found where it begins (also inside longer ones)
     nested: dict[str, tuple[tuple[int, str], ...]]  # alias -> (length, agency_id) of its prefixes
     national: frozenset[str] = frozenset()  # the country's organisations (美国国务院 is not one)
 
@@ -173,19 +174,14 @@ class AliasMatcher(NamedTuple):
 def alias_matcher(index: dict[str, str]) -> AliasMatcher:
     """The `AliasMatcher` of a surface index.
 
-    The regex branches on the first character (市(?:人大常委會|人大|…)|區(?:…)…) rather than
-    trying every alias in turn, so the engine skips to where an alias begins and checks few of
-    them; within a branch the longest alias comes first. Every alias that starts at a position is
-    a prefix of the longest one there, so `nested` lists them all, shortest first.
+    An Aho-Corasick automaton finds every alias in one pass in C (it builds in milliseconds,
+    where a regex of the aliases took a tenth of a second to compile and scanned twice as
+    slowly). Every alias that starts at a position is a prefix of the longest one there, so
+    `nested` lists them all, shortest first.
     """
-    surfaces = sorted(filter(None, index), key=len, reverse=True)
-    rests: dict[str, list[str]] = {}
-    for surface in surfaces:
-        rests.setdefault(surface[0], []).append(re.escape(surface[1:]))
-    branches = [f"{re.escape(first)}(?:{'|'.join(r)})" for first, r in rests.items()]
+    surfaces = sorted(filter(None, index))
     nested = {surface: _prefix_aliases(surface, index) for surface in surfaces}
-    pattern = "|".join(branches) or "(?!)"  # (?!): an empty index finds nothing
-    return AliasMatcher(re.compile(pattern), nested)
+    return AliasMatcher(AhoCorasick(surfaces), nested)
 
 
 def _prefix_aliases(surface: str, index: dict[str, str]) -> tuple[tuple[int, str], ...]:
@@ -203,7 +199,7 @@ def _matcher(gazetteer: pd.DataFrame) -> AliasMatcher:
 
 
 @cache
-def _packaged_matcher() -> AliasMatcher:
+def packaged_matcher() -> AliasMatcher:
     """`_matcher` of the packaged gazetteer, built once."""
     return _matcher(load_gazetteer())
 
@@ -243,15 +239,13 @@ def _inside_title(start: int, end: int, titles: list[tuple[int, int]]) -> bool:
 
 def _longest_aliases(text: str, known: AliasMatcher) -> list[Candidate]:
     """The (start, end, agency_id) of the longest alias at every position where one begins."""
-    search, nested = known.longest.search, known.nested
-    longest = []
-    found = search(text)
-    while found is not None:
-        start = found.start()
-        length, agency_id = nested[found.group()][-1]
-        longest.append((start, start + length, agency_id))
-        found = search(text, start + 1)
-    return longest
+    ends: dict[int, int] = {}
+    for _, start, end in known.aliases.find_matches_as_indexes(text, overlapping=True):
+        if end > ends.get(start, start):
+            ends[start] = end
+    return [
+        (start, end, known.nested[text[start:end]][-1][1]) for start, end in sorted(ends.items())
+    ]
 
 
 def _with_prefixes(text: str, known: AliasMatcher, longest: list[Candidate]) -> list[Candidate]:
@@ -422,7 +416,7 @@ def _text_mentions(text: str, known: AliasMatcher) -> tuple[Mention, ...]:
 @per_text
 def _packaged_mentions(text: str) -> tuple[Mention, ...]:
     """`_text_mentions` with the packaged gazetteer, cached: sentences recur across reports."""
-    return _text_mentions(text, _packaged_matcher())
+    return _text_mentions(text, packaged_matcher())
 
 
 def _distinct_texts(sentences: pd.DataFrame) -> tuple[np.ndarray, list[str], list[str]]:

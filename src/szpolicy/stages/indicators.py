@@ -450,11 +450,12 @@ def _span_rules(text: str, folded: str) -> list[tuple[Spans, str]]:
 
     A pattern with `requires` runs only when that quicker regex finds something; one with a
     group named x excludes that group only (the rest of its match is context). The spans of
-    one group never overlap (dates are disjoint; a regex's matches are).
+    one group never overlap (dates are disjoint; a regex's matches are). Groups without a span
+    are left out: most rules find nothing in a sentence.
     """
     dates = find_dates(text)
-    out = [
-        (Spans([(d.start, d.end) for d in dates if d.precision == p]), reason)
+    groups = [
+        ([(d.start, d.end) for d in dates if d.precision == p], reason)
         for p, reason in (("year", "year"), ("month", "date"), ("day", "date"))
     ]
     for regex, reason, requires in rules().patterns:
@@ -462,8 +463,8 @@ def _span_rules(text: str, folded: str) -> list[tuple[Spans, str]]:
             continue
         group = "x" if "x" in regex.groupindex else 0  # (?P<x>…): the part excluded
         spans = [m.span(group) for m in regex.finditer(folded)]
-        out.append((Spans([(a, b) for a, b in spans if b > a]), reason))
-    return out
+        groups.append(([(a, b) for a, b in spans if b > a], reason))
+    return [(Spans(spans), reason) for spans, reason in groups if spans]
 
 
 def _first_rule(
