@@ -10,7 +10,12 @@ import pytest
 
 from szpolicy import schema
 from szpolicy.io import paths
-from szpolicy.stages.indicators import extract_numbers, rules, sentence_numbers
+from szpolicy.stages.indicators import (
+    WHOLE_FORM_NEEDS,
+    extract_numbers,
+    rules,
+    sentence_numbers,
+)
 from szpolicy.text.numerals import NUMERAL_RE
 from szpolicy.text.script import hans_aligned
 
@@ -261,6 +266,17 @@ def test_a_rules_requires_finds_something_wherever_the_rule_matches(rule) -> Non
     regex, _, requires = rule
     missed = [t for t in real_sentences() if regex.search(t) and not requires.search(t)]
     assert missed == []
+
+
+@pytest.mark.parametrize("form", list(WHOLE_FORM_NEEDS), ids=lambda r: r.pattern[:24])
+def test_a_whole_forms_needs_are_in_each_of_its_matches(form) -> None:
+    """A whole form (三分之一, 八成) is skipped in a sentence without its needed words: each of
+    its matches in real text, and in text made to hold the words, must contain one."""
+    needs = WHOLE_FORM_NEEDS[form]
+    made = [f"{a}{n}{b}" for n in needs for a in ("三", "30", "一、") for b in ("五", "5", "万亿")]
+    matches = [m.group() for t in real_sentences() + made for m in form.finditer(t)]
+    assert matches
+    assert [m for m in matches if not any(n in m for n in needs)] == []
 
 
 def test_rules_with_requires_keep_their_exclusions(seed) -> None:

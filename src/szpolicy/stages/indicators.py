@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
@@ -445,36 +446,41 @@ class Numeral:
     qualifier: str = ""  # set by a whole form (3000多亿: more_than)
 
 
-def _span_rules(text: str, folded: str) -> list[tuple[Spans, str]]:
+def _span_rules(text: str, folded: str) -> Iterator[tuple[list[tuple[int, int]], str]]:
     """Span groups that exclude every numeral they touch, in rule order: dates, then patterns.
 
     A pattern with `requires` runs only when that quicker regex finds something; one with a
     group named x excludes that group only (the rest of its match is context). The spans of
-    one group never overlap (dates are disjoint; a regex's matches are). Groups without a span
-    are left out: most rules find nothing in a sentence.
+    one group never overlap (dates are disjoint; a regex's matches are). Groups are made as
+    they are asked for: a sentence whose numerals an early rule settles runs no later one.
     """
     dates = find_dates(text)
-    groups = [
-        ([(d.start, d.end) for d in dates if d.precision == p], reason)
-        for p, reason in (("year", "year"), ("month", "date"), ("day", "date"))
-    ]
+    for p, reason in (("year", "year"), ("month", "date"), ("day", "date")):
+        yield [(d.start, d.end) for d in dates if d.precision == p], reason
     for regex, reason, requires in rules().patterns:
         if requires is not None and requires.search(folded) is None:
             continue
         group = "x" if "x" in regex.groupindex else 0  # (?P<x>…): the part excluded
         spans = [m.span(group) for m in regex.finditer(folded)]
-        groups.append(([(a, b) for a, b in spans if b > a], reason))
-    return [(Spans(spans), reason) for spans, reason in groups if spans]
+        yield [(a, b) for a, b in spans if b > a], reason
 
 
-def _first_rule(
-    start: int, end: int, groups: list[tuple[Spans, str]]
-) -> tuple[tuple[int, int], str] | None:
-    """The first rule whose span overlaps [start, end), and that span."""
-    for spans, reason in groups:
-        if (hit := spans.overlapping(start, end)) is not None:
-            return hit, reason
-    return None
+def _apply_span_rules(text: str, folded: str, numerals: list[Numeral]) -> None:
+    """Give each numeral the first rule whose span overlaps it, and that span; rules run only
+    while some numeral is left unsettled."""
+    pending = numerals
+    for spans, reason in _span_rules(text, folded):
+        if not pending:
+            return
+        if not spans:
+            continue
+        group, left = Spans(spans), []
+        for n in pending:
+            if (hit := group.overlapping(n.start, n.end)) is not None:
+                n.span, n.reason = hit, reason
+            else:
+                left.append(n)
+        pending = left
 
 
 def _is_hotline(folded: str, n: Numeral) -> bool:
@@ -612,6 +618,18 @@ WHOLE_FORMS = (
     (MORE_THAN_MULTIPLIER_RE, _more_than_multiplier),
 )
 
+# What each whole form's match always contains (one of): a sentence without it skips the regex.
+WHOLE_FORM_NEEDS = {
+    ENUMERATED_RE: ("、",),
+    FRACTION_RE: ("分之",),
+    SLASH_FRACTION_RE: ("/", "／"),
+    TENTHS_RE: ("成",),
+    DOUBLING_RE: ("番", "倍增"),
+    HALF_RE: ("一半", "半数"),
+    MANY_RE: ("数", "上"),
+    MORE_THAN_MULTIPLIER_RE: ("多", "余"),
+}
+
 
 def _trim_unit(folded: str, start: int, end: int) -> int:
     """End of a numeral without a unit that starts with a multiplier (214万千瓦: 214万)."""
@@ -640,6 +658,9 @@ def _numerals(folded: str) -> list[Numeral]:
     """Every numeral of a folded sentence: whole forms first, then the plain numerals left."""
     wholes: list[Numeral] = []
     for regex, read in WHOLE_FORMS:
+        needs = WHOLE_FORM_NEEDS.get(regex)
+        if needs is not None and not any(word in folded for word in needs):
+            continue
         for m in regex.finditer(folded):
             try:
                 reading, unit, qualifier = read(m)
@@ -675,22 +696,19 @@ def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numer
     if not numerals:
         return numerals
     lexical = Spans(_word_spans(folded, r.lexical) if r.any_lexical.search(folded) else [])
-    span_rules = _span_rules(text, folded)
     titles = quotes = Spans([])
     if r.any_mark.search(folded):
         titles = Spans(_containers(folded, r.title_marks[0], r.title_marks[1], None))
         quotes = Spans(_containers(folded, *r.quote_marks[:2], r.quote_marks[3]))
     mentions = Spans(list(mention_spans))
+    for n in numerals:
+        n.skip = n.reading is None and lexical.contains(n.start, n.end)
+    _apply_span_rules(text, folded, [n for n in numerals if not n.skip])
     for i, n in enumerate(numerals):
+        if n.skip or n.reason:
+            continue
         token = folded[n.start : n.end]
         whole = n.reading is not None
-        if not whole and lexical.contains(n.start, n.end):
-            n.skip = True
-            continue
-        hit = _first_rule(n.start, n.end, span_rules)
-        if hit is not None:
-            n.span, n.reason = hit
-            continue
         unit = n.unit or _unit_at(folded, _after_number_cue_end(folded, n.end))
         if not whole and unit is None and token in r.lexical_chars:
             n.skip = True
