@@ -429,6 +429,9 @@ class Spans:
         return self.spans[i - 1] if i and self.spans[i - 1][1] > start else None
 
 
+NO_SPANS = Spans([])  # read only: most sentences have no lexical word, title or mention
+
+
 @dataclass(slots=True)
 class Numeral:
     """A numeral in a sentence and what was decided about it (offsets local to the sentence).
@@ -457,12 +460,18 @@ def _span_rules(text: str, folded: str) -> Iterator[tuple[list[tuple[int, int]],
     dates = find_dates(text)
     for p, reason in (("year", "year"), ("month", "date"), ("day", "date")):
         yield [(d.start, d.end) for d in dates if d.precision == p], reason
-    for regex, reason, requires in rules().patterns:
+    for regex, reason, requires, group in _patterns():
         if requires is not None and requires.search(folded) is None:
             continue
-        group = "x" if "x" in regex.groupindex else 0  # (?P<x>…): the part excluded
         spans = [m.span(group) for m in regex.finditer(folded)]
         yield [(a, b) for a, b in spans if b > a], reason
+
+
+@cache
+def _patterns() -> list[tuple[re.Pattern, str, re.Pattern | None, int | str]]:
+    """The exclusion patterns, each with the group it excludes: x if it has one (the rest of its
+    match is context), else the whole match (looked up once: `groupindex` copies a dict)."""
+    return [(*p, "x" if "x" in p[0].groupindex else 0) for p in rules().patterns]
 
 
 def _apply_span_rules(text: str, folded: str, numerals: list[Numeral]) -> None:
@@ -649,6 +658,8 @@ ARABIC_THEN_DIGIT_RE = re.compile(
 
 def _split(m: re.Match) -> list[tuple[int, int]]:
     """A run is two numerals where a Chinese digit follows Arabic ones (1980两年: 1980, 两)."""
+    if ARABIC_THEN_DIGIT_RE.search(m.group()) is None:
+        return [m.span()]
     cuts = [m.start() + c.start() for c in ARABIC_THEN_DIGIT_RE.finditer(m.group())]
     bounds = [m.start(), *cuts, m.end()]
     return list(zip(bounds, bounds[1:], strict=False))
@@ -678,7 +689,7 @@ def _numerals(folded: str) -> list[Numeral]:
     for n in wholes:
         if not taken or n.start >= taken[-1].end:
             taken.append(n)
-    spans = Spans([(n.start, n.end) for n in taken])
+    spans = Spans([(n.start, n.end) for n in taken]) if taken else NO_SPANS
     plain = [
         Numeral(start, _trim_unit(folded, start, end))
         for m in NUMERAL_RE.finditer(folded)
@@ -695,12 +706,12 @@ def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numer
     numerals = _numerals(folded)
     if not numerals:
         return numerals
-    lexical = Spans(_word_spans(folded, r.lexical) if r.any_lexical.search(folded) else [])
-    titles = quotes = Spans([])
+    lexical = Spans(_word_spans(folded, r.lexical)) if r.any_lexical.search(folded) else NO_SPANS
+    titles = quotes = NO_SPANS
     if r.any_mark.search(folded):
         titles = Spans(_containers(folded, r.title_marks[0], r.title_marks[1], None))
         quotes = Spans(_containers(folded, *r.quote_marks[:2], r.quote_marks[3]))
-    mentions = Spans(list(mention_spans))
+    mentions = Spans(list(mention_spans)) if mention_spans else NO_SPANS
     for n in numerals:
         n.skip = n.reading is None and lexical.contains(n.start, n.end)
     _apply_span_rules(text, folded, [n for n in numerals if not n.skip])
