@@ -13,7 +13,7 @@ import pandas as pd
 from ahocorasick_rs import AhoCorasick
 
 from ..rules import load as load_rule
-from ..schema import spec
+from ..schema import columns, spec
 from ..text.distinct import distinct_values, per_text, spread
 from ..text.script import to_hans
 from .bodies import (
@@ -38,16 +38,8 @@ GAZETTEER = "agencies.csv"
 ALIAS_SEP = "|"
 AGENCY_ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 SENTENCE_COLUMNS = ["report_id", "section_no", "sentence_no", "text", "char_start"]
-MENTION_COLUMNS = [
-    "report_id",
-    "section_no",
-    "sentence_no",
-    "agency_id",
-    "surface",
-    "role",
-    "char_start",
-    "char_end",
-]
+# the stage's mention columns; the build adds jurisdiction_code from the report's metadata
+MENTION_COLUMNS = [c for c in columns("agency_mentions") if c != "jurisdiction_code"]
 INT_COLUMNS = {"section_no", "sentence_no", "char_start", "char_end"}
 MENTION_DTYPES = {c: "int64" if c in INT_COLUMNS else "str" for c in MENTION_COLUMNS}
 SECTION_KEYS = ["report_id", "part", "section_no"]

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import SzpolicyError
 from ..rules import load as load_rule
+from ..schema import columns
 from ..text.distinct import per_text
 from ..text.numerals import CN_CHARS, DIGIT, NUMERAL, NUMERAL_RE, Reading, place, read_numeral
 from ..text.punctuation import CLAUSE_BREAKS
@@ -26,33 +27,8 @@ from ..text.segment import pos_tags
 from .agencies import Mention
 from .dates import find_dates
 
-INDICATOR_COLUMNS = [
-    "report_id",
-    "section_no",
-    "sentence_no",
-    "agency_id",
-    "surface",
-    "value",
-    "value_low",
-    "value_high",
-    "unit",
-    "unit_kind",
-    "qualifier",
-    "base",
-    "direction",
-    "measure",
-    "char_start",
-    "char_end",
-]
-EXCLUDED_COLUMNS = [
-    "report_id",
-    "section_no",
-    "sentence_no",
-    "surface",
-    "reason",
-    "char_start",
-    "char_end",
-]
+INDICATOR_COLUMNS = columns("indicators")
+EXCLUDED_COLUMNS = columns("numbers_excluded")
 UNIT_KINDS = {"currency", "count", "percent", "percentage_point", "multiple", "ratio", "length"}
 UNIT_KINDS |= {"area", "mass", "energy", "power", "duration", "other"}
 QUALIFIERS = {"exact", "more_than", "at_least", "nearly", "about", "up_to"}

@@ -11,21 +11,12 @@ from itertools import accumulate, count
 import pandas as pd
 
 from ..rules import load as load_rule
+from ..schema import columns
 from ..text.distinct import per_text
 from ..text.script import hans_aligned
 from ..text.segment import pos_tags
 
-COLUMNS = [
-    "report_id",
-    "section_no",
-    "sentence_no",
-    "title",
-    "kind",
-    "is_short_reference",
-    "is_draft",
-    "char_start",
-    "char_end",
-]
+COLUMNS = columns("legal_instruments")
 TITLE_RE = re.compile(r"《([^《》]{1,80})》")
 TRAILING_NOTE_RE = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")  # (草案修改二稿), (試行)
 DRAFT_RE = re.compile(r"草案|征求意见稿|送审稿|讨论稿")
