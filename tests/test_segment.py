@@ -40,4 +40,6 @@ def runs() -> list[str]:
 def test_the_viterbi_gives_jiebas_path_and_probability(hmm) -> None:
     tables, viterbi, sources = hmm
     strings = runs()
-    assert [_viterbi(s, *tables, sources) for s in strings] == [viterbi(s, *tables) for s in strings]
+    assert [_viterbi(s, *tables, sources) for s in strings] == [
+        viterbi(s, *tables) for s in strings
+    ]
