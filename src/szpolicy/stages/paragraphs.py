@@ -130,6 +130,8 @@ def is_boilerplate(line: str) -> bool:
     if len(line) > rules.max_chars_joined:
         return False
     fields = line.split()
+    if len(fields) < 2:  # prose: one field cannot be two of clutter
+        return False
     clutter = [f for f in fields if _matches_clutter(f)]
     return len(clutter) >= 2 and 2 * sum(map(len, clutter)) >= sum(map(len, fields))
 
