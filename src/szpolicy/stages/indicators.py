@@ -1000,13 +1000,22 @@ def _not_measured(folded: str, row: dict, marks: list[int]) -> str:
 
 
 LAST_JOINER_RE = re.compile("以及|和|与|及")
+# 三个单位…，占三个单位职工总数: a count written in words that repeats (its first NAMED_CHARS
+# characters: numeral, classifier, noun) a count left out earlier in its sentence for a reason in
+# POINTING points back at the same things, and is left out too
+NAMED_CHARS = 4
+POINTING = ("discourse_count", "idiom")
 
 
 def _restates_list(before: str, count: float, item_chars: int) -> bool:
     """Whether the text before a count is a list of exactly that many short items, joined by 、
-    (the last pair may be joined by 和, 与, 及): 香港、澳门两个; 政治、业务和体格三个."""
-    if "、" not in before or before.endswith("等"):
+    (the last pair may be joined by 和, 与, 及): 香港、澳门两个; 政治、业务和体格三个; or a pair
+    of short items joined by 和, 与, 及 alone: 预算内和预算外两项."""
+    if before.endswith("等"):
         return False
+    if "、" not in before:
+        pair = LAST_JOINER_RE.split(before)
+        return count == len(pair) == 2 and all(0 < len(i) <= item_chars for i in pair)
     items = before.split("、")
     last = LAST_JOINER_RE.split(items.pop(), maxsplit=1)
     items += last
@@ -1033,10 +1042,21 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
         row = excluded.setdefault(key, {"reason": n.reason, "start": key[0], "end": key[1]})
         row["start"], row["end"] = min(row["start"], n.start), max(row["end"], n.end)
     indicators = _share_units(folded, _merge_ranges(folded, indicators))
+    pointing = {  # counts left out as pointing at things named, by their first characters
+        folded[e["start"] : e["start"] + NAMED_CHARS]: e["start"]
+        for e in sorted(excluded.values(), key=lambda e: -e["start"])
+        if e["reason"] in POINTING
+    }
     for row in indicators:
-        if reason := _not_measured(folded, row, marks):
+        reason = _not_measured(folded, row, marks)
+        named = folded[row["number_start"] : row["number_start"] + NAMED_CHARS]
+        if not reason and row["word"] and pointing.get(named, len(folded)) < row["start"]:
+            reason = rules().listed_counts[0]
+        if reason:
             key = (row["start"], row["end"])
             excluded[key] = {"reason": reason, "start": key[0], "end": key[1]}
+            if reason in POINTING:
+                pointing.setdefault(named, row["number_start"])
     indicators = [r for r in indicators if (r["start"], r["end"]) not in excluded]
     for row in indicators:
         if row["word"] and not row["unit"]:  # a range head left alone: 三 of 三至五大
