@@ -948,6 +948,38 @@ def _merge_ranges(folded: str, rows: list[dict]) -> list[dict]:
     return out
 
 
+RATIO_GAP_RE = re.compile(r"\s*比\s*")
+
+
+def _merge_ratios(folded: str, rows: list[dict]) -> list[dict]:
+    """Two exact numbers with no unit joined by 比 are one ratio, their quotient (生铁和钢产量的
+    比例1.03比1: 1.03; 1比1: 1), unit 比."""
+    out: list[dict] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not prev["unit"]
+            and not row["unit"]
+            and prev["qualifier"] == row["qualifier"] == "exact"
+            and row["value"]
+            and row["start"] == row["number_start"]
+            and RATIO_GAP_RE.fullmatch(folded, prev["end"], row["start"]) is not None
+        ):
+            ratio = prev["value"] / row["value"]
+            out[-1] = prev | {
+                "value": ratio,
+                "value_low": ratio,
+                "value_high": ratio,
+                "unit": "比",
+                "unit_kind": "ratio",
+                "end": row["end"],
+            }
+            continue
+        out.append(row)
+    return out
+
+
 SHARED_UNIT_GAP_RE = re.compile(r"\s*(?:、|和|及|与|或)\s*")
 
 
@@ -1041,7 +1073,7 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
         key = n.span or (n.start, n.end)
         row = excluded.setdefault(key, {"reason": n.reason, "start": key[0], "end": key[1]})
         row["start"], row["end"] = min(row["start"], n.start), max(row["end"], n.end)
-    indicators = _share_units(folded, _merge_ranges(folded, indicators))
+    indicators = _share_units(folded, _merge_ratios(folded, _merge_ranges(folded, indicators)))
     pointing = {  # counts left out as pointing at things named, by their first characters
         folded[e["start"] : e["start"] + NAMED_CHARS]: e["start"]
         for e in sorted(excluded.values(), key=lambda e: -e["start"])
