@@ -31,7 +31,7 @@ EXCLUDED_COLUMNS = columns("numbers_excluded")
 UNIT_KINDS = {"currency", "count", "percent", "percentage_point", "multiple", "ratio", "length"}
 UNIT_KINDS |= {"area", "mass", "energy", "power", "duration", "other"}
 QUALIFIERS = {"exact", "more_than", "at_least", "nearly", "about", "up_to"}
-POSITIONS = {"before", "after_number", "after_unit"}
+POSITIONS = {"before", "after_number", "after_unit", "before_share"}
 BASES = {"previous_year", "previous_period", "earlier_year"}
 CLAUSE_MARKS = "".join(sorted(CLAUSE_BREAKS))
 CLAUSE_END_RE = re.compile(f"[{CLAUSE_MARKS}]")
@@ -347,6 +347,19 @@ def _cue_before(folded: str, pos: int) -> tuple[str, str] | None:
     regex, lookup, longest = _cue_matcher("before", "(?:{})\\Z")
     m = regex.search(folded, max(0, pos - longest), pos)
     return lookup[m.group()] if m else None
+
+
+# 约占全年投资总额的三分之二: a `before_share` cue (约占), the whole (at most SHARE_GAP characters,
+# no clause mark), 的, then the number
+SHARE_GAP = 16
+
+
+def _share_cue(folded: str, clause_start: int, start: int) -> str:
+    """The qualifier of a cue such as 约占 before the whole and 的 that end at the number, or ''."""
+    wrap = f"(?P<cue>{{}})[^{CLAUSE_MARKS}]{{{{0,{SHARE_GAP}}}}}?的\\Z"
+    regex, lookup, longest = _cue_matcher("before_share", wrap)
+    m = regex.search(folded, max(clause_start, start - SHARE_GAP - longest - 2), start)
+    return lookup[m.group("cue")][1] if m else ""
 
 
 def _containers(
@@ -839,6 +852,9 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
         end, qualifier, bounded = end + len(cue[0]), cue[1], cue[1] == "more_than"
     low, high = _bounds(reading, qualifier, bounded)
     clause = _clause(folded, n.start, n.end, marks)
+    qualifier = n.qualifier or (reading.qualifier if reading.qualifier != "exact" else qualifier)
+    if qualifier == "exact":  # the bounds of about are the number's own
+        qualifier = _share_cue(folded, clause[0], start) or qualifier
     m_start, m_end = _measure(folded, start, end, clause)
     if unit is None and (m_start - end <= folded.startswith("的", end) or m_end <= start):
         unit = _implied_unit(folded[m_start:m_end])  # the noun after (的) the number, or before
@@ -854,8 +870,7 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
         "value_high": _scaled(high, factor),
         "unit": unit[1] if unit else "",
         "unit_kind": unit[2] if unit else "",
-        "qualifier": n.qualifier
-        or (reading.qualifier if reading.qualifier != "exact" else qualifier),
+        "qualifier": qualifier,
         "base": _base(folded, clause[0], start),
         # 至少降低30%: the qualifier's words hold the direction cue
         "direction": _direction(folded, clause[0], start) or _direction(folded, clause[0], n.start),
