@@ -999,18 +999,30 @@ SHARED_UNIT_GAP_RE = re.compile(r"\s*(?:、|和|及|与|或)\s*")
 
 
 def _share_units(folded: str, rows: list[dict]) -> list[dict]:
-    """Numbers listed before one unit take it (10.6万、3.8万平方公里; 4.2和0.7个百分点)."""
+    """Numbers listed before one unit take it (10.6万、3.8万平方公里; 4.2和0.7个百分点), or,
+    followed by a word that with the last character of the listed unit is a unit of the same
+    kind, that unit (3分、5分和1毛钱: 分 + 钱 is 分钱, 0.03 元)."""
+    tail, spelt_before = "", False  # the listed unit's last character, kept along 3分、5分和
     for row, nxt in zip(reversed(rows[:-1]), reversed(rows[1:]), strict=True):
-        if (
-            not row["unit"]
-            and nxt["unit"]
-            and nxt["start"] == nxt["number_start"]
-            and SHARED_UNIT_GAP_RE.fullmatch(folded, row["end"], nxt["start"])
-        ):
-            factor = nxt["factor"]
-            for key in ("value", "value_low", "value_high"):
-                row[key] = _scaled(row[key], factor)
-            row.update(unit=nxt["unit"], unit_kind=nxt["unit_kind"], factor=factor)
+        tail = tail if spelt_before else folded[nxt["end"] - 1]
+        spelt_before = False  # nxt of the next pair is this row
+        if row["unit"] or not nxt["unit"] or nxt["start"] != nxt["number_start"]:
+            continue
+        joiner = SHARED_UNIT_GAP_RE.search(folded, row["end"], nxt["start"])
+        if joiner is None or joiner.end() != nxt["start"]:
+            continue
+        word = folded[row["end"] : joiner.start()]
+        if word:
+            spelt = word + tail
+            unit = _unit_at(spelt, 0)
+            if unit is None or unit[0] != spelt or unit[2] != nxt["unit_kind"]:
+                continue
+            row["end"], spelt_before, factor = joiner.start(), True, unit[3]
+        else:
+            unit, factor = (None, nxt["unit"], nxt["unit_kind"]), nxt["factor"]
+        for key in ("value", "value_low", "value_high"):
+            row[key] = _scaled(row[key], factor)
+        row.update(unit=unit[1], unit_kind=unit[2], factor=factor)
     return rows
 
 
