@@ -50,6 +50,11 @@ def seed_tables(seed):
         ("全球40多個國家。", "40多個", 40, "個", "more_than"),
         ("受理時間縮短至30日內。", "30日內", 30, "日", "up_to"),
         ("占比百分之二十。", "百分之二十", 20, "%", "exact"),
+        ("人均收入比2010年翻番。", "翻番", 2, "倍", "exact"),
+        ("差不多每兩天就有一個企業建成。", "差不多每兩天", 2, "天", "about"),
+        ("每斤分別提高3分、5分和1毛錢。", "3分", 0.03, "元", "exact"),
+        ("管理人員約占職工總數的四分之一。", "四分之一", 25, "%", "about"),
+        ("生鐵和鋼的比例從1.03比1改為1比1。", "1.03比1", 1.03, "比", "exact"),
     ],
 )
 @pytest.mark.parametrize("script", ["hant", "hans"])
@@ -84,6 +89,10 @@ def test_indicator_cases(sentence, surface, value, unit, qualifier, script) -> N
         ("《公園條例(草案修改二稿)》", "二", "part_of_name"),
         ("推動5G基站建設。", "5G", "part_of_name"),
         ("學習黨的二十大精神。", "二十大", "ordinal"),
+        ("不應當把注意力放在產值的翻番上。", "翻番", "idiom"),
+        ("如果以1950年為100。", "100", "index_base"),
+        ("預算內和預算外兩項資金合計。", "兩項", "discourse_count"),
+        ("鋼鐵廠、製呢廠兩個單位，占兩個單位職工總數。", "兩個", "discourse_count"),
     ],
 )
 @pytest.mark.parametrize("script", ["hant", "hans"])

@@ -37,7 +37,7 @@ def test_a_csv_rule_is_a_text_table_versioned_by_its_companion() -> None:
     assert list(rule.data.columns) == ["cue", "position", "qualifier"]
     meta = resources.files("szpolicy").joinpath("data", "qualifiers.meta.yaml")
     assert rule.version == yaml.safe_load(meta.read_text("utf-8"))["version"]
-    assert set(rule.data["position"]) <= {"before", "after_number", "after_unit"}
+    assert set(rule.data["position"]) <= {"before", "after_number", "after_unit", "before_share"}
 
 
 def test_a_misspelt_csv_column_is_refused_naming_file_and_column(data) -> None:

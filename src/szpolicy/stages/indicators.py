@@ -32,7 +32,7 @@ EXCLUDED_COLUMNS = columns("numbers_excluded")
 UNIT_KINDS = {"currency", "count", "percent", "percentage_point", "multiple", "ratio", "length"}
 UNIT_KINDS |= {"area", "mass", "energy", "power", "duration", "other"}
 QUALIFIERS = {"exact", "more_than", "at_least", "nearly", "about", "up_to"}
-POSITIONS = {"before", "after_number", "after_unit"}
+POSITIONS = {"before", "after_number", "after_unit", "before_share"}
 BASES = {"previous_year", "previous_period", "earlier_year"}
 CLAUSE_MARKS = "".join(sorted(CLAUSE_BREAKS))
 CLAUSE_END_RE = re.compile(f"[{CLAUSE_MARKS}]")
@@ -348,6 +348,19 @@ def _cue_before(folded: str, pos: int) -> tuple[str, str] | None:
     regex, lookup, longest = _cue_matcher("before", "(?:{})\\Z")
     m = regex.search(folded, max(0, pos - longest), pos)
     return lookup[m.group()] if m else None
+
+
+# 约占全年投资总额的三分之二: a `before_share` cue (约占), the whole (at most SHARE_GAP characters,
+# no clause mark), 的, then the number
+SHARE_GAP = 16
+
+
+def _share_cue(folded: str, clause_start: int, start: int) -> str:
+    """The qualifier of a cue such as 约占 before the whole and 的 that end at the number, or ''."""
+    wrap = f"(?P<cue>{{}})[^{CLAUSE_MARKS}]{{{{0,{SHARE_GAP}}}}}?的\\Z"
+    regex, lookup, longest = _cue_matcher("before_share", wrap)
+    m = regex.search(folded, max(clause_start, start - SHARE_GAP - longest - 2), start)
+    return lookup[m.group("cue")][1] if m else ""
 
 
 def _containers(
@@ -868,6 +881,9 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
         end, qualifier, bounded = end + len(cue[0]), cue[1], cue[1] == "more_than"
     low, high = _bounds(reading, qualifier, bounded)
     clause = _clause(folded, n.start, n.end, marks)
+    qualifier = n.qualifier or (reading.qualifier if reading.qualifier != "exact" else qualifier)
+    if qualifier == "exact":  # the bounds of about are the number's own
+        qualifier = _share_cue(folded, clause[0], start) or qualifier
     m_start, m_end = _measure(folded, start, end, clause)
     if unit is None and (m_start - end <= folded.startswith("的", end) or m_end <= start):
         unit = _implied_unit(folded[m_start:m_end])  # the noun after (的) the number, or before
@@ -883,8 +899,7 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
         "value_high": _scaled(high, factor),
         "unit": unit[1] if unit else "",
         "unit_kind": unit[2] if unit else "",
-        "qualifier": n.qualifier
-        or (reading.qualifier if reading.qualifier != "exact" else qualifier),
+        "qualifier": qualifier,
         "base": _base(folded, clause[0], start),
         # 至少降低30%: the qualifier's words hold the direction cue
         "direction": _direction(folded, clause[0], start) or _direction(folded, clause[0], n.start),
@@ -977,22 +992,66 @@ def _merge_ranges(folded: str, rows: list[dict]) -> list[dict]:
     return out
 
 
+RATIO_GAP_RE = re.compile(r"\s*比\s*")
+
+
+def _merge_ratios(folded: str, rows: list[dict]) -> list[dict]:
+    """Two exact numbers with no unit joined by 比 are one ratio, their quotient (生铁和钢产量的
+    比例1.03比1: 1.03; 1比1: 1), unit 比."""
+    out: list[dict] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not prev["unit"]
+            and not row["unit"]
+            and prev["qualifier"] == row["qualifier"] == "exact"
+            and row["value"]
+            and row["start"] == row["number_start"]
+            and RATIO_GAP_RE.fullmatch(folded, prev["end"], row["start"]) is not None
+        ):
+            ratio = prev["value"] / row["value"]
+            out[-1] = prev | {
+                "value": ratio,
+                "value_low": ratio,
+                "value_high": ratio,
+                "unit": "比",
+                "unit_kind": "ratio",
+                "end": row["end"],
+            }
+            continue
+        out.append(row)
+    return out
+
+
 SHARED_UNIT_GAP_RE = re.compile(r"\s*(?:、|和|及|与|或)\s*")
 
 
 def _share_units(folded: str, rows: list[dict]) -> list[dict]:
-    """Numbers listed before one unit take it (10.6万、3.8万平方公里; 4.2和0.7个百分点)."""
+    """Numbers listed before one unit take it (10.6万、3.8万平方公里; 4.2和0.7个百分点), or,
+    followed by a word that with the last character of the listed unit is a unit of the same
+    kind, that unit (3分、5分和1毛钱: 分 + 钱 is 分钱, 0.03 元)."""
+    tail, spelt_before = "", False  # the listed unit's last character, kept along 3分、5分和
     for row, nxt in zip(reversed(rows[:-1]), reversed(rows[1:]), strict=True):
-        if (
-            not row["unit"]
-            and nxt["unit"]
-            and nxt["start"] == nxt["number_start"]
-            and SHARED_UNIT_GAP_RE.fullmatch(folded, row["end"], nxt["start"])
-        ):
-            factor = nxt["factor"]
-            for key in ("value", "value_low", "value_high"):
-                row[key] = _scaled(row[key], factor)
-            row.update(unit=nxt["unit"], unit_kind=nxt["unit_kind"], factor=factor)
+        tail = tail if spelt_before else folded[nxt["end"] - 1]
+        spelt_before = False  # nxt of the next pair is this row
+        if row["unit"] or not nxt["unit"] or nxt["start"] != nxt["number_start"]:
+            continue
+        joiner = SHARED_UNIT_GAP_RE.search(folded, row["end"], nxt["start"])
+        if joiner is None or joiner.end() != nxt["start"]:
+            continue
+        word = folded[row["end"] : joiner.start()]
+        if word:
+            spelt = word + tail
+            unit = _unit_at(spelt, 0)
+            if unit is None or unit[0] != spelt or unit[2] != nxt["unit_kind"]:
+                continue
+            row["end"], spelt_before, factor = joiner.start(), True, unit[3]
+        else:
+            unit, factor = (None, nxt["unit"], nxt["unit_kind"]), nxt["factor"]
+        for key in ("value", "value_low", "value_high"):
+            row[key] = _scaled(row[key], factor)
+        row.update(unit=unit[1], unit_kind=unit[2], factor=factor)
     return rows
 
 
@@ -1029,13 +1088,22 @@ def _not_measured(folded: str, row: dict, marks: list[int]) -> str:
 
 
 LAST_JOINER_RE = re.compile("以及|和|与|及")
+# 三个单位…，占三个单位职工总数: a count written in words that repeats (its first NAMED_CHARS
+# characters: numeral, classifier, noun) a count left out earlier in its sentence for a reason in
+# POINTING points back at the same things, and is left out too
+NAMED_CHARS = 4
+POINTING = ("discourse_count", "idiom")
 
 
 def _restates_list(before: str, count: float, item_chars: int) -> bool:
     """Whether the text before a count is a list of exactly that many short items, joined by 、
-    (the last pair may be joined by 和, 与, 及): 香港、澳门两个; 政治、业务和体格三个."""
-    if "、" not in before or before.endswith("等"):
+    (the last pair may be joined by 和, 与, 及): 香港、澳门两个; 政治、业务和体格三个; or a pair
+    of short items joined by 和, 与, 及 alone: 预算内和预算外两项."""
+    if before.endswith("等"):
         return False
+    if "、" not in before:
+        pair = LAST_JOINER_RE.split(before)
+        return count == len(pair) == 2 and all(0 < len(i) <= item_chars for i in pair)
     items = before.split("、")
     last = LAST_JOINER_RE.split(items.pop(), maxsplit=1)
     items += last
@@ -1061,11 +1129,22 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
         key = n.span or (n.start, n.end)
         row = excluded.setdefault(key, {"reason": n.reason, "start": key[0], "end": key[1]})
         row["start"], row["end"] = min(row["start"], n.start), max(row["end"], n.end)
-    indicators = _share_units(folded, _merge_ranges(folded, indicators))
+    indicators = _share_units(folded, _merge_ratios(folded, _merge_ranges(folded, indicators)))
+    pointing = {  # counts left out as pointing at things named, by their first characters
+        folded[e["start"] : e["start"] + NAMED_CHARS]: e["start"]
+        for e in sorted(excluded.values(), key=lambda e: -e["start"])
+        if e["reason"] in POINTING
+    }
     for row in indicators:
-        if reason := _not_measured(folded, row, marks):
+        reason = _not_measured(folded, row, marks)
+        named = folded[row["number_start"] : row["number_start"] + NAMED_CHARS]
+        if not reason and row["word"] and pointing.get(named, len(folded)) < row["start"]:
+            reason = rules().listed_counts[0]
+        if reason:
             key = (row["start"], row["end"])
             excluded[key] = {"reason": reason, "start": key[0], "end": key[1]}
+            if reason in POINTING:
+                pointing.setdefault(named, row["number_start"])
     indicators = [r for r in indicators if (r["start"], r["end"]) not in excluded]
     for row in indicators:
         if row["word"] and not row["unit"]:  # a range head left alone: 三 of 三至五大
