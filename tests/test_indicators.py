@@ -10,12 +10,8 @@ import pytest
 
 from szpolicy import schema
 from szpolicy.io import paths
-from szpolicy.stages.indicators import (
-    WHOLE_FORM_NEEDS,
-    extract_numbers,
-    rules,
-    sentence_numbers,
-)
+from szpolicy.stages.indicators import WHOLE_FORM_NEEDS, extract_numbers, sentence_numbers
+from szpolicy.stages.number_rules import rules
 from szpolicy.text.numerals import NUMERAL_RE
 from szpolicy.text.script import hans_aligned
 

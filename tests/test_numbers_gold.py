@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from szpolicy.errors import SzpolicyError
 from szpolicy.io.read import read_report
-from szpolicy.stages import indicators
+from szpolicy.stages import indicators, number_rules
 from szpolicy.stages.indicators import sentence_numbers
 from szpolicy.text.numerals import NUMERAL_RE, read_numeral
 
@@ -77,7 +77,7 @@ def test_every_numeral_of_a_real_report_is_in_one_table(report_id: str) -> None:
         return bool(i) and spans[i - 1][1] > start
 
     uncovered = {m.group() for m in NUMERAL_RE.finditer(text) if not covered(*m.span())}
-    words = set("一零〇○").union(*map(set, indicators.rules().lexical))  # 统一, 百姓, 零售
+    words = set("一零〇○").union(*map(set, number_rules.rules().lexical))  # 统一, 百姓, 零售
     assert uncovered <= words, uncovered
 
 
@@ -267,19 +267,19 @@ def units_file(monkeypatch, tmp_path):
 
     meta = rules.data_folder().joinpath("units.meta.yaml").read_text("utf-8")
     (tmp_path / "units.meta.yaml").write_text(meta, "utf-8")
-    monkeypatch.setattr(indicators, "load_rule", lambda name: rules.read(name, tmp_path))
-    indicators.units.cache_clear()
+    monkeypatch.setattr(number_rules, "load_rule", lambda name: rules.read(name, tmp_path))
+    number_rules.units.cache_clear()
     yield lambda text: (tmp_path / "units.csv").write_text(text, "utf-8")
-    indicators.units.cache_clear()
+    number_rules.units.cache_clear()
 
 
 def test_a_misspelt_column_is_an_error_naming_the_file(units_file) -> None:
     units_file("writen,unit,kind,factor\n%,%,percent,1\n")
     with pytest.raises(SzpolicyError, match="units.csv"):
-        indicators.units()
+        number_rules.units()
     units_file("written,unit,kind,factor\n%,%,percnt,1\n")
     with pytest.raises(SzpolicyError, match="units.csv.*2"):
-        indicators.units()
+        number_rules.units()
 
 
 def test_a_unit_factor_that_is_not_a_positive_number_is_an_error_naming_the_file(
@@ -287,7 +287,7 @@ def test_a_unit_factor_that_is_not_a_positive_number_is_an_error_naming_the_file
 ) -> None:
     units_file("written,unit,kind,factor\n兆瓦,千瓦,power,0\n")
     with pytest.raises(SzpolicyError, match="units.csv.*2"):
-        indicators.units()
+        number_rules.units()
 
 
 def test_units_scale_and_implied_units_follow_the_data_files() -> None:

@@ -16,25 +16,27 @@ from itertools import accumulate
 
 import pandas as pd
 
-from ..errors import SzpolicyError
-from ..rules import load as load_rule
 from ..schema import columns
 from ..text.distinct import per_text
 from ..text.numerals import CN_CHARS, DIGIT, NUMERAL, NUMERAL_RE, Reading, place, read_numeral
-from ..text.punctuation import CLAUSE_BREAKS
-from ..text.script import hans_aligned
+from ..text.script import hans_aligned as fold
 from ..text.segment import pos_tags
 from .agencies import Mention
 from .dates import find_dates
+from .number_rules import (
+    CLAUSE_MARKS,
+    Unit,
+    bases,
+    directions,
+    implied_units,
+    marks,
+    qualifiers,
+    rules,
+    units,
+)
 
 INDICATOR_COLUMNS = columns("indicators")
 EXCLUDED_COLUMNS = columns("numbers_excluded")
-UNIT_KINDS = {"currency", "count", "percent", "percentage_point", "multiple", "ratio", "length"}
-UNIT_KINDS |= {"area", "mass", "energy", "power", "duration", "other"}
-QUALIFIERS = {"exact", "more_than", "at_least", "nearly", "about", "up_to"}
-POSITIONS = {"before", "after_number", "after_unit", "before_share"}
-BASES = {"previous_year", "previous_period", "earlier_year"}
-CLAUSE_MARKS = "".join(sorted(CLAUSE_BREAKS))
 CLAUSE_END_RE = re.compile(f"[{CLAUSE_MARKS}]")
 DIGIT_RE = re.compile(DIGIT)
 MULTIPLIERS = "十百千万亿"
@@ -47,226 +49,8 @@ COMPARISON_WORDS = {"同比", "环比", "大幅", "累计", "共计", "合计", 
 WINDOW = 24
 # Between the two ends of a range: 4.5%—5%, 3至5年, 两到三年
 RANGE_GAP_RE = re.compile(r"\s*(?:[—–－~～\-]{1,2}|至|到)\s*")
-Unit = tuple[str, str, str, float]  # written form, reported unit, kind, factor to that unit
 PERCENT: Unit = ("%", "%", "percent", 1.0)
 MULTIPLE: Unit = ("倍", "倍", "multiple", 1.0)
-
-
-@dataclass(frozen=True)
-class Rules:
-    """The exclusion rules and word lists, folded to Simplified and compiled."""
-
-    patterns: list[tuple[re.Pattern, str, re.Pattern | None]]  # regex, reason, requires
-    hotline_numbers: re.Pattern
-    hotline_after: list[str]
-    hotline_before: list[str]
-    hotline_gap: int
-    title_marks: tuple[str, str, str]
-    quote_marks: tuple[str, str, str, int]
-    mention_reason: str
-    years: tuple[int, int, str]
-    lexical: list[str]
-    any_lexical: re.Pattern  # finds nothing in a sentence that has none of the lexical words
-    any_mark: re.Pattern  # finds nothing in a sentence without title or quote marks
-    lexical_chars: str
-    vague: tuple[str, str]  # characters that alone state no magnitude (几), and the reason
-    article: str
-    direction_window: int
-    abstract_counts: AbstractCounts
-    listed_counts: tuple[str, int, int, re.Pattern]  # reason, largest, longest item, unless
-    durations: Durations
-
-
-@dataclass(frozen=True)
-class AbstractCounts:
-    """A small count of abstract things (十项方针): not a measurement (number_exclusions.yaml)."""
-
-    reason: str
-    max: int
-    classifiers: frozenset[str]
-    heads: re.Pattern  # the noun phrase after the classifier, ending in an abstract head
-
-
-@dataclass(frozen=True)
-class Durations:
-    """Years are measured only with a cue (用三年时间, 连续6年); else the span talked about."""
-
-    reason: str
-    units: frozenset[str]
-    window: int
-    before: re.Pattern
-    after: re.Pattern
-
-
-def _csv(name: str, columns: list[str], allowed: dict[str, set[str]] | None = None) -> pd.DataFrame:
-    """A word list with exactly these columns, no empty cell, and known words where `allowed`
-    says so; SzpolicyError naming the file otherwise."""
-    table = load_rule(name.removesuffix(".csv")).data
-    if list(table.columns) != columns:
-        raise SzpolicyError(f"columns {list(table.columns)}, expected {columns}", name)
-    for column in columns:
-        for i, value in enumerate(table[column].tolist()):
-            known = (allowed or {}).get(column)
-            if not value.strip() or (known is not None and value not in known):
-                wanted = f" (one of {sorted(known)})" if known else ""
-                raise SzpolicyError(f"{column} {value!r} is not allowed{wanted}", name, i + 2)
-    return table
-
-
-def _fold(word: str) -> str:
-    return hans_aligned(word)
-
-
-@cache
-def rules() -> Rules:
-    """Load number_exclusions.yaml once; a missing or misspelt key is an error naming the file."""
-    name = "number_exclusions.yaml"
-    raw = load_rule("number_exclusions").data
-    try:
-        return _rules(raw)
-    except (KeyError, TypeError, ValueError, re.error) as err:
-        raise SzpolicyError(f"bad or missing entry: {err}", name) from None
-
-
-def _rules(raw: dict) -> Rules:
-    place = {"{n}": NUMERAL, "{cn}": f"[{CN_CHARS}]", "{ar}": f"{DIGIT}+"}
-
-    def compile_(regex: str) -> re.Pattern:
-        for key, value in place.items():
-            regex = regex.replace(key, value)
-        return re.compile(_fold(regex))
-
-    hot, box, years = raw["hotline"], raw["containers"], raw["years"]
-    titles, quotes = box["titles"], box["quotes"]
-    requires = [compile_(p["requires"]) if "requires" in p else None for p in raw["patterns"]]
-    return Rules(
-        patterns=[
-            (compile_(p["regex"]), p["reason"], quick)
-            for p, quick in zip(raw["patterns"], requires, strict=True)
-        ],
-        hotline_numbers=re.compile(hot["numbers"]),
-        hotline_after=[_fold(c) for c in hot["cues_after"]],
-        hotline_before=[_fold(c) for c in hot["cues_before"]],
-        hotline_gap=int(hot["gap"]),
-        title_marks=(titles["open"], titles["close"], titles["reason"]),
-        quote_marks=(quotes["open"], quotes["close"], quotes["reason"], int(quotes["max_chars"])),
-        mention_reason=box["agency_mentions"]["reason"],
-        years=(int(years["min"]), int(years["max"]), years["reason"]),
-        lexical=[_fold(w) for w in raw["lexical"]],
-        any_lexical=re.compile("|".join(re.escape(_fold(w)) for w in raw["lexical"]) or "(?!)"),
-        any_mark=_marks(titles["open"] + titles["close"] + quotes["open"] + quotes["close"]),
-        lexical_chars=_fold(raw["lexical_chars"]),
-        vague=(_fold(raw["vague"]["chars"]), raw["vague"]["reason"]),
-        article=_fold(raw["indefinite_article"]),
-        direction_window=int(raw["direction_window"]),
-        **_not_measured_rules(raw["not_measured"]),
-    )
-
-
-def _not_measured_rules(raw: dict) -> dict:
-    """The rules of `not_measured`, folded and compiled."""
-    abstract, listed, years = raw["abstract_counts"], raw["listed_counts"], raw["durations"]
-    words = [_fold(w) for w in abstract["heads"]]
-    long_heads = "|".join(re.escape(w) for w in words if len(w) > 1)
-    short_heads = "|".join(re.escape(w) for w in words if len(w) == 1) or "(?!)"
-    gap = int(abstract["gap"])
-    modifier = f"[^{CLAUSE_MARKS}、和与及{CN_CHARS}0-9]"
-    heads = f"(?:{modifier}{{0,{gap}}}?(?:{long_heads})|(?:{short_heads}))"
-    stop = "|".join(re.escape(_fold(w)) for w in abstract["not_followed_by"]) or "(?!)"
-
-    def cues(key: str) -> str:
-        return "|".join(re.escape(_fold(w)) for w in years[key])
-
-    return {
-        "abstract_counts": AbstractCounts(
-            reason=abstract["reason"],
-            max=int(abstract["max"]),
-            classifiers=frozenset(_fold(c) for c in abstract["classifiers"]),
-            heads=re.compile(f"{heads}(?!{stop})"),
-        ),
-        "listed_counts": (
-            listed["reason"],
-            int(listed["max"]),
-            int(listed["item_chars"]),
-            re.compile(_fold(listed["unless_followed_by"])),
-        ),
-        "durations": Durations(
-            reason=years["reason"],
-            units=frozenset(_fold(u) for u in years["units"]),
-            window=int(years["window"]),
-            before=re.compile(cues("cues_before")),
-            after=re.compile(f"(?:{cues('cues_after')})"),
-        ),
-    }
-
-
-@cache
-def units() -> list[Unit]:
-    """(written form folded, unit, kind, factor), longest written form first; the factor turns
-    the written unit into the reported one (兆瓦 → 1000 千瓦, ‰ → 0.1 %)."""
-    name = "units.csv"
-    table = _csv(name, ["written", "unit", "kind", "factor"], {"kind": UNIT_KINDS})
-    rows = {
-        (_fold(r.written), r.unit, r.kind, _factor(r.factor, name, r.Index + 2))
-        for r in table.itertuples()
-    }
-    return sorted(rows, key=lambda r: (-len(r[0]), r[0]))
-
-
-def _factor(text: str, name: str, line: int) -> float:
-    """A unit's factor: a positive number, else SzpolicyError naming the file and line."""
-    try:
-        factor = float(text)
-    except ValueError:
-        factor = 0.0
-    if not factor > 0:
-        raise SzpolicyError(f"factor {text!r} is not a positive number", name, line)
-    return factor
-
-
-@cache
-def qualifiers() -> dict[str, list[tuple[str, str]]]:
-    """position -> [(cue folded, qualifier)], longest cue first."""
-    allowed = {"position": POSITIONS, "qualifier": QUALIFIERS}
-    table = _csv("qualifiers.csv", ["cue", "position", "qualifier"], allowed)
-    out: dict[str, list[tuple[str, str]]] = {}
-    for r in table.itertuples():
-        out.setdefault(r.position, []).append((_fold(r.cue), r.qualifier))
-    return {k: sorted(v, key=lambda c: -len(c[0])) for k, v in out.items()}
-
-
-@cache
-def directions() -> list[tuple[str, str]]:
-    """(cue folded, direction), longest cue first."""
-    allowed = {"direction": {"increase", "decrease"}}
-    table = _csv("directions.csv", ["cue", "direction"], allowed)
-    return sorted(
-        ((_fold(r.cue), r.direction) for r in table.itertuples()), key=lambda c: -len(c[0])
-    )
-
-
-YEAR_CUE = rf"(?:{DIGIT}{{4}}|[〇○零一二三四五六七八九]{{4}})年(?:底|末|初)?"
-
-
-@cache
-def bases() -> re.Pattern:
-    """One regex of the base cues (bases.csv); the group named after the row gives the base."""
-    table = _csv("bases.csv", ["cue", "base"], {"base": BASES})
-    rows = sorted(table.itertuples(), key=lambda r: -len(r.cue))
-    parts = [
-        f"(?P<{r.base}_{i}>{re.escape(_fold(r.cue)).replace(re.escape('{year}'), YEAR_CUE)})"
-        for i, r in enumerate(rows)
-    ]
-    return re.compile("|".join(parts) or "(?!)")
-
-
-@cache
-def implied_units() -> list[Unit]:
-    """(head noun folded, unit, kind, 1.0): the unit a count takes from the noun it counts
-    when no classifier is written (3700多万学生: 人; 近千万家庭: 户), longest head first."""
-    table = _csv("implied_units.csv", ["head", "unit", "kind"], {"kind": UNIT_KINDS})
-    rows = {(_fold(r.head), r.unit, r.kind, 1.0) for r in table.itertuples()}
-    return sorted(rows, key=lambda r: (-len(r[0]), r[0]))
 
 
 Matcher = tuple[re.Pattern, dict[str, tuple], int]  # alternation, word -> row, longest word
@@ -368,7 +152,7 @@ def _containers(
 ) -> list[tuple[int, int]]:
     """Spans inside paired marks (《…》, 「…」); quotes over max_chars are speech, not names."""
     spans, stack = [], []
-    for m in _marks(opens + closes).finditer(folded):
+    for m in marks(opens + closes).finditer(folded):
         i, ch = m.start(), m.group()
         if ch in opens and not (ch in closes and stack):
             stack.append(i)
@@ -377,11 +161,6 @@ def _containers(
             if max_chars is None or i - start - 1 <= max_chars:
                 spans.append((start + 1, i))
     return spans
-
-
-@cache
-def _marks(chars: str) -> re.Pattern:
-    return re.compile(f"[{re.escape(chars)}]")
 
 
 def _word_spans(folded: str, words: list[str]) -> list[tuple[int, int]]:
@@ -691,7 +470,7 @@ def _numerals(folded: str) -> list[Numeral]:
 def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numeral]:
     """Every numeral of a sentence, each excluded with a reason, skipped as a word, or kept."""
     r = rules()
-    folded = hans_aligned(text)
+    folded = fold(text)
     numerals = _numerals(folded)
     if not numerals:
         return numerals
@@ -770,7 +549,7 @@ def _after_number_cue_end(folded: str, pos: int) -> int:
     return pos + len(cue[0]) if cue else pos
 
 
-def _clause_marks(folded: str) -> list[int]:
+def _clausemarks(folded: str) -> list[int]:
     """Positions of the clause marks of a sentence, found once for all its numbers."""
     return [m.start() for m in CLAUSE_END_RE.finditer(folded)]
 
@@ -1059,7 +838,7 @@ def _not_measured(folded: str, row: dict, marks: list[int]) -> str:
     """Why a row with a unit measures nothing (a small count of abstract things, a count restating
     a list, a number of years that is a period talked about), or ''; rules in not_measured."""
     r = rules()
-    unit = _fold(row["unit"])
+    unit = fold(row["unit"])
     clause_start = _clause(folded, row["start"], row["end"], marks)[0]
     i = bisect_left(marks, row["start"])
     whole_clause_start = marks[i - 1] + 1 if i else 0  # not cut to WINDOW: a list may be long
@@ -1114,8 +893,8 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
     """(indicators, excluded) of one sentence, as dicts with local offsets."""
     if NUMERAL_RE.search(text) is None and WORD_FORMS_RE.search(text) is None:
         return [], []
-    folded = hans_aligned(text)
-    marks = _clause_marks(folded)
+    folded = fold(text)
+    marks = _clausemarks(folded)
     indicators, excluded = [], {}
     for n in classify(text, mention_spans):
         if n.skip:
