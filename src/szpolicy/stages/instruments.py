@@ -78,14 +78,14 @@ def _names_a_kind() -> re.Pattern:
 
 @cache
 def _citation_marks() -> tuple[re.Pattern, str]:
-    """A regex finding a 《 or a kind (what `find_instruments` looks for first), and a
+    """A regex finding a 《 or a kind (what `_instruments_in` looks for first), and a
     character that neither holds, to join texts by."""
     marks = f"《|{_names_a_kind().pattern}"
     return re.compile(marks), next(c for c in map(chr, count(ord("\n"))) if c not in marks)
 
 
 def _citing(folded: list[str]) -> list[int]:
-    """Indices of the folded texts `find_instruments` may find something in: with a 《 or a kind.
+    """Indices of the folded texts `_instruments_in` may find something in: with a 《 or a kind.
 
     One scan runs over all the texts joined by a character no mark holds, so no match spans
     two texts; the many texts that cite nothing then cost nothing more in Python. After a
@@ -189,14 +189,10 @@ def _add_unbracketed(text: str, folded: str, found: list[tuple[int, int, str]]) 
                     found.append((s, e, kind_of(text[s:e])))
 
 
-def find_instruments(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of every instrument title in a text; offsets exclude the 《》."""
-    return list(_instruments_in(text))
-
-
 @per_text
 def _instruments_in(text: str) -> tuple[tuple[int, int, str], ...]:
-    """`find_instruments`, cached: sentences recur (boilerplate, formulaic phrases).
+    """(start, end, kind) of every instrument title in a text, offsets excluding the 《》; cached:
+    sentences recur (boilerplate, formulaic phrases).
 
     Most sentences have no 《 and name no kind: two quick tests skip the regexes for them.
     """
