@@ -7,6 +7,8 @@ import csv
 import shutil
 from pathlib import Path
 
+import nbformat
+
 from szpolicy.io import paths
 
 from .conftest import SEED
@@ -34,3 +36,16 @@ def small_project(root: Path, files: tuple[Path, ...] = SMALL) -> Path:
         (raw / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(paths.RAW / name, raw / name)
     return root
+
+
+def write_notebook(path: Path, parameters: str, *code: str, title: str = "") -> Path:
+    """A notebook at `path` on the python3 kernel: a `title` cell if given, the parameters cell,
+    then one code cell per `code`; returns `path`."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(title)] if title else []
+    nb.cells.append(nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}))
+    nb.cells += [nbformat.v4.new_code_cell(source) for source in code]
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = kernel
+    nbformat.write(nb, path)
+    return path

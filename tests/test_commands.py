@@ -31,6 +31,7 @@ from szpolicy.io.writer import STAGING_PREFIX, folder_lock, remove_stale_staging
 from szpolicy.pipeline import verify
 
 from .conftest import SEED
+from .projects import write_notebook
 
 TINY_PARAMETERS = 'script = "hant"  # labels\noutput_dir = None  # where files go\nn = 1  # a count'
 
@@ -50,19 +51,7 @@ def snapshot(root: Path) -> dict[str, str]:
 
 
 def tiny_notebook(path: Path) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# A tiny notebook"),
-        nbformat.v4.new_code_cell(TINY_PARAMETERS, metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("print(output_dir)"),
-    ]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, path)
-    return path
+    return write_notebook(path, TINY_PARAMETERS, "print(output_dir)", title="# A tiny notebook")
 
 
 @pytest.fixture

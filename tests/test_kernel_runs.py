@@ -13,18 +13,11 @@ import pytest
 from szpolicy import notebooks
 from szpolicy.errors import SzpolicyError
 
+from .projects import write_notebook
+
 
 def small_notebook(path):
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell("output_dir = None", metadata={"tags": ["parameters"]})
-    nb.cells = [params, nbformat.v4.new_code_cell("print(6 * 7)")]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, path)
-    return path
+    return write_notebook(path, "output_dir = None", "print(6 * 7)")
 
 
 def test_a_run_prints_only_its_progress_named_after_the_notebook(tmp_path, capfd) -> None:
