@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from itertools import accumulate
 
 import pandas as pd
@@ -740,67 +740,67 @@ def _bounds(reading: Reading, qualifier: str, bounded: bool) -> tuple[float, flo
     return value, value
 
 
-def _merge_ranges(folded: str, rows: list[dict]) -> list[dict]:
-    """Two rows joined by 至, 到 or a dash with one unit are one range (3至5年, 4.5%—5%)."""
+def _merge_adjacent(rows: list[dict], join: Callable[[dict, dict], dict | None]) -> list[dict]:
+    """`rows`, each row that `join` joins to the one before it merged into it (the joined row)."""
     out: list[dict] = []
     for row in rows:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and (
-                prev["qualifier"] in ("exact", "approx")
-                or prev["qualifier"] == row["qualifier"] == "more_than"  # 一百多亿到二百多亿
-            )
-            and row["start"] == row["number_start"]
-            and prev["unit"] in ("", row["unit"])
-            and RANGE_GAP_RE.fullmatch(folded, prev["end"], row["start"]) is not None
-            and prev["value"] < row["value"]
-        ):
-            out[-1] = row | {
-                "surface": None,
-                "value": prev["value"],
-                "value_low": prev["value_low"],
-                "qualifier": "range",
-                "base": prev["base"],
-                "direction": prev["direction"],
-                "start": prev["start"],
-                "number_start": prev["number_start"],
-            }
-            continue
-        out.append(row)
+        joined = join(out[-1], row) if out else None
+        if joined is None:
+            out.append(row)
+        else:
+            out[-1] = joined
     return out
+
+
+def _range(folded: str, prev: dict, row: dict) -> dict | None:
+    """Two rows joined by 至, 到 or a dash with one unit are one range (3至5年, 4.5%—5%)."""
+    if (
+        (
+            prev["qualifier"] in ("exact", "approx")
+            or prev["qualifier"] == row["qualifier"] == "more_than"  # 一百多亿到二百多亿
+        )
+        and row["start"] == row["number_start"]
+        and prev["unit"] in ("", row["unit"])
+        and RANGE_GAP_RE.fullmatch(folded, prev["end"], row["start"]) is not None
+        and prev["value"] < row["value"]
+    ):
+        return row | {
+            "surface": None,
+            "value": prev["value"],
+            "value_low": prev["value_low"],
+            "qualifier": "range",
+            "base": prev["base"],
+            "direction": prev["direction"],
+            "start": prev["start"],
+            "number_start": prev["number_start"],
+        }
+    return None
 
 
 RATIO_GAP_RE = re.compile(r"\s*比\s*")
 
 
-def _merge_ratios(folded: str, rows: list[dict]) -> list[dict]:
+def _ratio(folded: str, prev: dict, row: dict) -> dict | None:
     """Two exact numbers with no unit joined by 比 are one ratio, their quotient (生铁和钢产量的
     比例1.03比1: 1.03; 1比1: 1), unit 比."""
-    out: list[dict] = []
-    for row in rows:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and not prev["unit"]
-            and not row["unit"]
-            and prev["qualifier"] == row["qualifier"] == "exact"
-            and row["value"]
-            and row["start"] == row["number_start"]
-            and RATIO_GAP_RE.fullmatch(folded, prev["end"], row["start"]) is not None
-        ):
-            ratio = prev["value"] / row["value"]
-            out[-1] = prev | {
-                "value": ratio,
-                "value_low": ratio,
-                "value_high": ratio,
-                "unit": "比",
-                "unit_kind": "ratio",
-                "end": row["end"],
-            }
-            continue
-        out.append(row)
-    return out
+    if (
+        not prev["unit"]
+        and not row["unit"]
+        and prev["qualifier"] == row["qualifier"] == "exact"
+        and row["value"]
+        and row["start"] == row["number_start"]
+        and RATIO_GAP_RE.fullmatch(folded, prev["end"], row["start"]) is not None
+    ):
+        ratio = prev["value"] / row["value"]
+        return prev | {
+            "value": ratio,
+            "value_low": ratio,
+            "value_high": ratio,
+            "unit": "比",
+            "unit_kind": "ratio",
+            "end": row["end"],
+        }
+    return None
 
 
 SHARED_UNIT_GAP_RE = re.compile(r"\s*(?:、|和|及|与|或)\s*")
@@ -908,7 +908,8 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
         key = n.span or (n.start, n.end)
         row = excluded.setdefault(key, {"reason": n.reason, "start": key[0], "end": key[1]})
         row["start"], row["end"] = min(row["start"], n.start), max(row["end"], n.end)
-    indicators = _share_units(folded, _merge_ratios(folded, _merge_ranges(folded, indicators)))
+    indicators = _merge_adjacent(indicators, partial(_range, folded))
+    indicators = _share_units(folded, _merge_adjacent(indicators, partial(_ratio, folded)))
     pointing = {  # counts left out as pointing at things named, by their first characters
         folded[e["start"] : e["start"] + NAMED_CHARS]: e["start"]
         for e in sorted(excluded.values(), key=lambda e: -e["start"])
