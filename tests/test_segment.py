@@ -8,7 +8,7 @@ import re
 import pytest
 
 from szpolicy.io import paths
-from szpolicy.text.segment import _jieba, _viterbi
+from szpolicy.text.segment import _jieba, _viterbi, predecessors
 
 
 @pytest.fixture(scope="module")
@@ -18,11 +18,7 @@ def hmm():
     from jieba.posseg.viterbi import viterbi  # jieba's, not the cached one segment installs
 
     tables = (posseg.char_state_tab_P, posseg.start_P, posseg.trans_P, posseg.emit_P)
-    sources: dict = {}
-    for state, following in posseg.trans_P.items():
-        for nxt in following:
-            sources.setdefault(nxt, set()).add(state)
-    return tables, viterbi, sources
+    return tables, viterbi, predecessors(posseg.trans_P)
 
 
 def runs() -> list[str]:

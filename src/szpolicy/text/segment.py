@@ -25,16 +25,22 @@ def _memoise_hmm(posseg: ModuleType) -> None:
     """Cache the tagger's HMM (Viterbi over a run of characters missing from the dictionary) by
     the run: it is most of the tagging time, and the runs (年的, 将比, 万人) recur across texts."""
     tables = (posseg.char_state_tab_P, posseg.start_P, posseg.trans_P, posseg.emit_P)
-    sources: dict[tuple, set[tuple]] = {}
-    for state, following in posseg.trans_P.items():
-        for nxt in following:
-            sources.setdefault(nxt, set()).add(state)
+    sources = predecessors(posseg.trans_P)
 
     @lru_cache(maxsize=65536)
     def run(chars: str) -> tuple[float, list]:
         return _viterbi(chars, *tables, sources)
 
     posseg.viterbi = lambda chars, *_tables: run(chars)  # the tables are always the module's
+
+
+def predecessors(trans_p: dict) -> dict[tuple, set[tuple]]:
+    """Each HMM state's possible predecessors: the states with a transition to it."""
+    sources: dict[tuple, set[tuple]] = {}
+    for state, following in trans_p.items():
+        for nxt in following:
+            sources.setdefault(nxt, set()).add(state)
+    return sources
 
 
 MIN_FLOAT, MIN_INF = -3.14e100, float("-inf")  # jieba.posseg.viterbi's
