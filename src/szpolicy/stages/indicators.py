@@ -19,6 +19,7 @@ import pandas as pd
 from ..schema import columns
 from ..text.distinct import per_text
 from ..text.numerals import CN_CHARS, DIGIT, NUMERAL, NUMERAL_RE, Reading, place, read_numeral
+from ..text.prefilter import Prefilter
 from ..text.script import hans_aligned as fold
 from ..text.segment import pos_tags
 from .agencies import Mention
@@ -220,26 +221,34 @@ class Numeral:
 def _span_rules(text: str, folded: str) -> Iterator[tuple[list[tuple[int, int]], str]]:
     """Span groups that exclude every numeral they touch, in rule order: dates, then patterns.
 
-    A pattern with `requires` runs only when that quicker regex finds something; one with a
+    A pattern runs only in a sentence holding one of its `needs` (if it has any); one with a
     group named x excludes that group only (the rest of its match is context). The spans of
     one group never overlap (dates are disjoint; a regex's matches are). Groups are made as
     they are asked for: a sentence whose numerals an early rule settles runs no later one.
+    Empty groups are left out: they settle nothing.
     """
     dates = find_dates(text)
     for p, reason in (("year", "year"), ("month", "date"), ("day", "date")):
         yield [(d.start, d.end) for d in dates if d.precision == p], reason
-    for regex, reason, requires, group in _patterns():
-        if requires is not None and requires.search(folded) is None:
-            continue
-        spans = [m.span(group) for m in regex.finditer(folded)]
-        yield [(a, b) for a, b in spans if b > a], reason
+    patterns, prefilter = _patterns()
+    candidates = prefilter.candidates(folded)
+    for i, (regex, reason, group) in enumerate(patterns):
+        if i in candidates:
+            spans = [s for m in regex.finditer(folded) if (s := m.span(group))[1] > s[0]]
+            if spans:
+                yield spans, reason
 
 
 @cache
-def _patterns() -> list[tuple[re.Pattern, str, re.Pattern | None, int | str]]:
+def _patterns() -> tuple[list[tuple[re.Pattern, str, int | str]], Prefilter]:
     """The exclusion patterns, each with the group it excludes: x if it has one (the rest of its
-    match is context), else the whole match (looked up once: `groupindex` copies a dict)."""
-    return [(*p, "x" if "x" in p[0].groupindex else 0) for p in rules().patterns]
+    match is context), else the whole match (looked up once: `groupindex` copies a dict); and
+    the prefilter of their `needs`."""
+    patterns = [
+        (regex, reason, "x" if "x" in regex.groupindex else 0)
+        for regex, reason, _ in rules().patterns
+    ]
+    return patterns, Prefilter([needs for _, _, needs in rules().patterns])
 
 
 def _apply_span_rules(text: str, folded: str, numerals: list[Numeral]) -> None:

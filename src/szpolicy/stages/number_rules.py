@@ -29,7 +29,7 @@ Unit = tuple[str, str, str, float]  # written form, reported unit, kind, factor 
 class Rules:
     """The exclusion rules and word lists, folded to Simplified and compiled."""
 
-    patterns: list[tuple[re.Pattern, str, re.Pattern | None]]  # regex, reason, requires
+    patterns: list[tuple[re.Pattern, str, tuple[str, ...]]]  # regex, reason, needs (may be ())
     hotline_numbers: re.Pattern
     hotline_after: list[str]
     hotline_before: list[str]
@@ -107,11 +107,10 @@ def _rules(raw: dict) -> Rules:
 
     hot, box, years = raw["hotline"], raw["containers"], raw["years"]
     titles, quotes = box["titles"], box["quotes"]
-    requires = [compile_(p["requires"]) if "requires" in p else None for p in raw["patterns"]]
     return Rules(
         patterns=[
-            (compile_(p["regex"]), p["reason"], quick)
-            for p, quick in zip(raw["patterns"], requires, strict=True)
+            (compile_(p["regex"]), p["reason"], _needs(p.get("needs", [])))
+            for p in raw["patterns"]
         ],
         hotline_numbers=re.compile(hot["numbers"]),
         hotline_after=[fold(c) for c in hot["cues_after"]],
@@ -130,6 +129,13 @@ def _rules(raw: dict) -> Rules:
         direction_window=int(raw["direction_window"]),
         **_not_measured_rules(raw["not_measured"]),
     )
+
+
+def _needs(words: list) -> tuple[str, ...]:
+    """A rule's `needs`: words, folded, one of which is in every text the rule matches."""
+    if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+        raise ValueError(f"needs {words!r} is not a list of words")
+    return tuple(fold(w) for w in words)
 
 
 def _not_measured_rules(raw: dict) -> dict:
