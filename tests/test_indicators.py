@@ -10,7 +10,7 @@ import pytest
 
 from szpolicy import schema
 from szpolicy.io import paths
-from szpolicy.stages.indicators import WHOLE_FORM_NEEDS, extract_numbers, sentence_numbers
+from szpolicy.stages.indicators import WHOLE_FORMS, extract_numbers, sentence_numbers
 from szpolicy.stages.number_rules import rules
 from szpolicy.text.numerals import NUMERAL_RE
 from szpolicy.text.script import hans_aligned
@@ -273,11 +273,11 @@ def test_a_rules_needs_are_in_every_text_it_matches(rule) -> None:
     assert [t for t in hits if not any(w in t for w in needs)] == []
 
 
-@pytest.mark.parametrize("form", list(WHOLE_FORM_NEEDS), ids=lambda r: r.pattern[:24])
-def test_a_whole_forms_needs_are_in_each_of_its_matches(form) -> None:
+@pytest.mark.parametrize("whole", WHOLE_FORMS, ids=lambda w: w[0].pattern[:24])
+def test_a_whole_forms_needs_are_in_each_of_its_matches(whole) -> None:
     """A whole form (三分之一, 八成) is skipped in a sentence without its needed words: each of
     its matches in real text, and in text made to hold the words, must contain one."""
-    needs = WHOLE_FORM_NEEDS[form]
+    form, _, needs = whole
     made = [f"{a}{n}{b}" for n in needs for a in ("三", "30", "一、") for b in ("五", "5", "万亿")]
     matches = [m.group() for t in real_sentences() + made for m in form.finditer(t)]
     assert matches

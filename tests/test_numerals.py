@@ -6,10 +6,10 @@ import re
 
 import cn2an
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from szpolicy.text.numerals import NUMERAL, NUMERAL_RE, parse_number, read_numeral
+from szpolicy.text.numerals import NUMERAL, NUMERAL_FIRST, NUMERAL_RE, parse_number, read_numeral
 
 TRADITIONAL = str.maketrans("万亿两", "萬億兩")
 
@@ -61,6 +61,17 @@ def test_parse_number_rejects_non_numbers(text: str) -> None:
 def test_the_fast_numeral_regex_finds_what_the_definition_does(text: str) -> None:
     plain = re.compile(NUMERAL)
     assert [m.span() for m in NUMERAL_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0129０５一二十百萬万億兩零幾點点,.．，a、 ", max_size=40))
+@example("三十六點九")
+def test_a_numeral_begins_with_a_character_of_numeral_first(text: str) -> None:
+    """Rules put NUMERAL_FIRST as a lookahead before NUMERAL: it must hold wherever NUMERAL
+    matches, also where a numeral begins mid-run (the 點 of 六點九)."""
+    plain, first = re.compile(NUMERAL), re.compile(NUMERAL_FIRST)
+    starts = [i for i in range(len(text)) if plain.match(text, i)]
+    assert [i for i in starts if not first.match(text, i)] == []
 
 
 def test_numeral_runs_stop_at_words() -> None:

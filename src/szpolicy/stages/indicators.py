@@ -393,28 +393,19 @@ def _enumerated(m: re.Match) -> tuple[Reading, None, str]:
     return reading, None, ""
 
 
+# Each whole form with what its match always contains (one of): a sentence holding none of
+# these skips the regex.
 WHOLE_FORMS = (
-    (ENUMERATED_RE, _enumerated),
-    (FRACTION_RE, _fraction),
-    (SLASH_FRACTION_RE, _slash_fraction),
-    (TENTHS_RE, _tenths),
-    (DOUBLING_RE, _doubling),
-    (HALF_RE, _half),
-    (MANY_RE, _many),
-    (MORE_THAN_MULTIPLIER_RE, _more_than_multiplier),
+    (ENUMERATED_RE, _enumerated, ("、",)),
+    (FRACTION_RE, _fraction, ("分之",)),
+    (SLASH_FRACTION_RE, _slash_fraction, ("/", "／")),
+    (TENTHS_RE, _tenths, ("成",)),
+    (DOUBLING_RE, _doubling, ("番", "倍增")),
+    (HALF_RE, _half, ("一半", "半数")),
+    (MANY_RE, _many, ("数", "上")),
+    (MORE_THAN_MULTIPLIER_RE, _more_than_multiplier, ("多", "余")),
 )
-
-# What each whole form's match always contains (one of): a sentence without it skips the regex.
-WHOLE_FORM_NEEDS = {
-    ENUMERATED_RE: ("、",),
-    FRACTION_RE: ("分之",),
-    SLASH_FRACTION_RE: ("/", "／"),
-    TENTHS_RE: ("成",),
-    DOUBLING_RE: ("番", "倍增"),
-    HALF_RE: ("一半", "半数"),
-    MANY_RE: ("数", "上"),
-    MORE_THAN_MULTIPLIER_RE: ("多", "余"),
-}
+WHOLE_FORM_FILTER = Prefilter([needs for _, _, needs in WHOLE_FORMS])
 
 
 def _trim_unit(folded: str, start: int, end: int) -> int:
@@ -445,9 +436,9 @@ def _split(m: re.Match) -> list[tuple[int, int]]:
 def _numerals(folded: str) -> list[Numeral]:
     """Every numeral of a folded sentence: whole forms first, then the plain numerals left."""
     wholes: list[Numeral] = []
-    for regex, read in WHOLE_FORMS:
-        needs = WHOLE_FORM_NEEDS.get(regex)
-        if needs is not None and not any(word in folded for word in needs):
+    candidates = WHOLE_FORM_FILTER.candidates(folded)
+    for i, (regex, read, _) in enumerate(WHOLE_FORMS):
+        if i not in candidates:
             continue
         for m in regex.finditer(folded):
             try:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..errors import SzpolicyError
 from ..rules import load as load_rule
-from ..text.numerals import CN_CHARS, DIGIT, NUMERAL
+from ..text.numerals import CN_CHARS, DIGIT, NUMERAL, NUMERAL_FIRST
 from ..text.punctuation import CLAUSE_BREAKS
 from ..text.script import hans_aligned as fold
 
@@ -98,7 +98,7 @@ def rules() -> Rules:
 
 
 def _rules(raw: dict) -> Rules:
-    place = {"{n}": NUMERAL, "{cn}": f"[{CN_CHARS}]", "{ar}": f"{DIGIT}+"}
+    place = {"{n}": f"(?={NUMERAL_FIRST}){NUMERAL}", "{cn}": f"[{CN_CHARS}]", "{ar}": f"{DIGIT}+"}
 
     def compile_(regex: str) -> re.Pattern:
         for key, value in place.items():

@@ -42,6 +42,10 @@ CN_POINT = "(?<=[〇○零两兩一二三四五六七八九十])[點点](?=[〇�
 CHINESE = f"(?:[{CN_CHARS}]|{CN_POINT})"
 # A numeral: Arabic numbers and Chinese numeral characters in one run (536.8萬, 1萬2千, 千億).
 NUMERAL = f"(?:{ARABIC}|{CHINESE})++"
+# What a numeral can begin with: a digit, a numeral character or the point of 六点九 (CN_POINT).
+# Rules put it as a lookahead before NUMERAL: the same matches, and the engine rejects most
+# positions of a sentence with one class test instead of trying NUMERAL's branches there.
+NUMERAL_FIRST = f"[0-9０-９{CN_CHARS}點点]"
 # NUMERAL as the regex engine scans prose fastest (3x): its first character as a class (so the
 # engine skips to where a numeral can start), the rest of an Arabic number it begins, then more.
 # Same matches (tests/test_numerals.py checks it); rules that embed a numeral use NUMERAL.
