@@ -109,8 +109,7 @@ def _rules(raw: dict) -> Rules:
     titles, quotes = box["titles"], box["quotes"]
     return Rules(
         patterns=[
-            (compile_(p["regex"]), p["reason"], _needs(p.get("needs", [])))
-            for p in raw["patterns"]
+            (compile_(p["regex"]), p["reason"], _needs(p.get("needs", []))) for p in raw["patterns"]
         ],
         hotline_numbers=re.compile(hot["numbers"]),
         hotline_after=[fold(c) for c in hot["cues_after"]],
