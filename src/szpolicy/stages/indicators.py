@@ -18,7 +18,16 @@ import pandas as pd
 
 from ..schema import columns
 from ..text.distinct import per_text
-from ..text.numerals import CN_CHARS, DIGIT, NUMERAL, NUMERAL_RE, Reading, place, read_numeral
+from ..text.numerals import (
+    CN_CHARS,
+    DIGIT,
+    NUMERAL,
+    NUMERAL_FIRST,
+    NUMERAL_RE,
+    Reading,
+    place,
+    read_numeral,
+)
 from ..text.prefilter import Prefilter
 from ..text.script import hans_aligned as fold
 from ..text.segment import pos_tags
@@ -288,7 +297,7 @@ def _is_year(folded: str, n: Numeral) -> bool:
 
 # Forms read as a whole, each a regex and a function from its match to (reading, unit,
 # qualifier). Their parts are numerals the plain scan would read one by one, wrongly.
-_N = NUMERAL
+_N = f"(?={NUMERAL_FIRST}){NUMERAL}"  # the lookahead: same matches, most positions fail at once
 # 三分之一到三分之二 is two fractions (a range merged later), not 三分之一到三 (n2 = 三)
 FRACTION_RE = re.compile(
     rf"(?P<d>{_N})分之(?P<n>{_N})(?:(?:[到至~～—－\-])(?P<n2>{_N})(?!{_N}|分之))?"
