@@ -7,10 +7,18 @@ from functools import cache
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from szpolicy import schema
 from szpolicy.io import paths
-from szpolicy.stages.indicators import WHOLE_FORMS, extract_numbers, sentence_numbers
+from szpolicy.stages.indicators import (
+    WHOLE_FORMS,
+    Numeral,
+    _settle,
+    extract_numbers,
+    sentence_numbers,
+)
 from szpolicy.stages.number_rules import rules
 from szpolicy.text.numerals import NUMERAL_RE
 from szpolicy.text.script import hans_aligned
@@ -294,3 +302,24 @@ def test_rules_with_needs_keep_their_exclusions(seed) -> None:
             assert all(any(w in t for w in needs) for t in hits), reason
             checked += len(hits)
     assert checked  # the seed has sentences these rules exclude numbers from
+
+
+def _disjoint(bounds: list[int]) -> list[tuple[int, int]]:
+    """Spans in order, none overlapping, from sorted distinct bounds taken in pairs."""
+    return list(zip(bounds[::2], bounds[1::2], strict=False))
+
+
+BOUNDS = st.lists(st.integers(0, 60), unique=True).map(sorted)
+
+
+@settings(max_examples=300, deadline=None)
+@given(BOUNDS, BOUNDS)
+def test_a_numeral_takes_the_last_span_overlapping_it(numeral_bounds, span_bounds) -> None:
+    """The one-sweep `_settle` gives what a look at every span would (the last that overlaps)."""
+    spans = _disjoint(span_bounds)
+    numerals = [Numeral(a, b) for a, b in _disjoint(numeral_bounds)]
+    left = _settle(numerals, spans, "ordinal")
+    for n in numerals:
+        hits = [s for s in spans if s[0] < n.end and s[1] > n.start]
+        assert (n.span, n.reason) == ((hits[-1], "ordinal") if hits else (None, ""))
+    assert left == [n for n in numerals if not n.reason]

@@ -63,49 +63,78 @@ PERCENT: Unit = ("%", "%", "percent", 1.0)
 MULTIPLE: Unit = ("倍", "倍", "multiple", 1.0)
 
 
+Words = tuple[dict[str, tuple], int]  # word -> its first row, longest word's length
 Matcher = tuple[re.Pattern, dict[str, tuple], int]  # alternation, word -> row, longest word
 
 
-def _matcher(rows: list[tuple], wrap: str = "{}") -> Matcher:
-    """Rows keyed by their first field as one regex trying them in order (longest first, so the
-    longest word wins), the first row of each word, and the longest word's length."""
+def _words(rows: list[tuple]) -> Words:
+    """Rows keyed by their first field (the first row of each word), and the longest word's
+    length: found at a position by slicing, longest first (cheaper than an alternation)."""
     lookup: dict[str, tuple] = {}
     for row in rows:
         lookup.setdefault(row[0], row)
+    return lookup, max(map(len, lookup), default=0)
+
+
+def _matcher(rows: list[tuple], wrap: str) -> Matcher:
+    """`_words` and the rows as one regex trying them in order (longest first, so the longest
+    word wins)."""
     words = "|".join(re.escape(row[0]) for row in rows) or "(?!)"
-    return re.compile(wrap.format(words)), lookup, max(map(len, lookup), default=0)
+    return re.compile(wrap.format(words)), *_words(rows)
+
+
+def _row_at(words: Words, text: str, pos: int) -> tuple | None:
+    """The row of the longest word written at pos, or None."""
+    lookup, longest = words
+    for end in range(min(len(text), pos + longest), pos, -1):
+        if (row := lookup.get(text[pos:end])) is not None:
+            return row
+    return None
+
+
+def _row_before(words: Words, text: str, pos: int) -> tuple | None:
+    """The row of the longest word ending at pos, or None."""
+    lookup, longest = words
+    for start in range(max(0, pos - longest), pos):
+        if (row := lookup.get(text[start:pos])) is not None:
+            return row
+    return None
 
 
 @cache
-def _unit_matcher() -> Matcher:
-    return _matcher(units())
+def _unit_words() -> Words:
+    return _words(units())
 
 
 @cache
-def _cue_matcher(position: str, wrap: str = "{}") -> Matcher:
+def _cue_words(position: str) -> Words:
+    return _words(qualifiers().get(position, []))
+
+
+@cache
+def _cue_matcher(position: str, wrap: str) -> Matcher:
     return _matcher(qualifiers().get(position, []), wrap)
 
 
 def _unit_at(folded: str, pos: int) -> Unit | None:
     """The unit written at pos, after at most one space (3 ％ in a spaced-out transcription)."""
-    regex, lookup, _ = _unit_matcher()
     space = folded.startswith((" ", "\u200b", "\u3000"), pos)
-    m = regex.match(folded, pos + space)
-    if m is None:
+    row = _row_at(_unit_words(), folded, pos + space)
+    if row is None:
         return None
-    written, unit, kind, factor = lookup[m.group()]
+    written, unit, kind, factor = row
     return (folded[pos] + written if space else written), unit, kind, factor
 
 
 @cache
-def _implied_matcher() -> Matcher:
-    return _matcher(implied_units())
+def _implied_words() -> Words:
+    return _words(implied_units())
 
 
 def _head_at(folded: str, pos: int) -> str:
     """The implied-unit head noun starting at pos (家庭), or ''."""
-    m = _implied_matcher()[0].match(folded, pos)
-    return m.group() if m else ""
+    row = _row_at(_implied_words(), folded, pos)
+    return row[0] if row else ""
 
 
 def _implied_unit(measure: str) -> Unit | None:
@@ -132,16 +161,12 @@ def _implied_unit_before(before: str) -> Unit | None:
 
 
 def _cue_at(folded: str, pos: int, position: str) -> tuple[str, str] | None:
-    regex, lookup, _ = _cue_matcher(position)
-    m = regex.match(folded, pos)
-    return lookup[m.group()] if m else None
+    return _row_at(_cue_words(position), folded, pos)
 
 
 def _cue_before(folded: str, pos: int) -> tuple[str, str] | None:
-    """The longest `before` cue ending at pos (the leftmost match that ends there is longest)."""
-    regex, lookup, longest = _cue_matcher("before", "(?:{})\\Z")
-    m = regex.search(folded, max(0, pos - longest), pos)
-    return lookup[m.group()] if m else None
+    """The longest `before` cue ending at pos."""
+    return _row_before(_cue_words("before"), folded, pos)
 
 
 # 约占全年投资总额的三分之二: a `before_share` cue (约占), the whole (at most SHARE_GAP characters,
@@ -201,11 +226,6 @@ class Spans:
         i = bisect_left(self.starts, end)
         return bool(i) and self.reach[i - 1] > start
 
-    def overlapping(self, start: int, end: int) -> tuple[int, int] | None:
-        """The span overlapping [start, end) that starts last (spans must not overlap)."""
-        i = bisect_left(self.starts, end)
-        return self.spans[i - 1] if i and self.spans[i - 1][1] > start else None
-
 
 NO_SPANS = Spans([])  # read only: most sentences have no lexical word, title or mention
 
@@ -232,9 +252,9 @@ def _span_rules(text: str, folded: str) -> Iterator[tuple[list[tuple[int, int]],
 
     A pattern runs only in a sentence holding one of its `needs` (if it has any); one with a
     group named x excludes that group only (the rest of its match is context). The spans of
-    one group never overlap (dates are disjoint; a regex's matches are). Groups are made as
-    they are asked for: a sentence whose numerals an early rule settles runs no later one.
-    Empty groups are left out: they settle nothing.
+    one group come in order and never overlap (as dates and a regex's matches do). Groups are
+    made as they are asked for: a sentence whose numerals an early rule settles runs no later
+    one. Empty groups are left out: they settle nothing.
     """
     dates = find_dates(text)
     for p, reason in (("year", "year"), ("month", "date"), ("day", "date")):
@@ -267,15 +287,21 @@ def _apply_span_rules(text: str, folded: str, numerals: list[Numeral]) -> None:
     for spans, reason in _span_rules(text, folded):
         if not pending:
             return
-        if not spans:
-            continue
-        group, left = Spans(spans), []
-        for n in pending:
-            if (hit := group.overlapping(n.start, n.end)) is not None:
-                n.span, n.reason = hit, reason
-            else:
-                left.append(n)
-        pending = left
+        pending = _settle(pending, spans, reason)
+
+
+def _settle(numerals: list[Numeral], spans: list[tuple[int, int]], reason: str) -> list[Numeral]:
+    """Give each numeral the last of `spans` that overlaps it, and the reason; the numerals none
+    overlaps. One sweep: numerals and spans are each in order and disjoint."""
+    left, i, last = [], -1, len(spans) - 1
+    for n in numerals:
+        while i < last and spans[i + 1][0] < n.end:
+            i += 1
+        if i >= 0 and spans[i][1] > n.start:
+            n.span, n.reason = spans[i], reason
+        else:
+            left.append(n)
+    return left
 
 
 def _is_hotline(folded: str, n: Numeral) -> bool:
