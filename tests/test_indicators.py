@@ -15,7 +15,10 @@ from szpolicy.io import paths
 from szpolicy.stages.indicators import (
     WHOLE_FORMS,
     Numeral,
+    _row_at,
+    _row_before,
     _settle,
+    _words,
     extract_numbers,
     sentence_numbers,
 )
@@ -323,3 +326,22 @@ def test_a_numeral_takes_the_last_span_overlapping_it(numeral_bounds, span_bound
         hits = [s for s in spans if s[0] < n.end and s[1] > n.start]
         assert (n.span, n.reason) == ((hits[-1], "ordinal") if hits else (None, ""))
     assert left == [n for n in numerals if not n.reason]
+
+
+WORD = st.text(alphabet="万千瓦时亿元", min_size=1, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WORD, max_size=8), st.text(alphabet="万千瓦时亿元x", max_size=12), st.data())
+def test_the_word_at_and_before_a_position_is_the_longest_there(words, text, data) -> None:
+    """`_row_at` and `_row_before` find what an alternation of the words, longest first, finds
+    at (and ending at) a position."""
+    rows = sorted(((w, i) for i, w in enumerate(words)), key=lambda r: -len(r[0]))
+    found = _words(rows)
+    pos = data.draw(st.integers(0, len(text)))
+    alternation = "|".join(re.escape(w) for w, _ in rows) or "(?!)"
+    at = re.compile(alternation).match(text, pos)
+    before = re.compile(f"(?:{alternation})\\Z").search(text, max(0, pos - 4), pos)
+    first = {row[0]: row for row in reversed(rows)}  # the first row of each word
+    assert _row_at(found, text, pos) == (first[at.group()] if at else None)
+    assert _row_before(found, text, pos) == (first[before.group()] if before else None)

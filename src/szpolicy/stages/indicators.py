@@ -63,40 +63,52 @@ PERCENT: Unit = ("%", "%", "percent", 1.0)
 MULTIPLE: Unit = ("倍", "倍", "multiple", 1.0)
 
 
-Words = tuple[dict[str, tuple], int]  # word -> its first row, longest word's length
+# word -> its first row; first character -> the lengths of the words it begins, longest first;
+# last character -> the lengths of the words it ends, longest first
+Words = tuple[dict[str, tuple], dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]
 Matcher = tuple[re.Pattern, dict[str, tuple], int]  # alternation, word -> row, longest word
 
 
 def _words(rows: list[tuple]) -> Words:
-    """Rows keyed by their first field (the first row of each word), and the longest word's
-    length: found at a position by slicing, longest first (cheaper than an alternation)."""
+    """Rows keyed by their first field (the first row of each word), and the lengths of the words
+    by first and by last character: a word at a position is found by slicing only what may be
+    there, longest first (cheaper than trying an alternation of all of them)."""
     lookup: dict[str, tuple] = {}
     for row in rows:
         lookup.setdefault(row[0], row)
-    return lookup, max(map(len, lookup), default=0)
+    return lookup, _lengths(lookup, 0), _lengths(lookup, -1)
+
+
+def _lengths(words: dict[str, tuple], end: int) -> dict[str, tuple[int, ...]]:
+    """Character at index `end` of the words -> their distinct lengths, longest first."""
+    out: dict[str, set[int]] = {}
+    for word in words:
+        out.setdefault(word[end], set()).add(len(word))
+    return {c: tuple(sorted(lengths, reverse=True)) for c, lengths in out.items()}
 
 
 def _matcher(rows: list[tuple], wrap: str) -> Matcher:
-    """`_words` and the rows as one regex trying them in order (longest first, so the longest
-    word wins)."""
+    """The rows as one regex trying them in order (longest first, so the longest word wins),
+    the first row of each word, and the longest word's length."""
+    lookup = _words(rows)[0]
     words = "|".join(re.escape(row[0]) for row in rows) or "(?!)"
-    return re.compile(wrap.format(words)), *_words(rows)
+    return re.compile(wrap.format(words)), lookup, max(map(len, lookup), default=0)
 
 
 def _row_at(words: Words, text: str, pos: int) -> tuple | None:
     """The row of the longest word written at pos, or None."""
-    lookup, longest = words
-    for end in range(min(len(text), pos + longest), pos, -1):
-        if (row := lookup.get(text[pos:end])) is not None:
-            return row
+    lookup, by_first, _ = words
+    for length in by_first.get(text[pos : pos + 1], ()):
+        if (row := lookup.get(text[pos : pos + length])) is not None:
+            return row  # a slice cut short by the text's end is the longest prefix there is
     return None
 
 
 def _row_before(words: Words, text: str, pos: int) -> tuple | None:
     """The row of the longest word ending at pos, or None."""
-    lookup, longest = words
-    for start in range(max(0, pos - longest), pos):
-        if (row := lookup.get(text[start:pos])) is not None:
+    lookup, _, by_last = words
+    for length in by_last.get(text[pos - 1 : pos] if pos else "", ()):
+        if length <= pos and (row := lookup.get(text[pos - length : pos])) is not None:
             return row
     return None
 
