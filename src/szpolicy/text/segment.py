@@ -45,8 +45,9 @@ def pos_tags(text: str) -> Tags:
             if RE_SKIP_INTERNAL.match(part):
                 tags.append((part, "x"))
                 continue
-            eng = "eng" if RE_ENG.match(part) else "x"  # jieba tests the part, not the character
-            tags += ((char, "m" if RE_NUM.match(char) else eng) for char in part)
+            # jieba tests each character for m and the part for eng: neither can match here,
+            # the block pattern having taken every digit, Latin letter and full stop.
+            tags += ((char, "x") for char in part)
     return tuple(tags)
 
 
