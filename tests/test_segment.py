@@ -152,8 +152,7 @@ def tiny(posseg, tmp_path_factory):
 def stored_fields() -> list:
     """The fields of the saved store of the installed jieba (load saves it when missing)."""
     dictionary.load()
-    path = next(dictionary.cache_folder().glob(f"jieba-*.v{dictionary.FORMAT}.dict"))
-    return list(marshal.loads(path.read_bytes()))
+    return list(marshal.loads(dictionary.store_path().read_bytes()))
 
 
 def damaged(fields: list) -> dict[str, bytes]:
@@ -209,13 +208,19 @@ def same(one: dictionary.Dictionary, other: dictionary.Dictionary) -> bool:
 
 
 def test_the_store_is_built_when_missing_and_again_when_damaged(store, empty_cache) -> None:
-    path = empty_cache / f"jieba-{dictionary.version('jieba')}.v{dictionary.FORMAT}.dict"
-    assert not path.exists()
+    path = dictionary.store_path()
+    assert path.parent == empty_cache and not path.exists()
     assert same(dictionary.load(), store) and path.exists()
     path.write_bytes(b"not a store")
     dictionary.load.cache_clear()
     assert same(dictionary.load(), store)
     assert same(dictionary.read(path), store)
+
+
+def test_a_store_that_cannot_be_written_is_still_used(store, tmp_path) -> None:
+    (tmp_path / "file").write_text("a file, not a folder")
+    assert dictionary.save(store, tmp_path / "file" / "store.dict") is store
+    assert [p.name for p in tmp_path.iterdir()] == ["file"]
 
 
 def test_a_stored_build_does_not_import_jieba() -> None:

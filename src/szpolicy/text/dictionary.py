@@ -12,6 +12,7 @@ import tempfile
 import warnings
 from array import array
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -68,8 +69,13 @@ class Dictionary(Mapping[str, int]):
 @cache
 def load() -> Dictionary:
     """The store for the installed jieba: read from the cache, or built from jieba and saved."""
-    path = cache_folder() / f"jieba-{version('jieba')}.v{FORMAT}.dict"
+    path = store_path()
     return read(path) or save(build(), path)
+
+
+def store_path() -> Path:
+    """Where the store for the installed jieba is kept."""
+    return cache_folder() / f"jieba-{version('jieba')}.v{FORMAT}.dict"
 
 
 def cache_folder() -> Path:
@@ -109,7 +115,8 @@ def read(path: Path) -> Dictionary | None:
 
 
 def save(dictionary: Dictionary, path: Path) -> Dictionary:
-    """Write the store to `path` atomically (parallel builds may write it at once)."""
+    """Write the store to `path` atomically (parallel builds may write it at once); when it
+    cannot be written, the next run builds it again."""
     stored = (
         FORMAT,
         version("jieba"),
@@ -122,10 +129,15 @@ def save(dictionary: Dictionary, path: Path) -> Dictionary:
         dictionary.longest,
         dictionary.hmm,
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, delete=False) as out:
-        out.write(marshal.dumps(stored))
-    os.replace(out.name, path)
+    with suppress(OSError):  # not writable: the next run builds the store again
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(marshal.dumps(stored))
+            os.replace(temporary, path)
+        finally:
+            Path(temporary).unlink(missing_ok=True)  # there only when the writing failed
     return dictionary
 
 
