@@ -290,6 +290,27 @@ def test_a_unit_factor_that_is_not_a_positive_number_is_an_error_naming_the_file
         number_rules.units()
 
 
+@pytest.mark.parametrize("needs", ["年", ["年", ""], [3]])
+def test_needs_that_are_not_a_list_of_words_are_an_error_naming_the_file(
+    monkeypatch, tmp_path, needs
+) -> None:
+    """A rule's `needs` must list words: a bare string would be read as its characters."""
+    import yaml
+
+    from szpolicy import rules
+
+    raw = rules.load("number_exclusions").data
+    raw = raw | {"patterns": [{"reason": "date", "regex": "{n}年代", "needs": needs}]}
+    (tmp_path / "number_exclusions.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True))
+    monkeypatch.setattr(number_rules, "load_rule", lambda name: rules.read(name, tmp_path))
+    number_rules.rules.cache_clear()
+    try:
+        with pytest.raises(SzpolicyError, match="number_exclusions.yaml"):
+            number_rules.rules()
+    finally:
+        number_rules.rules.cache_clear()
+
+
 def test_units_scale_and_implied_units_follow_the_data_files() -> None:
     """兆瓦 and ‰ are scaled to 千瓦 and %; a count without classifier takes its noun's unit."""
     found, _ = sentence_numbers("新增装机10兆瓦，出生率6.45‰，3700多万学生受益，惠及近千万家庭。")

@@ -69,13 +69,19 @@ Words = tuple[dict[str, tuple], dict[str, tuple[int, ...]], dict[str, tuple[int,
 Matcher = tuple[re.Pattern, dict[str, tuple], int]  # alternation, word -> row, longest word
 
 
-def _words(rows: list[tuple]) -> Words:
-    """Rows keyed by their first field (the first row of each word), and the lengths of the words
-    by first and by last character: a word at a position is found by slicing only what may be
-    there, longest first (cheaper than trying an alternation of all of them)."""
+def _first_rows(rows: list[tuple]) -> dict[str, tuple]:
+    """Rows keyed by their first field, the word (the first row of each word)."""
     lookup: dict[str, tuple] = {}
     for row in rows:
         lookup.setdefault(row[0], row)
+    return lookup
+
+
+def _words(rows: list[tuple]) -> Words:
+    """`_first_rows`, and the lengths of the words by first and by last character: a word at a
+    position is found by slicing only what may be there, longest first (cheaper than trying an
+    alternation of all of them)."""
+    lookup = _first_rows(rows)
     return lookup, _lengths(lookup, 0), _lengths(lookup, -1)
 
 
@@ -90,7 +96,7 @@ def _lengths(words: dict[str, tuple], end: int) -> dict[str, tuple[int, ...]]:
 def _matcher(rows: list[tuple], wrap: str) -> Matcher:
     """The rows as one regex trying them in order (longest first, so the longest word wins),
     the first row of each word, and the longest word's length."""
-    lookup = _words(rows)[0]
+    lookup = _first_rows(rows)
     words = "|".join(re.escape(row[0]) for row in rows) or "(?!)"
     return re.compile(wrap.format(words)), lookup, max(map(len, lookup), default=0)
 
