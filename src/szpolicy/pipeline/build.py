@@ -273,20 +273,25 @@ def _results(
         from .dask_engine import dask_results
 
         yield from dask_results(process, batches, fmt, jobs, scheduler)
-    elif jobs > 1 and len(batches) > 1:
-        # Forked workers inherit this process's objects; frozen, the workers' garbage collector
-        # leaves them alone instead of copying every page it walks (about 10 % of their CPU).
-        # The pool's exit terminates the workers, also when Ctrl-C or SIGTERM stops this process.
-        _preload()
+    else:
+        # Frozen, the objects loaded so far (the modules; for a pool also what `_preload` loads)
+        # are left alone by the garbage collector's full collections, which would otherwise walk
+        # them again and again (about 5 % of a one-worker build's CPU), and forked workers, which
+        # inherit them, do not copy every page they sit on (about 10 % of their CPU). The pool's
+        # exit terminates the workers, also when Ctrl-C or SIGTERM stops this process.
+        pool = jobs > 1 and len(batches) > 1
+        if pool:
+            _preload()
         gc.freeze()
         try:
-            with workers.pool(min(jobs, len(batches))) as running:
-                submit = lambda b: running.apply_async(process, (b, fmt))  # noqa: E731
-                yield from in_order(submit, batches, 2 * jobs, take=lambda r: r.get())
+            if pool:
+                with workers.pool(min(jobs, len(batches))) as running:
+                    submit = lambda b: running.apply_async(process, (b, fmt))  # noqa: E731
+                    yield from in_order(submit, batches, 2 * jobs, take=lambda r: r.get())
+            else:
+                yield from (process(b, fmt) for b in batches)
         finally:
             gc.unfreeze()
-    else:
-        yield from (process(b, fmt) for b in batches)
 
 
 @dataclass(frozen=True)
