@@ -21,7 +21,9 @@ DIGITS = {**dict.fromkeys("〇○零", 0), **dict.fromkeys("兩两", 2)} | {
 WRITTEN_DIGITS = "零一二三四五六七八九"
 # Label characters read as the plain ones: 两 and 〇, and the formal numerals (壹貳參 …) that
 # number the level above 一、 in Traditional reports.
-_PLAIN_LABEL = str.maketrans("两兩〇壹贰貳叁參肆伍陆陸柒捌玖拾佰", "二二零一二二三三四五六六七八九十百")
+_PLAIN_LABEL = str.maketrans(
+    "两兩〇壹贰貳叁參肆伍陆陸柒捌玖拾佰", "二二零一二二三三四五六六七八九十百"
+)
 VAGUE = "幾几"  # 'some': the smallest reading, 1 before a unit (幾十 -> 10), 0 after (十幾 -> 10)
 SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 BIG_UNITS = {**dict.fromkeys("萬万", 10**4), **dict.fromkeys("億亿", 10**8)}
