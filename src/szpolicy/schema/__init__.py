@@ -8,6 +8,7 @@ from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from pandas.api.types import pandas_dtype
 
 from ..errors import SzpolicyError
 from ..io.yamlfile import safe_load
@@ -98,13 +99,14 @@ def dtypes(table: str) -> dict[str, str]:
 
 @cache
 def pandera_schema(table: str) -> pa.DataFrameSchema:
-    """A strict pandera schema: exact columns, types, required values, enums, unique key."""
+    """A strict pandera schema: exact columns, required values, enums, unique key; the types are
+    `validate`'s (pandera checks a string column's type value by value)."""
     import pandera.pandas as pa  # here: reading a table (`load`) needs no pandera
 
     cols = {}
-    for f, dtype in zip(spec(table)["fields"], dtypes(table).values(), strict=True):
+    for f in spec(table)["fields"]:
         checks = [pa.Check.isin(f["enum"])] if "enum" in f else []
-        cols[f["name"]] = pa.Column(dtype, checks=checks, nullable=not f.get("required", False))
+        cols[f["name"]] = pa.Column(checks=checks, nullable=not f.get("required", False))
     return pa.DataFrameSchema(
         cols, strict=True, ordered=True, unique=spec(table).get("primary_key"), name=table
     )
@@ -122,15 +124,30 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(sort_key(table), kind="mergesort").reset_index(drop=True)
 
 
+@cache
+def pandas_dtypes(table: str) -> dict[str, object]:
+    """`dtypes` as pandas dtype objects, which a column's dtype compares equal to."""
+    return {name: pandas_dtype(dtype) for name, dtype in dtypes(table).items()}
+
+
 def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:
-    """Check a table against its schema; raise SzpolicyError listing the failures."""
+    """Check a table against its schema: its columns' types, then pandera's checks; raise
+    SzpolicyError listing the failures."""
     schema = pandera_schema(table)
     import pandera.pandas as pa
 
+    wrong = [
+        f"column {name!r} has type {df[name].dtype}, expected {dtype}"
+        for name, dtype in pandas_dtypes(table).items()
+        if name in df.columns and df[name].dtype != dtype
+    ]
     try:
-        return schema.validate(df, lazy=True)
+        checked = schema.validate(df, lazy=True)
     except (pa.errors.SchemaErrors, pa.errors.SchemaError) as err:
-        raise SzpolicyError(f"table {table} fails its schema:\n{err}") from None
+        wrong.append(str(err))
+    if wrong:
+        raise SzpolicyError(f"table {table} fails its schema:\n" + "\n".join(wrong))
+    return checked
 
 
 def resource(table: str, path: str) -> dict:
