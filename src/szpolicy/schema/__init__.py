@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -98,11 +100,28 @@ def dtypes(table: str) -> dict[str, str]:
 
 
 @cache
+def _pandera() -> ModuleType:
+    """pandera.pandas and its pandas checks, imported on first use (reading a table, `load`,
+    needs none of it) and without hypothesis: pandera imports it for its data synthesis whenever
+    it is installed (as a test dependency), a fifth of a second of a build's start-up that
+    validation never uses."""
+    blocked = "hypothesis" not in sys.modules
+    if blocked:
+        sys.modules["hypothesis"] = None  # type: ignore[assignment] # its import raises
+    try:
+        import pandera.backends.pandas.builtin_checks  # noqa: F401 - else its first validation
+        import pandera.pandas as pa
+    finally:
+        if blocked:
+            del sys.modules["hypothesis"]
+    return pa
+
+
+@cache
 def pandera_schema(table: str) -> pa.DataFrameSchema:
     """A strict pandera schema: exact columns, required values, enums, unique key; the types are
     `validate`'s (pandera checks a string column's type value by value)."""
-    import pandera.pandas as pa  # here: reading a table (`load`) needs no pandera
-
+    pa = _pandera()
     cols = {}
     for f in spec(table)["fields"]:
         checks = [pa.Check.isin(f["enum"])] if "enum" in f else []
@@ -133,8 +152,7 @@ def pandas_dtypes(table: str) -> dict[str, object]:
 def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:
     """Check a table against its schema: its columns' types, then pandera's checks; raise
     SzpolicyError listing the failures."""
-    schema = pandera_schema(table)
-    import pandera.pandas as pa
+    schema, pa = pandera_schema(table), _pandera()
 
     wrong = [
         f"column {name!r} has type {df[name].dtype}, expected {dtype}"
