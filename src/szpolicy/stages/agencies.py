@@ -548,14 +548,15 @@ def lead_agencies(
     sections = sentences.loc[numbered, SECTION_KEYS].drop_duplicates().sort_values(SECTION_KEYS)
     leads = _section_leads(sentences, mentions)
     out = sections.merge(leads, on=SECTION_KEYS, how="left")
-    for report_id, (own, genre) in (contexts or {}).items():
-        if genre_of(genre).lead != REPORTING_GOVERNMENT:
-            continue
-        rows = out["report_id"].eq(report_id)
-        government = reporting_government(own)
-        out.loc[rows, "lead_agency_id"] = [
-            government if pd.isna(lead) else lead for lead in out.loc[rows, "heading_lead"]
-        ]
+    governments = {
+        report_id: reporting_government(own)
+        for report_id, (own, genre) in (contexts or {}).items()
+        if genre_of(genre).lead == REPORTING_GOVERNMENT
+    }
+    if governments:  # the heading's subject, else the reporting government
+        ruled = out["report_id"].isin(list(governments))
+        led = out["heading_lead"].fillna(out["report_id"].map(governments))
+        out["lead_agency_id"] = out["lead_agency_id"].where(~ruled, led)
     return out.drop(columns="heading_lead")
 
 
