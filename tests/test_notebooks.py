@@ -12,7 +12,7 @@ import pytest
 from szpolicy import load
 from szpolicy.errors import SzpolicyError
 from szpolicy.io import paths
-from szpolicy.notebooks import execute, notebook_paths, run, strip_volatile
+from szpolicy.notebooks import execute, notebook_parameters, notebook_paths, run, strip_volatile
 from szpolicy.pipeline.build import build
 
 SEED = paths.RAW / "000_90487d465f63e9bb.txt"
@@ -48,6 +48,15 @@ def test_every_notebook_has_a_parameters_cell():
         nb = nbformat.read(path, as_version=4)
         tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
         assert len(tagged) == 1, path
+
+
+def test_every_notebook_parameter_has_help():
+    """papermill reads a parameter's help (what `run --list` shows) from the comment on its own
+    line; a line too long for ruff format would be wrapped in parentheses and lose it."""
+    for path in notebook_paths():
+        parameters = notebook_parameters(path)
+        assert parameters, path
+        assert [p.name for p in parameters.values() if not p.help] == [], path
 
 
 def test_run_writes_notebook_html_and_outputs(default_run):

@@ -10,11 +10,13 @@ import yaml
 
 from szpolicy.io import paths
 
+LINTED = ["src", "tests", "benchmarks", "notebooks", "tasks.py"]
+
 
 def test_ruff_is_clean():
     for args in (["check"], ["format", "--check"]):
         proc = subprocess.run(
-            [sys.executable, "-m", "ruff", *args, "src", "tests", "benchmarks", "tasks.py"],
+            [sys.executable, "-m", "ruff", *args, *LINTED],
             cwd=paths.ROOT,
             capture_output=True,
             text=True,

@@ -1,37 +1,141 @@
-"""Chinese word segmentation with part-of-speech tags (jieba), loaded quietly, once, when first
-needed (its import loads the tagger's models: half a second that loading a table need not pay)."""
+"""Chinese word segmentation with part-of-speech tags: jieba.posseg.cut's (HMM on), word for
+word and tag for tag, over jieba's data as text/dictionary.py stores it.
+
+Why our own code and not jieba's: jieba's start loads its dictionary, its tags and its models
+(a second of a one-report build), and its tagger was the numbers stage's largest cost; this one
+reads a stored trie in milliseconds and looks up a position's words in one call. It follows
+jieba 0.42.1's jieba/posseg/__init__.py (cut, __cut_internal, __cut_DAG, __cut_detail, __cut)
+and jieba/__init__.py (get_DAG, calc) step by step, the same float sums in the same order, its
+regular expressions copied; tests/test_segment.py checks the tags equal jieba's on real reports
+and random strings."""
 
 from __future__ import annotations
 
-import logging
-import warnings
+import re
+from collections.abc import Mapping
 from functools import cache, lru_cache
-from types import ModuleType
+
+from .dictionary import Dictionary, load
+
+# jieba.posseg's patterns (the same strings; jieba writes them undoubled, \. and \s).
+RE_HAN_DETAIL = re.compile("([\u4e00-\u9fd5]+)")
+RE_SKIP_DETAIL = re.compile("([\\.0-9]+|[a-zA-Z0-9]+)")
+RE_HAN_INTERNAL = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._]+)")
+RE_SKIP_INTERNAL = re.compile("(\r\n|\\s)")
+RE_ENG = re.compile("[a-zA-Z0-9]+")
+RE_NUM = re.compile("[\\.0-9]+")
+
+Tags = tuple[tuple[str, str], ...]
+
+
+def word_frequencies() -> Mapping[str, int]:
+    """jieba's dictionary: each word's frequency, and its prefixes' (0), as jieba's FREQ."""
+    return load()
+
+
+@lru_cache(maxsize=4096)
+def pos_tags(text: str) -> Tags:
+    """(word, tag) pairs of jieba's part-of-speech segmentation of `text` (jieba.posseg.cut)."""
+    tags: list[tuple[str, str]] = []
+    for block in RE_HAN_INTERNAL.split(text):
+        if RE_HAN_INTERNAL.match(block):
+            tags += _block_tags(block, load())
+            continue
+        for part in RE_SKIP_INTERNAL.split(block):
+            if RE_SKIP_INTERNAL.match(part):
+                tags.append((part, "x"))
+                continue
+            # jieba tests each character for m and the part for eng: neither can match here,
+            # the block pattern having taken every digit, Latin letter and full stop.
+            tags += ((char, "x") for char in part)
+    return tuple(tags)
+
+
+def _block_tags(block: str, words: Dictionary) -> list[tuple[str, str]]:
+    """jieba's __cut_DAG: the likeliest words; runs of single characters not themselves a word
+    of the dictionary go to the HMM (__cut_detail)."""
+    ends, keys = _route(block, words)
+    tags: list[tuple[str, str]] = []
+    start, run = 0, ""
+    while start < len(block):
+        end = ends[start] + 1
+        if end - start == 1:
+            run += block[start]
+        else:
+            if run:
+                tags += _run_tags(run, words)
+                run = ""
+            tags.append((block[start:end], words.tags[words.tag_index[keys[start]]]))
+        start = end
+    if run:
+        tags += _run_tags(run, words)
+    return tags
+
+
+def _route(block: str, words: Dictionary) -> tuple[list[int], list[int | None]]:
+    """jieba's get_DAG and calc in one backward pass: where the likeliest segmentation's word
+    starting at each character ends, and its key. A word is in the DAG when its frequency is
+    not 0; ties go to the longer word, as jieba's max over (score, end)."""
+    size = len(block)
+    score: list[float] = [0] * (size + 1)  # jieba's route[N] = (0, 0)
+    ends, keys = [0] * size, [None] * size
+    weight, frequency, longest = words.weight, words.frequency, words.longest
+    for start in range(size - 1, -1, -1):
+        best, end, key = None, start, None
+        for word, k in words.words.iter_prefixes_with_ids(block[start : start + longest]):
+            if frequency[k]:
+                last = start + len(word) - 1
+                here = weight[k] + score[last + 1]
+                if best is None or here >= best:
+                    best, end, key = here, last, k
+        if best is None:
+            best = words.unknown + score[start + 1]
+        score[start], ends[start], keys[start] = best, end, key
+    return ends, keys
+
+
+def _run_tags(run: str, words: Dictionary) -> list[tuple[str, str]]:
+    """jieba's tags of a run of single characters: one character alone, the characters one by
+    one when the run is itself a word, else __cut_detail (HMM on the Han parts)."""
+    if len(run) == 1:
+        return [(run, words.tag(run))]
+    if words.get(run):
+        return [(char, words.tag(char)) for char in run]
+    tags: list[tuple[str, str]] = []
+    for block in RE_HAN_DETAIL.split(run):
+        if RE_HAN_DETAIL.match(block):
+            tags += _hmm_tags(block)
+            continue
+        for part in filter(None, RE_SKIP_DETAIL.split(block)):
+            tags.append((part, "m" if RE_NUM.match(part) else "eng" if RE_ENG.match(part) else "x"))
+    return tags
+
+
+@lru_cache(maxsize=65536)
+def _hmm_tags(chars: str) -> Tags:
+    """jieba's __cut: the words and tags of the HMM's likeliest states, cached by the run (half
+    the tagging time, and the runs, 年的, 将比, 万人, recur across texts)."""
+    tables = load().hmm
+    _, states = _viterbi(chars, *tables, _predecessors())
+    tags, begin, following = [], 0, 0
+    for i, (position, tag) in enumerate(states):
+        if position == "B":
+            begin = i
+        elif position == "E":
+            tags.append((chars[begin : i + 1], tag))
+            following = i + 1
+        elif position == "S":
+            tags.append((chars[i], tag))
+            following = i + 1
+    if following < len(chars):
+        tags.append((chars[following:], states[following][1]))
+    return tuple(tags)
 
 
 @cache
-def _jieba() -> ModuleType:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # jieba imports the deprecated pkg_resources
-        import jieba
-        import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    _memoise_hmm(jieba.posseg)
-    return jieba
-
-
-def _memoise_hmm(posseg: ModuleType) -> None:
-    """Cache the tagger's HMM (Viterbi over a run of characters missing from the dictionary) by
-    the run: it is most of the tagging time, and the runs (年的, 将比, 万人) recur across texts."""
-    tables = (posseg.char_state_tab_P, posseg.start_P, posseg.trans_P, posseg.emit_P)
-    sources = predecessors(posseg.trans_P)
-
-    @lru_cache(maxsize=65536)
-    def run(chars: str) -> tuple[float, list]:
-        return _viterbi(chars, *tables, sources)
-
-    posseg.viterbi = lambda chars, *_tables: run(chars)  # the tables are always the module's
+def _predecessors() -> dict[tuple, set[tuple]]:
+    """The tagger's HMM states' predecessors, found once."""
+    return predecessors(load().hmm[2])
 
 
 def predecessors(trans_p: dict) -> dict[tuple, set[tuple]]:
@@ -77,16 +181,3 @@ def _viterbi(obs: str, states: dict, start_p: dict, trans_p: dict, emit_p: dict,
         route[i] = state
         state = path[i][state]
     return prob, route
-
-
-def word_frequencies() -> dict[str, int]:
-    """jieba's dictionary: each word's frequency (loaded on first use)."""
-    jieba = _jieba()
-    jieba.initialize()
-    return jieba.dt.FREQ
-
-
-@lru_cache(maxsize=4096)
-def pos_tags(text: str) -> tuple[tuple[str, str], ...]:
-    """(word, tag) pairs of jieba's part-of-speech segmentation of `text`."""
-    return tuple((w.word, w.flag) for w in _jieba().posseg.cut(text))
