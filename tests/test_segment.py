@@ -66,15 +66,15 @@ def test_the_viterbi_gives_jiebas_path_and_probability(hmm) -> None:
 
 @pytest.mark.parametrize(
     ("report", "step"),
-    # Every clause of reports of three decades and of the seed; every tenth of the report in
-    # traditional characters (most of them missing from jieba's dictionary, the HMM tags them:
-    # jieba takes 20 s over them all).
-    [(p, 1) for p in (*REPORTS[13::13], *SEED)] + [(REPORTS[0], 10)],
+    # Every clause of reports of three decades; every third of the seed and every tenth of the
+    # 1954 report, both in traditional characters (most of them missing from jieba's
+    # dictionary, so the HMM tags them: jieba takes 10-20 s over all clauses of either).
+    [(p, 1) for p in REPORTS[13::13]] + [(p, 3) for p in SEED] + [(REPORTS[0], 10)],
     ids=lambda value: getattr(value, "stem", str(value)),
 )
 def test_the_tags_are_jiebas_on_each_clause_of_a_report(posseg, report: Path, step: int) -> None:
     clauses = [c for c in CLAUSE_END.split(report.read_text("utf-8")) if c][::step]
-    assert len(clauses) > 100
+    assert len(clauses) > 50
     assert [pos_tags(c) for c in clauses] == [jieba_tags(posseg, c) for c in clauses]
 
 

@@ -81,7 +81,7 @@ def store_path() -> Path:
 
 def cache_folder() -> Path:
     """$SZPOLICY_CACHE, else the user's cache folder ($XDG_CACHE_HOME or ~/.cache), else (when
-    that one cannot be written) the temporary folder."""
+    that one cannot be written) a folder of this user's own in the temporary folder."""
     if os.environ.get(CACHE_ENV):
         return Path(os.environ[CACHE_ENV])
     try:
@@ -91,7 +91,7 @@ def cache_folder() -> Path:
             return folder
     except (OSError, RuntimeError):  # RuntimeError: no home folder
         pass
-    return Path(tempfile.gettempdir()) / "szpolicy-cache"
+    return Path(tempfile.gettempdir()) / f"szpolicy-cache-{os.getuid()}"
 
 
 def read(path: Path) -> Dictionary | None:
@@ -131,7 +131,7 @@ def save(dictionary: Dictionary, path: Path) -> Dictionary:
         dictionary.hmm,
     )
     with suppress(OSError):  # not writable: the next run builds the store again
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # no other user writes it
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name)
         try:
             with os.fdopen(handle, "wb") as out:
