@@ -152,12 +152,11 @@ def pandas_dtypes(table: str) -> dict[str, object]:
 def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:
     """Check a table against its schema: its columns' types, then pandera's checks; raise
     SzpolicyError listing the failures."""
-    schema, pa = pandera_schema(table), _pandera()
-
+    schema, pa, expected = pandera_schema(table), _pandera(), pandas_dtypes(table)
     wrong = [
-        f"column {name!r} has type {df[name].dtype}, expected {dtype}"
-        for name, dtype in pandas_dtypes(table).items()
-        if name in df.columns and df[name].dtype != dtype
+        f"column {name!r} has type {dtype}, expected {expected[name]}"
+        for name, dtype in zip(df.columns, df.dtypes, strict=True)
+        if name in expected and dtype != expected[name]
     ]
     try:
         checked = schema.validate(df, lazy=True)
