@@ -192,9 +192,9 @@ def process(batch: list[Source], fmt: str = "csv") -> Batch:
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off for the block. A batch makes millions of objects
-    that live until its tables are formatted, and every full collection walks them and the
-    gazetteer and jieba's dictionary (a tenth of a one-worker build's CPU); what garbage has
-    cycles waits for the next collection after the batch."""
+    that live until its tables are formatted, and every full collection walks them, the rules
+    and the per-text caches (0.2 s, 7 % of a one-worker build of the development corpus); what
+    garbage has cycles waits for the first collection after the batch."""
     enabled = gc.isenabled()
     gc.disable()
     try:
