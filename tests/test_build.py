@@ -65,6 +65,23 @@ def test_load_is_typed_and_valid(built, table):
     assert len(df) > 0
 
 
+@pytest.mark.parametrize(
+    ("change", "found"),
+    [
+        (lambda df: df.assign(n_chars=df["n_chars"].astype(float)), "'n_chars' has type float64"),
+        (lambda df: df.assign(title=df["title"].astype(object)), "'title' has type object"),
+        (lambda df: df.assign(report_id=None), "report_id"),  # required, and a string
+        (lambda df: df.assign(script="latin"), "isin"),
+        (lambda df: df.drop(columns="sha256"), "sha256"),
+    ],
+)
+def test_validate_refuses_a_table_unlike_its_schema(built, change, found):
+    reports = szpolicy.load("reports", built)
+    with pytest.raises(SzpolicyError, match="table reports fails its schema") as err:
+        validate("reports", change(reports))
+    assert found in err.value.message
+
+
 @pytest.mark.parametrize("table", sorted(OFFSET_TEXT))
 def test_offsets_index_the_raw_text(built, table):
     reports = szpolicy.load("reports", built).set_index("report_id")

@@ -23,6 +23,20 @@ def test_the_build_imports_no_analysis_and_no_notebook_parameters() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_a_build_imports_no_test_dependency(tmp_path: Path) -> None:
+    """hypothesis (which pandera imports when it is installed) and cn2an (the numeral readers'
+    test oracle) are test dependencies: a build, validation included, loads neither."""
+    seed = next(paths.RAW.glob("000_*.txt"))
+    code = (
+        "import sys\nfrom szpolicy.cli import main\n"
+        f"sys.argv = ['szpolicy', 'build', {str(seed)!r}, '--out', {str(tmp_path / 'out')!r}]\n"
+        "main()\nprint(sorted(m for m in ('hypothesis', 'cn2an') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert (tmp_path / "out" / "reports.csv").is_file()
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
 def _imports(root: Path) -> dict[str, str]:
     """Top-level names of the absolute imports in the modules under `root`, each with the
     first module (relative to root) that imports it."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import cn2an
@@ -9,9 +10,20 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from szpolicy.text.numerals import NUMERAL, NUMERAL_FIRST, NUMERAL_RE, parse_number, read_numeral
+from szpolicy.text.numerals import (
+    NUMERAL,
+    NUMERAL_FIRST,
+    NUMERAL_RE,
+    parse_number,
+    read_label,
+    read_numeral,
+    write_numeral,
+)
 
 TRADITIONAL = str.maketrans("万亿两", "萬億兩")
+# The characters of heading labels (headings.yaml's numeral and formal_numeral).
+PLAIN_LABEL_CHARS = "一二三四五六七八九十百零〇两兩"
+FORMAL_LABEL_CHARS = "壹贰貳叁參肆伍陆陸柒捌玖拾佰"
 
 
 @pytest.mark.parametrize(
@@ -112,3 +124,40 @@ def test_decimals_with_wan_round_trip(d) -> None:
 def test_a_vague_digit_that_reads_as_no_number_is_unreadable() -> None:
     """八几 (found by the property test) once read as 82..9: bounds out of order."""
     assert read_numeral("八几") is None
+
+
+def test_numerals_are_written_as_cn2an_writes_them() -> None:
+    assert [write_numeral(n) for n in range(1, 1000)] == [cn2an.an2cn(n) for n in range(1, 1000)]
+
+
+def _cn2an_label(label: str) -> int | None:
+    """cn2an's reading of a label (its "smart" mode, with 參 as the 叁 it knows), or None."""
+    try:
+        return int(cn2an.cn2an(label.replace("參", "叁"), "smart"))
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+@pytest.mark.parametrize("mode", ["low", "up"])
+def test_labels_1_to_999_read_as_cn2an_reads_them(mode: str) -> None:
+    """一 … 九百九十九 and 壹 … 玖佰玖拾玖, also in Traditional forms (貳, 參, 陸, 兩)."""
+    traditional = str.maketrans("贰叁陆二", "貳參陸兩")
+    for n in range(1, 1000):
+        label = cn2an.an2cn(n, mode)
+        for written in (label, label.translate(traditional)):
+            assert read_label(written) == _cn2an_label(written) == n, written
+
+
+@pytest.mark.parametrize("chars", [PLAIN_LABEL_CHARS, FORMAL_LABEL_CHARS])
+def test_a_label_read_is_read_as_cn2an_reads_it(chars: str) -> None:
+    """Every label of up to three characters that is read at all gets cn2an's number."""
+    labels = ["".join(t) for k in (1, 2, 3) for t in itertools.product(chars, repeat=k)]
+    read = {label: n for label in labels if (n := read_label(label)) is not None}
+    assert {label: _cn2an_label(label) for label in read} == read
+
+
+@pytest.mark.parametrize("label", ["百", "佰", "十十", "二二", "零五", "一百十", "十三五", "千"])
+def test_a_label_not_written_out_is_no_number(label: str) -> None:
+    """Bare multipliers, digit strings and shortened forms number no section (cn2an guesses
+    some of them: 二二 → 22)."""
+    assert read_label(label) is None

@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import cn2an
 import pytest
 
 from szpolicy.errors import SzpolicyError
 from szpolicy.io.read import Document, read_report
 from szpolicy.rules import compile_rule
-from szpolicy.stages.headings import heading_score, heading_styles, label_number, match_heading
+from szpolicy.stages.headings import heading_score, heading_styles, match_heading
 from szpolicy.stages.paragraphs import (
     BLANK,
     is_boilerplate,
@@ -20,6 +19,7 @@ from szpolicy.stages.paragraphs import (
     split_sentences,
 )
 from szpolicy.stages.structure import structure
+from szpolicy.text.numerals import read_label
 from szpolicy.text.script import to_hans, to_hant
 
 BODY = "市婦聯開展活動12場，惠及3000人。活動獲得好評！"
@@ -541,18 +541,9 @@ def test_ordinals_number_points_nested_in_a_section(write_report):
     assert subs == ["第一、加強農業", "第二、發展工業"]
 
 
-def test_usual_labels_read_as_cn2an_reads_them():
-    """Labels read without cn2an (一 … 九十九, 一十五) get the number cn2an gives them."""
-    digits = ["", *"一二三四五六七八九"]
-    labels = [tens + "十" + unit for tens in digits for unit in digits] + digits[1:]
-    assert len(labels) == 109
-    for label in labels:
-        assert label_number(label) == int(cn2an.cn2an(label, "smart")), label
-
-
 @pytest.mark.parametrize("label", ["几", "十十", "百", "幾"])
 def test_a_label_that_is_no_number_never_raises(write_report, label):
-    assert label_number(label) is None
+    assert read_label(label) is None
     text = report(f"{label}、方面", BODY, "從以下幾個方面：", f"（{label}）子項", BODY)
     doc, st = sentences_of(write_report(text))
     assert_lossless(doc, st)

@@ -21,6 +21,7 @@ from .io.read import Document, read_report
 from .stages.headings import match_heading
 from .stages.paragraphs import split_sentences
 from .stages.structure import structure
+from .text.numerals import write_numeral
 from .text.script import SCRIPTS, detect_script, to_hans, to_hant
 
 # Hant is the source text as-is or passed through OpenCC s2hk; Hans is OpenCC hk2s.
@@ -51,7 +52,6 @@ ANNEX_LABEL = "附件：典型案例"
 SECTIONS_RANGE = (8, 22)  # the seed has 15 sections; reports average about its size
 ANNEX_RANGE = (2, 4)
 P_SUBHEADINGS, P_CLUTTER, P_ANNEX = 0.3, 0.4, 0.2
-CN_DIGITS = "零一二三四五六七八九"
 VARIED = re.compile("(?<=[^0-9])[0-9]+")  # Arabic numbers `vary_numbers` redraws
 
 
@@ -97,9 +97,7 @@ def chinese_numeral(n: int) -> str:
     """一 … 九十九: the numerals of section headings."""
     if not 1 <= n <= 99:
         raise ValueError(f"section number {n} outside 1..99")
-    tens, units = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else CN_DIGITS[tens] + "十")
-    return head + (CN_DIGITS[units] if units else "")
+    return write_numeral(n)
 
 
 def _heads_like(line: str) -> bool:

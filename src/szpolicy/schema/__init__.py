@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from pandas.api.types import pandas_dtype
 
 from ..errors import SzpolicyError
 from ..io.yamlfile import safe_load
@@ -97,14 +100,32 @@ def dtypes(table: str) -> dict[str, str]:
 
 
 @cache
-def pandera_schema(table: str) -> pa.DataFrameSchema:
-    """A strict pandera schema: exact columns, types, required values, enums, unique key."""
-    import pandera.pandas as pa  # here: reading a table (`load`) needs no pandera
+def _pandera() -> ModuleType:
+    """pandera.pandas and its pandas checks, imported on first use (reading a table, `load`,
+    needs none of it) and without hypothesis: pandera imports it for its data synthesis whenever
+    it is installed (as a test dependency), a fifth of a second of a build's start-up that
+    validation never uses."""
+    blocked = "hypothesis" not in sys.modules
+    if blocked:
+        sys.modules["hypothesis"] = None  # type: ignore[assignment] # its import raises
+    try:
+        import pandera.backends.pandas.builtin_checks  # noqa: F401 - else its first validation
+        import pandera.pandas as pa
+    finally:
+        if blocked:
+            del sys.modules["hypothesis"]
+    return pa
 
+
+@cache
+def pandera_schema(table: str) -> pa.DataFrameSchema:
+    """A strict pandera schema: exact columns, required values, enums, unique key; the types are
+    `validate`'s (pandera checks a string column's type value by value)."""
+    pa = _pandera()
     cols = {}
-    for f, dtype in zip(spec(table)["fields"], dtypes(table).values(), strict=True):
+    for f in spec(table)["fields"]:
         checks = [pa.Check.isin(f["enum"])] if "enum" in f else []
-        cols[f["name"]] = pa.Column(dtype, checks=checks, nullable=not f.get("required", False))
+        cols[f["name"]] = pa.Column(checks=checks, nullable=not f.get("required", False))
     return pa.DataFrameSchema(
         cols, strict=True, ordered=True, unique=spec(table).get("primary_key"), name=table
     )
@@ -122,15 +143,28 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(sort_key(table), kind="mergesort").reset_index(drop=True)
 
 
-def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:
-    """Check a table against its schema; raise SzpolicyError listing the failures."""
-    schema = pandera_schema(table)
-    import pandera.pandas as pa
+@cache
+def pandas_dtypes(table: str) -> dict[str, object]:
+    """`dtypes` as pandas dtype objects, which a column's dtype compares equal to."""
+    return {name: pandas_dtype(dtype) for name, dtype in dtypes(table).items()}
 
+
+def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Check a table against its schema: its columns' types, then pandera's checks; raise
+    SzpolicyError listing the failures."""
+    schema, pa, expected = pandera_schema(table), _pandera(), pandas_dtypes(table)
+    wrong = [
+        f"column {name!r} has type {dtype}, expected {expected[name]}"
+        for name, dtype in zip(df.columns, df.dtypes, strict=True)
+        if name in expected and dtype != expected[name]
+    ]
     try:
-        return schema.validate(df, lazy=True)
+        checked = schema.validate(df, lazy=True)
     except (pa.errors.SchemaErrors, pa.errors.SchemaError) as err:
-        raise SzpolicyError(f"table {table} fails its schema:\n{err}") from None
+        wrong.append(str(err))
+    if wrong:
+        raise SzpolicyError(f"table {table} fails its schema:\n" + "\n".join(wrong))
+    return checked
 
 
 def resource(table: str, path: str) -> dict:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from functools import cache, partial
 from itertools import pairwise
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -51,12 +51,12 @@ def _enum(field: str) -> set[str]:
     return next(set(f["enum"]) for f in spec("agencies")["fields"] if f["name"] == field)
 
 
-def alias_list(row: pd.Series) -> list[str]:
+def alias_list(row: Mapping[str, Any]) -> list[str]:
     """The surface forms of one gazetteer row."""
     return row["aliases"].split(ALIAS_SEP)
 
 
-def _row_problem(row: pd.Series, kinds: set[str], levels: set[str]) -> str | None:
+def _row_problem(row: Mapping[str, Any], kinds: set[str], levels: set[str]) -> str | None:
     """Why one gazetteer row is malformed, or None."""
     if not AGENCY_ID.fullmatch(row["agency_id"]):
         return f"agency_id {row['agency_id']!r} is not snake-case ASCII"
@@ -86,8 +86,7 @@ def validate_gazetteer(df: pd.DataFrame, source: str = GAZETTEER) -> pd.DataFram
     kinds, levels = _enum("kind"), _enum("level")
     seen_ids: dict[str, int] = {}
     owner: dict[str, tuple[str, int]] = {}
-    for i, row in df.reset_index(drop=True).iterrows():
-        line = int(i) + 2  # the header is line 1
+    for line, row in enumerate(df.to_dict("records"), start=2):  # the header is line 1
         problem = _row_problem(row, kinds, levels)
         if problem:
             raise ValueError(f"{source}:{line}: {problem}")
@@ -548,14 +547,15 @@ def lead_agencies(
     sections = sentences.loc[numbered, SECTION_KEYS].drop_duplicates().sort_values(SECTION_KEYS)
     leads = _section_leads(sentences, mentions)
     out = sections.merge(leads, on=SECTION_KEYS, how="left")
-    for report_id, (own, genre) in (contexts or {}).items():
-        if genre_of(genre).lead != REPORTING_GOVERNMENT:
-            continue
-        rows = out["report_id"].eq(report_id)
-        government = reporting_government(own)
-        out.loc[rows, "lead_agency_id"] = [
-            government if pd.isna(lead) else lead for lead in out.loc[rows, "heading_lead"]
-        ]
+    governments = {
+        report_id: reporting_government(own)
+        for report_id, (own, genre) in (contexts or {}).items()
+        if genre_of(genre).lead == REPORTING_GOVERNMENT
+    }
+    if governments:  # the heading's subject, else the reporting government
+        ruled = out["report_id"].isin(list(governments))
+        led = out["heading_lead"].fillna(out["report_id"].map(governments))
+        out["lead_agency_id"] = out["lead_agency_id"].where(~ruled, led)
     return out.drop(columns="heading_lead")
 
 

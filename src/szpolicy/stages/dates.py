@@ -78,6 +78,12 @@ def _relative_rows() -> tuple[tuple[str, int | None, tuple[int, int] | None], ..
     return tuple(rows)
 
 
+@cache
+def _relative_cue() -> re.Pattern:
+    """Any relative term: most sentences hold none, which one search tells."""
+    return re.compile("|".join(re.escape(term) for term, _, _ in _relative_rows()))
+
+
 def _valid(year: int, month: int, day: int | None) -> bool:
     return 1 <= month <= 12 and (day is None or 1 <= day <= calendar.monthrange(year, month)[1])
 
@@ -121,7 +127,7 @@ def _dates(text: str) -> tuple[DateSpan, ...]:
         for m in regex.finditer(folded):
             if free(m.start(), m.end()) and (span := read(m)) is not None:
                 spans.append(span)
-    for term, offset, months in _relative_rows():
+    for term, offset, months in _relative_rows() if _relative_cue().search(folded) else ():
         start = folded.find(term)
         while start != -1:
             end = start + len(term)

@@ -11,6 +11,7 @@ from ..errors import SzpolicyError
 from ..rules import compile_rule
 from ..rules import load as load_rule
 from ..text.distinct import per_text
+from ..text.numerals import read_label, write_numeral
 from .paragraphs import BLANK, ENDED, Paragraph
 
 HEADING_LEAD = f"[{BLANK}]*"  # blanks that may precede a heading
@@ -18,11 +19,6 @@ CLAUSE_ENDS = "；;，,、：:"  # a line ending so is a list item or runs on, n
 TITLE_MAX_CHARS = 60  # a one-sentence paragraph up to this long, not ended, reads as a heading
 SHORT_TITLE_CHARS = 40  # a heading that ends with 。 or runs into its body is this short
 CN_DIGITS = "〇零一二三四五六七八九"
-FORMAL = str.maketrans("參", "叁")  # the Traditional formal three, which cn2an does not read
-# 一 … 九十九 written the usual way: the labels of nearly every heading, read without cn2an
-# (its import compiles its patterns: a tenth of a second of every build's start-up).
-USUAL_LABEL = re.compile("(?:([一二三四五六七八九]?)十)?([一二三四五六七八九]?)")
-DIGIT_VALUES = {c: i for i, c in enumerate("一二三四五六七八九", 1)}
 
 
 @dataclass(frozen=True)
@@ -114,32 +110,15 @@ def match_heading(line: str) -> Heading | None:
 def _heading(group: int, label: str, end: int) -> Heading | None:
     """The heading that a match of a style's group, number label (三, 十二, 12) and end stands
     for, or None when the label is no number; headings reuse few of these, so cached."""
-    number = label_number(label)
+    number = read_label(label)
     if number is None or number < 1:  # 〇、 numbers nothing
         return None
     return Heading(_heading_regex()[1][group][0], number, label, end)
 
 
-def label_number(label: str) -> int | None:
-    """A heading label's number (三 → 3, 十二 → 12, １２ → 12), or None if it is none."""
-    if label.isdecimal():
-        return int(label)
-    if label and (m := USUAL_LABEL.fullmatch(label)):
-        tens = 0 if m[1] is None else DIGIT_VALUES.get(m[1], 1)  # 十二: one ten
-        return 10 * tens + DIGIT_VALUES.get(m[2], 0)
-    import cn2an  # here: the usual labels need none of it
-
-    try:
-        return int(cn2an.cn2an(label.translate(FORMAL), "smart"))
-    except (ValueError, KeyError, IndexError):
-        return None
-
-
 def label_of(number: int, like: str) -> str:
     """A number written as a label like `like` is (三 or 3), for messages."""
-    import cn2an  # here: only messages need it
-
-    return str(number) if like.isdecimal() else cn2an.an2cn(number)
+    return str(number) if like.isdecimal() else write_numeral(number)
 
 
 def _looks_like_prose(rest: str, number: int) -> bool:
@@ -153,7 +132,7 @@ def _looks_like_prose(rest: str, number: int) -> bool:
         return False  # a calendar year
     if after in "、，,":
         return True
-    lead = label_number(token[0])
+    lead = read_label(token[0])
     return lead == number + 1
 
 

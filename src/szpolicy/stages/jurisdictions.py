@@ -51,8 +51,7 @@ def validate_jurisdictions(df: pd.DataFrame, source: str = JURISDICTIONS) -> pd.
     if list(df.columns) != COLUMNS:
         raise ValueError(f"{source}: columns {list(df.columns)}, expected {COLUMNS}")
     codes = set(df["code"])
-    for i, row in df.reset_index(drop=True).iterrows():
-        line = int(i) + 2
+    for line, row in enumerate(df.to_dict("records"), start=2):  # the header is line 1
         if not re.fullmatch(r"\d{6}", row["code"]):
             raise ValueError(f"{source}:{line}: code {row['code']!r} is not six digits")
         if row["level"] not in LEVELS:

@@ -191,31 +191,33 @@ def paragraphs(
     that stands `alone` (a part label: 附件1), nor in the opening into or from a dash line; a
     sentence running over a joined break is one sentence."""
     joined = _blank_separated(lines)
+    clutter = [is_boilerplate(line.text) for line in lines] + [False]  # each line's, once
     out: list[Paragraph] = []
     group: list[Line] = []
     opening = True  # no sentence ended, no heading opened yet: the title block
     for i, line in enumerate(lines):
         group.append(line)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if not is_boilerplate(line.text):
+        if not clutter[i]:
             opening = opening and not ENDED.search(line.text) and not opens(line.text)
         if (
             joined
             and nxt is not None
-            and not is_boilerplate(line.text)
-            and not is_boilerplate(nxt.text)
+            and not clutter[i]
+            and not clutter[i + 1]
             and not alone(line.text)
             and not (opening and _title_block(line.text, nxt.text))
             and _continues(line, nxt, text, opens)
         ):
             continue
-        out.append(_paragraph(text, group))
+        out.append(_paragraph(text, group, len(group) == 1 and clutter[i]))
         group = []
     return out
 
 
-def _paragraph(text: str, lines: list[Line]) -> Paragraph:
-    """One paragraph of lines; an unended last sentence of a line joins the next line's first."""
+def _paragraph(text: str, lines: list[Line], clutter: bool) -> Paragraph:
+    """One paragraph of lines (`clutter`: a line of clutter alone); an unended last sentence of
+    a line joins the next line's first."""
     sentences: list[tuple[int, int, int]] = []
     open_sentence = False
     for line in lines:
@@ -227,5 +229,4 @@ def _paragraph(text: str, lines: list[Line]) -> Paragraph:
                 sentences.append((start, end, line.no))
         open_sentence = not ENDED.search(line.text)
     raw = text[lines[0].start : lines[-1].start + len(lines[-1].text)]
-    clutter = is_boilerplate(raw) if len(lines) == 1 else False
     return Paragraph(lines, raw, sentences, clutter or is_notice(raw))

@@ -12,12 +12,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # Financial forms (壹貳參…) are left out: in running prose 參, 伍, 陸 are 參與, 隊伍, 大陸.
 DIGITS = {**dict.fromkeys("〇○零", 0), **dict.fromkeys("兩两", 2)} | {
     c: i for i, c in enumerate("一二三四五六七八九", start=1)
 }
+WRITTEN_DIGITS = "零一二三四五六七八九"
+# Label characters read as the plain ones: 两 and 〇, and the formal numerals (壹貳參 …) that
+# number the level above 一、 in Traditional reports.
+_PLAIN_LABEL = str.maketrans(
+    "两兩〇壹贰貳叁參肆伍陆陸柒捌玖拾佰", "二二零一二二三三四五六六七八九十百"
+)
 VAGUE = "幾几"  # 'some': the smallest reading, 1 before a unit (幾十 -> 10), 0 after (十幾 -> 10)
 SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 BIG_UNITS = {**dict.fromkeys("萬万", 10**4), **dict.fromkeys("億亿", 10**8)}
@@ -193,6 +199,39 @@ def _read(s: str) -> Reading | None:
         if low is not None and high is not None and low.value < high.value:
             return Reading(low.low, low.low, high.high, "approx")
     return None
+
+
+def write_numeral(n: int) -> str:
+    """1 … 999 written out in Chinese numerals as `cn2an.an2cn` writes them (十二, 一百零五,
+    三百一十): the numbers of section headings, read back by `read_label`."""
+    if not 1 <= n <= 999:
+        raise ValueError(f"{n} outside 1..999")
+    hundreds, rest = divmod(n, 100)
+    tens, units = divmod(rest, 10)
+    written = WRITTEN_DIGITS[hundreds] + "百" if hundreds else ""
+    if tens:
+        written += ("" if tens == 1 and not hundreds else WRITTEN_DIGITS[tens]) + "十"
+    elif hundreds and units:
+        written += "零"
+    return written + (WRITTEN_DIGITS[units] if units else "")
+
+
+@cache
+def _labels() -> dict[str, int]:
+    """Every label `read_label` reads, in plain numerals: 1 … 999 written out, and 一十 … 一十九."""
+    labels = {write_numeral(n): n for n in range(1, 1000)}
+    return labels | {"一" + label: n for label, n in labels.items() if label.startswith("十")}
+
+
+def read_label(label: str) -> int | None:
+    """The number of a heading label (三 → 3, 一十二 → 12, 兩百零五 → 205, 貳拾 → 20, １２ → 12),
+    or None if it is no number written out as labels are (百, 十十, 二二, 十三五).
+
+    Strict where `read_numeral` is lenient: a bare 百 or a digit string numbers no section.
+    """
+    if label.isdecimal():
+        return int(label)
+    return _labels().get(label.translate(_PLAIN_LABEL))
 
 
 def place(value: float) -> float:
