@@ -71,8 +71,10 @@ def test_load_is_typed_and_valid(built, table):
         (lambda df: df.assign(n_chars=df["n_chars"].astype(float)), "'n_chars' has type float64"),
         (lambda df: df.assign(title=df["title"].astype(object)), "'title' has type object"),
         (lambda df: df.assign(report_id=None), "report_id"),  # required, and a string
-        (lambda df: df.assign(script="latin"), "isin"),
+        (lambda df: df.assign(script="latin"), "not in its enum"),
         (lambda df: df.drop(columns="sha256"), "sha256"),
+        (lambda df: df[[*df.columns[1:], "report_id"]], "expected ['report_id'"),  # order
+        (lambda df: pd.concat([df, df], ignore_index=True), "primary key ['report_id'] repeats"),
     ],
 )
 def test_validate_refuses_a_table_unlike_its_schema(built, change, found):

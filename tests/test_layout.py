@@ -24,8 +24,8 @@ def test_the_build_imports_no_analysis_and_no_notebook_parameters() -> None:
 
 
 def test_a_build_imports_no_test_dependency(tmp_path: Path) -> None:
-    """hypothesis (which pandera imports when it is installed) and cn2an (the numeral readers'
-    test oracle) are test dependencies: a build, validation included, loads neither."""
+    """hypothesis and cn2an (the numeral readers' test oracle) are test dependencies: a build,
+    validation included, loads neither."""
     seed = next(paths.RAW.glob("000_*.txt"))
     code = (
         "import sys\nfrom szpolicy.cli import main\n"

@@ -277,12 +277,11 @@ def in_order(
 
 def _preload() -> None:
     """Load here, before the workers fork, what each would otherwise load for itself: jieba's
-    dictionary and tagger, the gazetteer's matcher and pandera (over a second of CPU each), and
-    the numbers stage's compiled exclusion rules (a twentieth of a second)."""
+    dictionary and tagger and the gazetteer's matcher (over a second of CPU each), and the
+    numbers stage's compiled exclusion rules (a twentieth of a second)."""
     word_frequencies()
     packaged_matcher()
     number_rules()
-    validate("diagnostics", conform("diagnostics", pd.DataFrame(columns=columns("diagnostics"))))
 
 
 def _results(

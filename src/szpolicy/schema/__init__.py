@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
-from types import ModuleType
-from typing import TYPE_CHECKING
 
 import pandas as pd
 from pandas.api.types import pandas_dtype
 
 from ..errors import SzpolicyError
 from ..io.yamlfile import safe_load
-
-if TYPE_CHECKING:
-    import pandera.pandas as pa
 
 # Table order in the build and the datapackage: referenced tables before those that refer.
 TABLES = (
@@ -99,38 +93,6 @@ def dtypes(table: str) -> dict[str, str]:
     }
 
 
-@cache
-def _pandera() -> ModuleType:
-    """pandera.pandas and its pandas checks, imported on first use (reading a table, `load`,
-    needs none of it) and without hypothesis: pandera imports it for its data synthesis whenever
-    it is installed (as a test dependency), a fifth of a second of a build's start-up that
-    validation never uses."""
-    blocked = "hypothesis" not in sys.modules
-    if blocked:
-        sys.modules["hypothesis"] = None  # type: ignore[assignment] # its import raises
-    try:
-        import pandera.backends.pandas.builtin_checks  # noqa: F401 - else its first validation
-        import pandera.pandas as pa
-    finally:
-        if blocked:
-            del sys.modules["hypothesis"]
-    return pa
-
-
-@cache
-def pandera_schema(table: str) -> pa.DataFrameSchema:
-    """A strict pandera schema: exact columns, required values, enums, unique key; the types are
-    `validate`'s (pandera checks a string column's type value by value)."""
-    pa = _pandera()
-    cols = {}
-    for f in spec(table)["fields"]:
-        checks = [pa.Check.isin(f["enum"])] if "enum" in f else []
-        cols[f["name"]] = pa.Column(checks=checks, nullable=not f.get("required", False))
-    return pa.DataFrameSchema(
-        cols, strict=True, ordered=True, unique=spec(table).get("primary_key"), name=table
-    )
-
-
 def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     """Columns in codebook order with their dtypes, rows sorted by the primary key."""
     missing = set(columns(table)) - set(df.columns)
@@ -150,21 +112,44 @@ def pandas_dtypes(table: str) -> dict[str, object]:
 
 
 def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:
-    """Check a table against its schema: its columns' types, then pandera's checks; raise
-    SzpolicyError listing the failures."""
-    schema, pa, expected = pandera_schema(table), _pandera(), pandas_dtypes(table)
-    wrong = [
+    """Check a table against its schema: exact columns in order, their types, required values,
+    enums and a unique key; raise SzpolicyError listing the failures.
+
+    Plain pandas: pandera made the same checks for a fifth of a second of every build's start-up
+    (its import alone).
+    """
+    expected = pandas_dtypes(table)
+    wrong = []
+    if list(df.columns) != list(expected):
+        missing = [c for c in expected if c not in df.columns]
+        extra = [c for c in df.columns if c not in expected]
+        wrong.append(
+            f"columns {list(df.columns)}, expected {list(expected)} "
+            f"(missing {missing}, not in the schema {extra})"
+        )
+    wrong += [
         f"column {name!r} has type {dtype}, expected {expected[name]}"
         for name, dtype in zip(df.columns, df.dtypes, strict=True)
         if name in expected and dtype != expected[name]
     ]
-    try:
-        checked = schema.validate(df, lazy=True)
-    except (pa.errors.SchemaErrors, pa.errors.SchemaError) as err:
-        wrong.append(str(err))
+    for f in spec(table)["fields"]:
+        if f["name"] not in df.columns:
+            continue
+        values = df[f["name"]]
+        if f.get("required", False) and values.isna().any():
+            wrong.append(f"column {f['name']!r} is required: {values.isna().sum()} missing")
+        if "enum" in f:
+            outside = values[values.notna() & ~values.isin(f["enum"])].unique().tolist()
+            if outside:
+                wrong.append(f"column {f['name']!r}: {outside} not in its enum {f['enum']}")
+    key = spec(table).get("primary_key")
+    if key and set(key) <= set(df.columns):
+        repeated = df.loc[df.duplicated(key), key].drop_duplicates()
+        if len(repeated):
+            wrong.append(f"primary key {key} repeats: {repeated.head(5).to_dict('records')}")
     if wrong:
         raise SzpolicyError(f"table {table} fails its schema:\n" + "\n".join(wrong))
-    return checked
+    return df
 
 
 def resource(table: str, path: str) -> dict:
