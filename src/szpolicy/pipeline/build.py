@@ -16,7 +16,6 @@ from urllib.parse import quote
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from .. import __version__, rules
 from ..errors import Diagnostic, SzpolicyError
@@ -392,6 +391,8 @@ def _write_partitions(folder: Path, table: str, df: pd.DataFrame) -> None:
     folder's hive key), so a file alone, the folder (pyarrow, pandas, frictionless) and DuckDB's
     `hive_partitioning` all read the same table.
     """
+    import pyarrow.parquet as pq  # a CSV build needs none of it (nor its file systems and ssl)
+
     rid = pa.dictionary(pa.int32(), pa.string())
     for report_id, rows in df.groupby("report_id", sort=True):
         part = folder / table / f"report_id={quote(str(report_id), safe='')}"
