@@ -131,20 +131,29 @@ def stage_task(folders: list[Path], out: Path, spent: dict[str, float]) -> Calla
 
 
 def startup(report: Path, root: Path, runs: int = 3) -> tuple[float, float]:
-    """Best wall and CPU seconds (user + sys) of a fresh `szpolicy build REPORT` process."""
+    """Best wall and CPU seconds (user + sys) of a fresh `szpolicy build REPORT` process.
+
+    As installed, with the modules' bytecode cached (in `root`, also under
+    PYTHONDONTWRITEBYTECODE): compiling the package's sources is a tenth of a second of CPU that
+    only a checkout run that way pays on every run. An unmeasured first run writes the caches.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
     best_wall, best_cpu = float("inf"), float("inf")
-    for k in range(runs):
+    for k in range(-1, runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "szpolicy.cli", "build", str(report), "--out", root / f"s{k}"],
             capture_output=True,
             check=False,
+            env=env,
         )
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        best_wall, best_cpu = min(best_wall, wall), min(best_cpu, cpu)
+        if k >= 0:
+            best_wall, best_cpu = min(best_wall, wall), min(best_cpu, cpu)
     return best_wall, best_cpu
 
 
@@ -294,7 +303,7 @@ def main(argv: list[str] | None = None) -> None:
             start = startup(args.startup_report, root / "startup")
             print(
                 f"start-up: `szpolicy build {args.startup_report.name}` {start[0]:.2f} s wall, "
-                f"{start[1]:.2f} s CPU (best of 3, a fresh interpreter each)"
+                f"{start[1]:.2f} s CPU (best of 3, a fresh interpreter each, bytecode cached)"
             )
         # Load the gazetteer, lexicons, OpenCC and jieba's models once, here, on generated text
         # (recombined seed sections), so the forked measurements start warm but share no text.
