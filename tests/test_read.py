@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from operator import ne
 
 import pytest
@@ -121,18 +119,3 @@ def test_script_agrees_with_converting_mixed_and_short_texts(seed):
     texts += [seed.text[:cut] + hans[cut:] for cut in range(0, len(hans), len(hans) // 20)]
     texts += [hans[:cut] + seed.text[cut:] for cut in range(0, len(hans), len(hans) // 20)]
     assert [detect_script(t) for t in texts] == [_script_by_converting(t) for t in texts]
-
-
-def test_converters_loaded_in_the_background_convert_as_opencc_also_after_a_fork():
-    code = (
-        "import os, opencc\n"
-        "from szpolicy.text import script\n"
-        "script.load_in_background()\n"
-        "pid = os.fork()\n"  # at once: the fork waits for the loading to end
-        "text = '乾隆后台發展'\n"
-        "ok = (script.to_hant(text), script.to_hans(text)) == "
-        "(opencc.OpenCC('s2hk').convert(text), opencc.OpenCC('hk2s').convert(text))\n"
-        "if pid == 0:\n    os._exit(0 if ok else 1)\n"
-        "assert ok and os.waitpid(pid, 0)[1] == 0\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -14,9 +14,6 @@ SKIPPED = 3  # exit status of a build that wrote every report but the ones it sk
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .text.script import load_in_background
-
-    load_in_background()  # while the build's modules are imported
     from .pipeline.build import build, diagnostic_line
 
     out = Path(args.out).resolve()

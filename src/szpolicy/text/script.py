@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import threading
 from functools import cache
 from operator import ne
 
@@ -26,36 +24,9 @@ _changes = np.full(0x110000, UNSEEN, dtype=np.uint8)
 _changes[:0x80] = 0
 
 
-_loaded: dict[str, opencc.OpenCC] = {}  # converters the background loading made
-_loading: list[threading.Thread] = []
-
-
-def load_in_background() -> None:
-    """Start making both converters in a thread: OpenCC reads its dictionaries (a tenth of a
-    second for s2hk's phrases) without holding the GIL, so this overlaps the build's imports."""
-    if not _loading:
-        _loading.append(threading.Thread(target=_load))  # not a daemon: never cut off mid-C++
-        _loading[0].start()
-
-
-def _load() -> None:
-    for config in (TO_HANS, TO_HANT):
-        _loaded[config] = opencc.OpenCC(config)
-
-
-def _wait() -> None:
-    """Let the background loading finish (before a fork, which would copy it half done)."""
-    for thread in _loading:
-        thread.join()
-
-
-os.register_at_fork(before=_wait)
-
-
 @cache
 def _converter(config: str) -> opencc.OpenCC:
-    _wait()
-    return _loaded[config] if config in _loaded else opencc.OpenCC(config)
+    return opencc.OpenCC(config)
 
 
 @per_text
