@@ -8,11 +8,18 @@ from pathlib import Path
 import pytest
 
 from szpolicy.rules import load as load_rule
+from szpolicy.stages.dates import EXPLICIT_RE, MONTH_DAY_RE
 from szpolicy.stages.number_rules import expand, rules
 from szpolicy.text.lookahead import with_lookahead
 from szpolicy.text.script import hans_aligned as fold
 
 REPORTS = Path(__file__).resolve().parents[1] / "data/raw/national_gwr"
+
+
+@pytest.fixture(scope="module")
+def lines() -> list[str]:
+    """The national reports' lines, folded as the stages see them."""
+    return [fold(line) for path in sorted(REPORTS.glob("*.txt")) for line in path.open()]
 
 
 @pytest.mark.parametrize(
@@ -48,14 +55,26 @@ def test_patterns_that_gain_nothing_or_cannot_be_bounded_are_left_alone(pattern:
     assert with_lookahead(pattern) == pattern
 
 
-def test_the_exclusion_rules_find_the_same_spans_with_and_without_it() -> None:
+def test_the_exclusion_rules_find_the_same_spans_with_and_without_it(lines: list[str]) -> None:
     """Over the national reports' lines: every rule matches as it is written."""
     written = [expand(p["regex"]) for p in load_rule("number_exclusions").data["patterns"]]
     compiled = [regex for regex, _, _ in rules().patterns]
     changed = [(w, r) for w, r in zip(written, compiled, strict=True) if r.pattern != w]
     assert changed  # the time frames and plan names, among others, gained a lookahead
-    lines = [fold(line) for path in sorted(REPORTS.glob("*.txt")) for line in path.open()]
     for pattern, regex in changed:
         original = re.compile(pattern)
         found = [m.span() for line in lines for m in original.finditer(line)]
         assert [m.span() for line in lines for m in regex.finditer(line)] == found, pattern
+
+
+@pytest.mark.parametrize("regex", [EXPLICIT_RE, MONTH_DAY_RE])
+def test_the_date_patterns_find_the_same_dates_with_and_without_it(
+    regex: re.Pattern, lines: list[str]
+) -> None:
+    assert regex.pattern.startswith("(?=[")  # 过去的2024年 or a numeral: chosen in full before
+    original = re.compile(regex.pattern[regex.pattern.index("])(?:") + len("])(?:") : -1])
+    found = [m.groupdict() | {"span": m.span()} for line in lines for m in original.finditer(line)]
+    assert found  # the reports are full of dates
+    assert [
+        m.groupdict() | {"span": m.span()} for line in lines for m in regex.finditer(line)
+    ] == found
