@@ -276,8 +276,9 @@ def _span_rules(text: str, folded: str) -> Iterator[tuple[list[tuple[int, int]],
     one. Empty groups are left out: they settle nothing.
     """
     dates = find_dates(text)
-    for p, reason in (("year", "year"), ("month", "date"), ("day", "date")):
-        yield [(d.start, d.end) for d in dates if d.precision == p], reason
+    for p, reason in (("year", "year"), ("month", "date"), ("day", "date")) if dates else ():
+        if spans := [(d.start, d.end) for d in dates if d.precision == p]:
+            yield spans, reason
     patterns, prefilter = _patterns()
     candidates = prefilter.candidates(folded)
     for i, (regex, reason, group) in enumerate(patterns):
@@ -490,8 +491,8 @@ ARABIC_THEN_DIGIT_RE = re.compile(
 
 def _split(m: re.Match) -> list[tuple[int, int]]:
     """A run is two numerals where a Chinese digit follows Arabic ones (1980两年: 1980, 两)."""
-    if ARABIC_THEN_DIGIT_RE.search(m.group()) is None:
-        return [m.span()]
+    if m.end() - m.start() < 2 or ARABIC_THEN_DIGIT_RE.search(m.group()) is None:
+        return [m.span()]  # one character cannot be two numerals
     cuts = [m.start() + c.start() for c in ARABIC_THEN_DIGIT_RE.finditer(m.group())]
     bounds = [m.start(), *cuts, m.end()]
     return list(zip(bounds, bounds[1:], strict=False))
