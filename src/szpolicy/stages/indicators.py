@@ -473,10 +473,13 @@ WHOLE_FORMS = (
 WHOLE_FORM_FILTER = Prefilter([needs for _, _, needs in WHOLE_FORMS])
 
 
+TRIMMED = frozenset(MULTIPLIERS + "萬億")  # multipliers a unit may begin with (千瓦, 万元)
+
+
 def _trim_unit(folded: str, start: int, end: int) -> int:
     """End of a numeral without a unit that starts with a multiplier (214万千瓦: 214万)."""
     for cut in (end - 1, end - 2):
-        if cut > start and folded[cut] in MULTIPLIERS + "萬億":
+        if cut > start and folded[cut] in TRIMMED:
             unit = _unit_at(folded, cut)
             if unit is not None and unit[0][0] in CN_CHARS:
                 return cut
