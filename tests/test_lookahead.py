@@ -45,6 +45,7 @@ def test_the_lookahead_lists_the_characters_a_match_can_begin_with(
         "[一二三]年",  # a class first
         "十年|百年",  # a choice of literals
         "(?=[0-9])[0-9]+年",  # its own lookahead already
+        "^这?[一二]是",  # anchored: tried at the start only
         "(?<=年).年",  # any character may begin a match
         "[^年]+年",  # a negated class
         "(?<=[，])(?:这)?",  # a match may be empty

@@ -41,12 +41,12 @@ def with_lookahead(pattern: str) -> str:
 
 def _skippable(parsed: object) -> bool:
     """Whether the engine finds starts itself, or the pattern has its own lookahead: it begins
-    with a literal, a class, a choice of literals (as re's _compiler looks for a prefix), or a
-    lookahead."""
+    with a literal, a class, a choice of literals (as re's _compiler looks for a prefix), an
+    anchor (^ is tried at the start only), or a lookahead."""
     op, av = parsed[0] if len(parsed) else (None, None)
     while op is _c.SUBPATTERN and len(av[3]):
         op, av = av[3][0]
-    if op in (_c.LITERAL, _c.IN) or (op is _c.ASSERT and av[0] == 1):
+    if op in (_c.LITERAL, _c.IN, _c.AT) or (op is _c.ASSERT and av[0] == 1):
         return True
     return op is _c.BRANCH and all(len(b) and b[0][0] is _c.LITERAL for b in av[1])
 
