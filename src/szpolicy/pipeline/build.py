@@ -296,6 +296,12 @@ def in_order(
         yield result
 
 
+def _then(items: Iterable, done: Callable[[], None]) -> Iterator:
+    """The items, then `done()` once they run out."""
+    yield from items
+    done()
+
+
 def _preload() -> None:
     """Load here, before the workers fork, what each would otherwise load for itself: jieba's
     dictionary and tagger, the gazetteer's matcher and pandera (over a second of CPU each), and
@@ -324,7 +330,10 @@ def _results(
         try:
             with workers.pool(min(jobs, len(batches))) as running:
                 submit = lambda b: running.apply_async(process, (b, fmt))  # noqa: E731
-                yield from in_order(submit, batches, 2 * jobs, take=lambda r: r.get())
+                # closed once the last batch is submitted: a worker leaves (unmapping its memory
+                # takes a few hundredths of a second) while this process merges and writes
+                todo = _then(batches, running.close)
+                yield from in_order(submit, todo, 2 * jobs, take=lambda r: r.get())
         finally:
             gc.unfreeze()
     else:
