@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from szpolicy.io.csvbytes import csv_bytes
+from szpolicy.io.csvbytes import csv_bytes, csv_parts
 
 # Text with the characters CSV must quote, CJK, and missing values.
 TEXTS = st.one_of(st.none(), st.text(st.sampled_from('ab,"\n 全角，。《》深圳\t'), max_size=8))
@@ -68,3 +68,15 @@ def test_chunked_columns_and_sliced_frames() -> None:
     parts = [pd.DataFrame({"t": [f"x{i},y", f"z{i}"], "v": [np.nan, i / 3]}) for i in range(3)]
     df = pd.concat(parts, ignore_index=True).astype({"t": "str"}).iloc[1:5]
     assert csv_bytes(df) == df.to_csv(index=False, lineterminator="\n").encode()
+
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(frames())
+def test_parts_split_the_rows_by_key(df: pd.DataFrame) -> None:
+    # sorted by a key column, the rows come back as one part a key, which joined are the table
+    df = df.assign(key=[f"r{k // 2}" for k in range(len(df))])
+    parts = csv_parts(df, "key")
+    assert [key for key, _ in parts] == sorted(set(df["key"]))
+    assert b"".join(rows for _, rows in parts) == csv_bytes(df, header=False)
+    for key, rows in parts:
+        assert rows == csv_bytes(df[df["key"] == key], header=False)

@@ -12,7 +12,7 @@ from szpolicy.cli import main
 from szpolicy.pipeline import build as build_module
 from szpolicy.pipeline.build import (
     Source,
-    _batches,
+    _rounds,
     build,
     in_order,
     process,
@@ -50,8 +50,21 @@ def test_dask_local_cluster_writes_the_same_bytes(local, tmp_path, monkeypatch, 
     assert len(snapshot(local)) == 12  # eleven tables and datapackage.json
 
 
-def test_worker_processes_write_the_same_bytes(local, tmp_path, monkeypatch):
-    monkeypatch.setattr(build_module, "BATCH_BYTES", (1, 1))
+@pytest.mark.parametrize(
+    "batch_bytes",
+    [
+        (1, 1),  # one report a round: the rounds' order must be restored
+        (1, 1 << 30),  # one round dealt into two batches: their rows merged by report
+    ],
+)
+def test_worker_processes_write_the_same_bytes(local, tmp_path, monkeypatch, batch_bytes):
+    monkeypatch.setattr(build_module, "BATCH_BYTES", batch_bytes)
+    rounds = _rounds(sources(resolve_inputs(SMALL)), 2)
+    dealt = [[s.entry.report_id for s in b] for r in rounds for b in r if len(r) > 1]
+    assert len(rounds) == (3 if batch_bytes[1] == 1 else 1)
+    assert dealt == (
+        [] if batch_bytes[1] == 1 else [[SEED.stem, "national_gwr_2013"], ["national_gwr_1975"]]
+    )
     build(SMALL, out=tmp_path / "two", jobs=2)
     assert snapshot(tmp_path / "two") == snapshot(local)
 
@@ -96,22 +109,27 @@ def _fake_sources(sizes: list[int], tmp_path: Path) -> list[Source]:
     return todo
 
 
-def test_batches_keep_the_order_and_share_the_bytes(tmp_path, monkeypatch):
+def test_rounds_keep_the_order_and_share_the_bytes(tmp_path, monkeypatch):
     monkeypatch.setattr(build_module, "BATCH_BYTES", (100, 1000))
     todo = _fake_sources([50, 400, 30, 30, 300, 10, 500, 40, 60, 200], tmp_path)
-    one = _batches(todo, 1)
-    two = _batches(todo, 2)
-    for batches in (one, two):
-        assert [s for b in batches for s in b] == todo  # consecutive, nothing lost
-        sizes = [sum(s.entry.path.stat().st_size for s in b) for b in batches]
-        assert all(size >= 100 for size in sizes[:-1])
-        last = [b[-1].entry.path.stat().st_size for b in batches]
-        assert all(size - end < 1000 for size, end in zip(sizes, last, strict=True))
+    size = lambda batch: sum(s.entry.path.stat().st_size for s in batch)  # noqa: E731
+    for workers in (1, 2, 3):
+        rounds = _rounds(todo, workers)
+        # a round holds consecutive sources, each batch of a round keeps their order
+        order = todo.index
+        assert [s for r in rounds for s in sorted((s for b in r for s in b), key=order)] == todo
+        assert all(b == sorted(b, key=order) for r in rounds for b in r)
+        assert all(len(r) <= workers and all(r) for r in rounds)
+    assert [list(map(size, r)) for r in _rounds(todo, 1)] == [[1320], [300]]
+    # dealt to the batch with the fewest bytes so far: 400 and 500 land in different batches
+    assert [list(map(size, r)) for r in _rounds(todo, 2)] == [[910, 710]]
     even = _fake_sources([100] * 12, tmp_path / "even")
-    assert list(map(len, _batches(even, 1))) == [10, 2]  # up to 1,000 bytes a batch
-    assert list(map(len, _batches(even, 2))) == [3] * 4  # two a worker
+    assert [list(map(len, r)) for r in _rounds(even, 1)] == [[10], [2]]  # 1,000 bytes a batch
+    assert [list(map(len, r)) for r in _rounds(even, 2)] == [[6, 6]]  # one batch a worker
+    small = _fake_sources([40] * 3, tmp_path / "small")
+    assert [list(map(len, r)) for r in _rounds(small, 2)] == [[3]]  # at least 100 bytes a batch
     monkeypatch.setattr(build_module, "BATCH", 3)
-    assert max(map(len, _batches(todo, 1))) == 3
+    assert max(len(b) for r in _rounds(todo, 2) for b in r) == 3
 
 
 class _Done:

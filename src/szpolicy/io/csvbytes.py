@@ -43,12 +43,31 @@ def _data(lines: pa.LargeStringArray) -> memoryview:
     return memoryview(data)[ends[0] : ends[-1]]
 
 
+def _lines(df: pd.DataFrame) -> pa.ChunkedArray:
+    """The rows of a non-empty table as CSV lines, each ending in "\\n"."""
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    rows = pc.binary_join_element_wise(*map(_fields, table.columns), COMMA)
+    return pc.binary_join_element_wise(rows, NEWLINE, EMPTY)
+
+
 def csv_bytes(df: pd.DataFrame, header: bool = True) -> bytes:
     """The table as UTF-8 CSV with "\\n" line ends, no index, and a header line if asked."""
     head = (",".join(df.columns) + "\n").encode() if header else b""
     if df.empty:
         return head
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    rows = pc.binary_join_element_wise(*map(_fields, table.columns), COMMA)
-    lines = pc.binary_join_element_wise(rows, NEWLINE, EMPTY)
-    return head + b"".join(map(_data, lines.chunks))
+    return head + b"".join(map(_data, _lines(df).chunks))
+
+
+def csv_parts(df: pd.DataFrame, by: str) -> list[tuple[str, bytes]]:
+    """The rows of a table sorted by column `by` as CSV without header, one part for each run
+    of equal `by` values: (value, its rows' bytes), so parts of several tables can be merged."""
+    if df.empty:
+        return []
+    lines = _lines(df).combine_chunks()
+    data = _data(lines)
+    ends = np.frombuffer(lines.buffers()[1], np.int64)[lines.offset : lines.offset + len(df) + 1]
+    ends = ends - ends[0]
+    keys = df[by].to_numpy()
+    starts = [0, *np.flatnonzero(keys[1:] != keys[:-1]) + 1]
+    bounds = zip(starts, [*starts[1:], len(df)], strict=True)
+    return [(keys[i], bytes(data[ends[i] : ends[j]])) for i, j in bounds]

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote
@@ -20,7 +21,7 @@ import pyarrow as pa
 from .. import __version__, rules
 from ..errors import Diagnostic, SzpolicyError
 from ..io import paths
-from ..io.csvbytes import csv_bytes
+from ..io.csvbytes import csv_bytes, csv_parts
 from ..io.files import read_limited
 from ..io.loading import load as load  # where it was, for existing callers
 from ..io.manifest import Entry, read_manifest, verify_hash
@@ -40,11 +41,11 @@ FORMATS = ("csv", "parquet")
 ENGINES = ("local", "dask")
 # Each stage runs once per batch, on all its sentences; a batch also costs about 0.1 s of fixed
 # work (building, conforming and validating eleven tables), so batches are sized by bytes: big
-# enough to make that small, small enough to share the work among the workers.
+# enough to make that small, small enough to share the work among the workers. Each worker gets
+# one batch of a round of consecutive reports, dealt so the workers finish together.
 BATCH = 200  # reports at most
 BATCH_BYTES = (256 << 10, 4 << 20)  # bytes of raw text: at least (unless the corpus is
 # smaller), at most
-BATCHES_PER_WORKER = 2  # with 3, two workers spent 10 % more CPU on the national reports
 
 
 def _source_file(path: Path) -> str:
@@ -171,14 +172,16 @@ def _empty_tables() -> dict[str, pd.DataFrame]:
     }
 
 
-Batch = tuple[dict[str, tuple[int, bytes | pd.DataFrame]], list[dict], list[str]]
-"""Each table's (rows, CSV rows or the frame), the batch's diagnostics rows and the ids of the
-agencies it mentions (the agencies table lists those of the whole build)."""
+Parts = list[tuple[str, bytes]]
+Batch = tuple[dict[str, tuple[int, Parts | pd.DataFrame]], list[dict], list[str]]
+"""Each table's (rows, CSV rows by report or the frame), the batch's diagnostics rows and the
+ids of the agencies it mentions (the agencies table lists those of the whole build)."""
 
 
 def process(batch: list[Source], fmt: str = "csv") -> Batch:
-    """The validated tables of a batch of reports (for CSV, their rows already formatted) and
-    its diagnostics; a report that cannot be read or structured is skipped and recorded.
+    """The validated tables of a batch of reports (for CSV, each report's rows already
+    formatted) and its diagnostics; a report that cannot be read or structured is skipped and
+    recorded.
 
     A pure function of the files and the arguments (per-text caches change no result), so a
     batch may run in any process. Validating and formatting here, in the worker, lets the
@@ -228,7 +231,7 @@ def _process(batch: list[Source], fmt: str) -> Batch:
     batch = {name: validate(name, conform(name, df)) for name, df in tables.items()}
     found = diagnostics, sorted(set(tables["agency_mentions"]["agency_id"]))
     if fmt == "csv":
-        return {n: (len(df), csv_bytes(df, header=False)) for n, df in batch.items()}, *found
+        return {n: (len(df), csv_parts(df, "report_id")) for n, df in batch.items()}, *found
     return {n: (len(df), df) for n, df in batch.items()}, *found
 
 
@@ -239,22 +242,40 @@ def _size(source: Source) -> int:
         return 0
 
 
-def _batches(todo: list[Source], workers: int) -> list[list[Source]]:
-    """Consecutive sources in batches of about equal bytes: BATCHES_PER_WORKER per worker
-    when that keeps each within BATCH_BYTES, so the workers finish together; at most BATCH
-    reports each."""
+def _rounds(todo: list[Source], workers: int) -> list[list[list[Source]]]:
+    """Rounds of consecutive sources, each dealt into up to `workers` batches of about equal
+    bytes (one a worker, within BATCH_BYTES and BATCH reports).
+
+    A report goes to the batch with the fewest bytes so far: each batch then holds reports from
+    the whole round, so when reports' cost per byte drifts along the corpus (older reports
+    cost more) the workers still finish together, and each pays a batch's fixed work once.
+    """
     sizes = [_size(s) for s in todo]
     least, most = BATCH_BYTES
-    target = sum(sizes) if workers == 1 else sum(sizes) // (workers * BATCHES_PER_WORKER)
-    target = max(least, min(most, target))
-    batches, batch, filled = [], [], 0
+    target = max(least, min(most, sum(sizes) // workers))
+    rounds, group, filled = [], [], 0
     for source, size in zip(todo, sizes, strict=True):
-        batch.append(source)
+        group.append((source, size))
         filled += size
-        if filled >= target or len(batch) == BATCH:
-            batches.append(batch)
-            batch, filled = [], 0
-    return batches + [batch] if batch else batches
+        if filled >= target * workers or len(group) == BATCH * workers:
+            rounds.append(_deal(group, workers))
+            group, filled = [], 0
+    return rounds + [_deal(group, workers)] if group else rounds
+
+
+def _deal(group: list[tuple[Source, int]], workers: int) -> list[list[Source]]:
+    """The sources in batches for up to `workers` (each of at least BATCH_BYTES[0] bytes when
+    the group has that many, at most BATCH sources), each to the batch with the fewest bytes so
+    far that has room."""
+    total = sum(size for _, size in group)
+    n = min(workers, max(1, total // BATCH_BYTES[0], -(-len(group) // BATCH)))
+    batches: list[list[Source]] = [[] for _ in range(n)]
+    filled = [0] * n
+    for source, size in group:
+        k = min(range(n), key=lambda k: (len(batches[k]) == BATCH, filled[k]))
+        batches[k].append(source)
+        filled[k] += size
+    return [b for b in batches if b]
 
 
 def in_order(
@@ -272,6 +293,12 @@ def in_order(
         result = take(pending.popleft())
         pending.extend(map(submit, islice(todo, 1)))
         yield result
+
+
+def _then(items: Iterable, done: Callable[[], None]) -> Iterator:
+    """The items, then `done()` once they run out."""
+    yield from items
+    done()
 
 
 def _preload() -> None:
@@ -301,7 +328,10 @@ def _results(
         try:
             with workers.pool(min(jobs, len(batches))) as running:
                 submit = lambda b: running.apply_async(process, (b, fmt))  # noqa: E731
-                yield from in_order(submit, batches, 2 * jobs, take=lambda r: r.get())
+                # closed once the last batch is submitted: a worker leaves (unmapping its memory
+                # takes a few hundredths of a second) while this process merges and writes
+                todo = _then(batches, running.close)
+                yield from in_order(submit, todo, 2 * jobs, take=lambda r: r.get())
         finally:
             gc.unfreeze()
     else:
@@ -333,16 +363,16 @@ def collect(
     """Process every report (in `jobs` processes, or on a Dask cluster) and write every table
     to `folder`.
 
-    Batches go in report_id order and every per-report table's key starts with report_id, so
-    the rows appended batch by batch are sorted. Parquet tables are partitioned by report, so
-    each batch writes its own reports' files.
+    Rounds go in report_id order and every per-report table's key starts with report_id, so
+    the rows of a round's batches merged by report and appended round by round are sorted.
+    Parquet tables are partitioned by report, so each batch writes its own reports' files.
     """
     from tqdm import tqdm  # only a terminal shows it: not part of every build's start-up
 
     counts = dict.fromkeys(registry.tables(), 0)
     found: set[str] = set()  # the agencies mentioned: the agencies table, written at the end
     empty: dict[str, pd.DataFrame] = {}  # Parquet tables that had no rows in a batch
-    batches = _batches(sources(entries), jobs)
+    rounds = _rounds(sources(entries), jobs)
     bar = tqdm(total=len(entries), unit="report", disable=not progress, leave=False)
     with ExitStack() as stack, bar:
         if fmt == "csv":
@@ -352,19 +382,30 @@ def collect(
                 if t != "agencies"
             }
         diagnostics: list[dict] = []
-        results = _results(batches, jobs, fmt, engine, scheduler)
-        for batch, (tables, problems, agency_ids) in zip(batches, results, strict=True):
-            diagnostics += problems
-            found.update(agency_ids)
-            for name, (n, rows) in tables.items():
-                counts[name] += n
-                if fmt == "csv":
-                    files[name].write(rows)
-                elif n:
-                    _write_partitions(folder, name, rows)
-                else:
-                    empty[name] = rows
+        flat = [batch for batches in rounds for batch in batches]
+        last = [k == len(batches) - 1 for batches in rounds for k in range(len(batches))]
+        done: list[Batch] = []  # the results of the round so far
+        results = _results(flat, jobs, fmt, engine, scheduler)
+        for batch, ends_round, result in zip(flat, last, results, strict=True):
+            done.append(result)
             bar.update(len(batch))
+            if not ends_round:
+                continue
+            problems = sorted((d for _, rows, _ in done for d in rows), key=itemgetter("report_id"))
+            diagnostics += problems
+            for tables, _, agency_ids in done:
+                found.update(agency_ids)
+                for name, (n, rows) in tables.items():
+                    counts[name] += n
+                    if fmt == "parquet" and n:
+                        _write_partitions(folder, name, rows)
+                    elif fmt == "parquet":
+                        empty[name] = rows
+            if fmt == "csv":
+                for name, file in files.items():
+                    parts = (part for tables, _, _ in done for part in tables[name][1])
+                    file.writelines(rows for _, rows in sorted(parts, key=itemgetter(0)))
+            done = []
     agencies = validate("agencies", conform("agencies", agency_table(sorted(found))))
     counts["agencies"] = len(agencies)
     if fmt == "csv":

@@ -14,6 +14,7 @@ import pandas as pd
 from ..rules import load as load_rule
 from ..schema import columns
 from ..text.distinct import per_text
+from ..text.lookahead import with_lookahead
 from ..text.numerals import parse_number
 from ..text.script import hans_aligned
 
@@ -26,10 +27,14 @@ DAY = (
 )
 NOT_NUMERAL = r"(?<![0-9０-９〇○零一二三四五六七八九十百千万亿两几个])"
 EXPLICIT_RE = re.compile(
-    rf"(?P<pre>(?:刚刚)?过去的)?{NOT_NUMERAL}(?P<y>{YEAR})\s*年"
-    rf"(?:(?P<m>{MONTH})\s*月(?:(?P<d>{DAY})\s*[日号])?|(?P<part>度|底|末|初|上半年|下半年))?"
+    with_lookahead(
+        rf"(?P<pre>(?:刚刚)?过去的)?{NOT_NUMERAL}(?P<y>{YEAR})\s*年"
+        rf"(?:(?P<m>{MONTH})\s*月(?:(?P<d>{DAY})\s*[日号])?|(?P<part>度|底|末|初|上半年|下半年))?"
+    )
 )
-MONTH_DAY_RE = re.compile(rf"{NOT_NUMERAL}(?P<m>{MONTH})\s*月(?:份)?(?:(?P<d>{DAY})\s*[日号])?")
+MONTH_DAY_RE = re.compile(
+    with_lookahead(rf"{NOT_NUMERAL}(?P<m>{MONTH})\s*月(?:份)?(?:(?P<d>{DAY})\s*[日号])?")
+)
 # The year a retrospective report reviews: 回望剛剛過去的2024年, 回顧2024年, 2024年工作回顾
 REVIEW_RE = re.compile(
     rf"(?:回望|回顾|过去的|总结)\D{{0,4}}?(?P<y>{YEAR})\s*年|(?P<y2>{YEAR})\s*年工作回顾"

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..schema import columns
 from ..text.distinct import per_text
+from ..text.lookahead import with_lookahead
 from ..text.numerals import (
     CN_CHARS,
     DIGIT,
@@ -275,8 +276,9 @@ def _span_rules(text: str, folded: str) -> Iterator[tuple[list[tuple[int, int]],
     one. Empty groups are left out: they settle nothing.
     """
     dates = find_dates(text)
-    for p, reason in (("year", "year"), ("month", "date"), ("day", "date")):
-        yield [(d.start, d.end) for d in dates if d.precision == p], reason
+    for p, reason in (("year", "year"), ("month", "date"), ("day", "date")) if dates else ():
+        if spans := [(d.start, d.end) for d in dates if d.precision == p]:
+            yield spans, reason
     patterns, prefilter = _patterns()
     candidates = prefilter.candidates(folded)
     for i, (regex, reason, group) in enumerate(patterns):
@@ -348,29 +350,39 @@ FRACTION_RE = re.compile(
 )
 # 1/3, 1／4: a fraction written with a slash (not a date or a part of a longer run)
 SLASH_FRACTION_RE = re.compile(
-    rf"(?<![{DIGIT[1:-1]}/／.．])(?P<n>{DIGIT}{{1,2}})\s*[/／]\s*(?P<d>{DIGIT}{{1,2}})(?![{DIGIT[1:-1]}/／.．])"
+    with_lookahead(
+        rf"(?<![{DIGIT[1:-1]}/／.．])(?P<n>{DIGIT}{{1,2}})\s*[/／]\s*(?P<d>{DIGIT}{{1,2}})(?![{DIGIT[1:-1]}/／.．])"
+    )
 )
 # 八成, 近八成, 三成以上: tenths; not 一成不变, 八成为 (成 as a verb), 成本 …
 TENTHS_RE = re.compile(
-    "(?<![成])(?P<n>[一二两三四五六七八九]|十)成半?(?!为|员|立|本|果|效|绩|功|就|长|型|熟|交|片|网"
-    "|套|龙|风|才|家|群结|千|百|万|规|色|品|分|都|年|像|器|书|语|败|全|文|批|倍|事|亲|婚|材|衣|药"
-    "|活|行|不|一|了|建|熟|灾)"
+    with_lookahead(
+        "(?<![成])(?P<n>[一二两三四五六七八九]|十)成半?(?!为|员|立|本|果|效|绩|功|就|长|型|熟|交|片|网"
+        "|套|龙|风|才|家|群结|千|百|万|规|色|品|分|都|年|像|器|书|语|败|全|文|批|倍|事|亲|婚|材|衣|药"
+        "|活|行|不|一|了|建|熟|灾)"
+    )
 )
 WORD_FORMS_RE = re.compile("倍增|翻番|半[数數]")  # whole forms with no numeral character
 DOUBLING_RE = re.compile("翻了?(?P<k>[一两二三四])番|翻番|倍增")
-HALF_RE = re.compile("(?<![一二两三四五六七八九十])一半|半数")  # 缩小一半, 半数以上: 50%
+HALF_RE = re.compile(
+    with_lookahead("(?<![一二两三四五六七八九十])一半|半数")
+)  # 缩小一半, 半数以上: 50%
 MANY_RE = re.compile(
-    f"数以(?P<x>[{MULTIPLIERS}]+)计"  # 数以万计: tens of thousands
-    f"|成(?P<a>[十百千万])上(?P<b>[百千万亿])"  # 成千上万
-    f"|(?<![以之向至])上(?P<m>[十百千]万|[百千万亿])(?![年里])"  # 上千, 上万, 上千万
-    "|(?<![人总次户件指基分倍系函参变多少半岁无个天年页票位级])"
-    f"数(?P<s>[{MULTIPLIERS}]+)"  # 数十, 数百万: several tens, several millions
+    with_lookahead(
+        f"数以(?P<x>[{MULTIPLIERS}]+)计"  # 数以万计: tens of thousands
+        f"|成(?P<a>[十百千万])上(?P<b>[百千万亿])"  # 成千上万
+        f"|(?<![以之向至])上(?P<m>[十百千]万|[百千万亿])(?![年里])"  # 上千, 上万, 上千万
+        "|(?<![人总次户件指基分倍系函参变多少半岁无个天年页票位级])"
+        f"数(?P<s>[{MULTIPLIERS}]+)"  # 数十, 数百万: several tens, several millions
+    )
 )
 # 一、二千万, 二、三十亿: two neighbouring digits listed before one multiplier (approx); not a
 # list marker (nothing before it) nor an ordinal (第一、二)
 ENUMERATED_RE = re.compile(
-    "(?<=[\u4e00-\u9fff])(?<![第一二两三四五六七八九十])"
-    f"(?P<a>[一二两三四五六七八])、(?P<b>[二两三四五六七八九])(?P<m>[{MULTIPLIERS}]+)"
+    with_lookahead(
+        "(?<=[\u4e00-\u9fff])(?<![第一二两三四五六七八九十])"
+        f"(?P<a>[一二两三四五六七八])、(?P<b>[二两三四五六七八九])(?P<m>[{MULTIPLIERS}]+)"
+    )
 )
 MORE_THAN_MULTIPLIER_RE = re.compile(
     rf"(?P<n>{_N})(?P<q>[多余])(?P<m>[{MULTIPLIERS}]+)"  # 3000多亿, 十多万, 一百余万
@@ -461,10 +473,13 @@ WHOLE_FORMS = (
 WHOLE_FORM_FILTER = Prefilter([needs for _, _, needs in WHOLE_FORMS])
 
 
+TRIMMED = frozenset(MULTIPLIERS + "萬億")  # multipliers a unit may begin with (千瓦, 万元)
+
+
 def _trim_unit(folded: str, start: int, end: int) -> int:
     """End of a numeral without a unit that starts with a multiplier (214万千瓦: 214万)."""
     for cut in (end - 1, end - 2):
-        if cut > start and folded[cut] in MULTIPLIERS + "萬億":
+        if cut > start and folded[cut] in TRIMMED:
             unit = _unit_at(folded, cut)
             if unit is not None and unit[0][0] in CN_CHARS:
                 return cut
@@ -479,8 +494,8 @@ ARABIC_THEN_DIGIT_RE = re.compile(
 
 def _split(m: re.Match) -> list[tuple[int, int]]:
     """A run is two numerals where a Chinese digit follows Arabic ones (1980两年: 1980, 两)."""
-    if ARABIC_THEN_DIGIT_RE.search(m.group()) is None:
-        return [m.span()]
+    if m.end() - m.start() < 2 or ARABIC_THEN_DIGIT_RE.search(m.group()) is None:
+        return [m.span()]  # one character cannot be two numerals
     cuts = [m.start() + c.start() for c in ARABIC_THEN_DIGIT_RE.finditer(m.group())]
     bounds = [m.start(), *cuts, m.end()]
     return list(zip(bounds, bounds[1:], strict=False))

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..errors import SzpolicyError
 from ..rules import load as load_rule
+from ..text.lookahead import with_lookahead
 from ..text.numerals import CN_CHARS, DIGIT, NUMERAL, NUMERAL_FIRST
 from ..text.punctuation import CLAUSE_BREAKS
 from ..text.script import hans_aligned as fold
@@ -97,13 +98,24 @@ def rules() -> Rules:
         raise SzpolicyError(f"bad or missing entry: {err}", name) from None
 
 
-def _rules(raw: dict) -> Rules:
-    place = {"{n}": f"(?={NUMERAL_FIRST}){NUMERAL}", "{cn}": f"[{CN_CHARS}]", "{ar}": f"{DIGIT}+"}
+PLACEHOLDERS = {
+    "{n}": f"(?={NUMERAL_FIRST}){NUMERAL}",
+    "{cn}": f"[{CN_CHARS}]",
+    "{ar}": f"{DIGIT}+",
+}
 
+
+def expand(regex: str) -> str:
+    """An exclusion pattern as written in the rules, its placeholders ({n}, {cn}, {ar}) filled in,
+    folded to Simplified."""
+    for key, value in PLACEHOLDERS.items():
+        regex = regex.replace(key, value)
+    return fold(regex)
+
+
+def _rules(raw: dict) -> Rules:
     def compile_(regex: str) -> re.Pattern:
-        for key, value in place.items():
-            regex = regex.replace(key, value)
-        return re.compile(fold(regex))
+        return re.compile(with_lookahead(expand(regex)))
 
     hot, box, years = raw["hotline"], raw["containers"], raw["years"]
     titles, quotes = box["titles"], box["quotes"]

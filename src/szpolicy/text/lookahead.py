@@ -1,0 +1,106 @@
+"""A first-character lookahead for regular expressions that Python's engine cannot skip through.
+
+Python's `re` finds a match's start quickly only when the pattern begins with a literal or a
+character class; a pattern that begins with a choice of lookbehinds, optional words or numerals
+is tried in full at every position. Prefixing `(?=[chars])`, the characters a match can begin
+with (read from the parsed pattern), rejects most positions in one test and finds the same
+matches. The parser is Python's own (re._parser, as in 3.11 and 3.12).
+"""
+
+from __future__ import annotations
+
+import re
+from re import _parser  # type: ignore[attr-defined]
+
+_c = _parser  # the parser module re-exports the opcodes
+
+Ranges = list[tuple[int, int]]
+ZERO_WIDTH = (_c.AT, _c.ASSERT, _c.ASSERT_NOT)
+REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT)
+
+
+class _AnyChar(Exception):
+    """Raised when a match may begin with any character (or with nothing)."""
+
+
+def with_lookahead(pattern: str) -> str:
+    """`pattern`, prefixed with a lookahead for the characters a match can begin with when the
+    engine cannot skip to them itself; unchanged when it can, when any character may start a
+    match (or the match may be empty), or when the pattern sets flags."""
+    parsed = _parser.parse(pattern)
+    if parsed.state.flags & ~re.UNICODE or _skippable(parsed):  # (?x) cannot be wrapped
+        return pattern
+    try:
+        ranges, nullable = _first(parsed)
+    except _AnyChar:
+        return pattern
+    if nullable or not ranges:
+        return pattern
+    return f"(?=[{_charset(ranges)}])(?:{pattern})"
+
+
+def _skippable(parsed: object) -> bool:
+    """Whether the engine finds starts itself, or the pattern has its own lookahead: it begins
+    with a literal, a class, a choice of literals (as re's _compiler looks for a prefix), an
+    anchor (^ is tried at the start only), or a lookahead."""
+    op, av = parsed[0] if len(parsed) else (None, None)
+    while op is _c.SUBPATTERN and len(av[3]):
+        op, av = av[3][0]
+    if op in (_c.LITERAL, _c.IN, _c.AT) or (op is _c.ASSERT and av[0] == 1):
+        return True
+    return op is _c.BRANCH and all(len(b) and b[0][0] is _c.LITERAL for b in av[1])
+
+
+def _first(items: object) -> tuple[Ranges, bool]:
+    """The code point ranges a sequence's match can begin with, and whether it can be empty."""
+    ranges: Ranges = []
+    for op, av in items:
+        here, nullable = _first_of(op, av)
+        ranges += here
+        if not nullable:
+            return ranges, False
+    return ranges, True
+
+
+def _first_of(op: object, av: object) -> tuple[Ranges, bool]:
+    """The first-character ranges of one parsed item, and whether it can match nothing."""
+    if op is _c.LITERAL:
+        return [(av, av)], False
+    if op is _c.IN:
+        return _class_ranges(av), False
+    if op in ZERO_WIDTH:
+        return [], True
+    if op is _c.SUBPATTERN:
+        if av[1] or av[2]:  # inline flags (?i:...) change what a character matches
+            raise _AnyChar
+        return _first(av[3])
+    if op is _c.ATOMIC_GROUP:
+        return _first(av)
+    if op is _c.BRANCH:
+        found = [_first(branch) for branch in av[1]]
+        return [r for ranges, _ in found for r in ranges], any(n for _, n in found)
+    if op in REPEATS:
+        ranges, nullable = _first(av[2])
+        return ranges, nullable or av[0] == 0
+    raise _AnyChar  # ANY, NOT_LITERAL, a category, a group reference: not worth bounding
+
+
+def _class_ranges(items: object) -> Ranges:
+    """The code point ranges of a character class without negation or categories."""
+    ranges: Ranges = []
+    for op, av in items:
+        if op is _c.LITERAL:
+            ranges.append((av, av))
+        elif op is _c.RANGE:
+            ranges.append(av)
+        else:  # NEGATE, CATEGORY (\d, \s): leave the pattern as it is
+            raise _AnyChar
+    return ranges
+
+
+def _charset(ranges: Ranges) -> str:
+    """A character class body for the ranges."""
+    return "".join(
+        re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
+        for lo, hi in sorted(set(ranges))
+    )
