@@ -38,6 +38,7 @@ STAGES = {
         "conform": "validate",
         "validate": "validate",
         "csv_bytes": "write (CSV formatting)",
+        "csv_parts": "write (CSV formatting)",
     },
     "szpolicy.stages.registry": {
         "to_hans": "structure",
