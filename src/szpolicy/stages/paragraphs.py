@@ -144,7 +144,7 @@ def _matches_clutter(line: str) -> bool:
 
 def is_notice(paragraph: str) -> bool:
     """A licence or transcription notice (本作品…公有领域, Public domain): clutter as a whole."""
-    flat = re.sub(r"\s+", "", paragraph)
+    flat = "".join(paragraph.split())  # str.split's white space is regex's \s
     return len(flat) <= NOTICE_MAX_CHARS and any(
         p.search(flat) for p in boilerplate_rules().notices
     )
