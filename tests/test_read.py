@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from operator import ne
 
+import opencc
 import pytest
 
 from szpolicy.errors import SzpolicyError
 from szpolicy.io.read import read_report
+from szpolicy.text import script
 from szpolicy.text.script import (
     HANS_CHANGES,
     HANT_CHANGES,
+    SEPARATOR,
+    TO_HANS,
     _char_changes,
     detect_script,
     to_hans,
+    to_hans_all,
     to_hant,
 )
 
@@ -111,6 +116,18 @@ def test_character_flags_match_converting_each_character():
     text = "發发乾干後后臺台著着a1\n。「」𠀀𪚥"
     expected = [(to_hans(c) != c) * HANS_CHANGES | (to_hant(c) != c) * HANT_CHANGES for c in text]
     assert _char_changes(text).tolist() == expected
+
+
+@pytest.mark.parametrize("odd", ["", f"乾{SEPARATOR}隆"])
+def test_converting_texts_together_equals_converting_each(seed, monkeypatch, odd):
+    """Phrases that convert unlike their characters (乾隆), texts with line breaks, repeats and
+    (then each converts alone) a text holding the separator come out as converted one by one."""
+    monkeypatch.setattr(script, "_hans", {})  # nothing cached: all converted together
+    lines = seed.text.split("\n")
+    texts = [*lines, "乾隆", "乾", "隆", "後\n面", "\n".join(lines[:5]), "", lines[3], odd]
+    alone = opencc.OpenCC(TO_HANS)
+    assert to_hans_all(texts) == [alone.convert(t) for t in texts]
+    assert [to_hans(t) for t in texts] == [alone.convert(t) for t in texts]
 
 
 def test_script_agrees_with_converting_mixed_and_short_texts(seed):

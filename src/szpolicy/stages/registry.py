@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..io.read import Document
 from ..schema import TABLES, has_schema
-from ..text.script import to_hans
+from ..text.script import to_hans, to_hans_all
 from .agencies import Context, agency_mentions, lead_agencies
 from .dates import extract_dates
 from .indicators import extract_numbers
@@ -51,7 +51,7 @@ class Stage:
 def sentence_table(structured: list[Report]) -> pd.DataFrame:
     """Every sentence of the reports, with its Simplified text."""
     sentences = _frame([row for r in structured for row in r.structure.sentences])
-    sentences["text_hans"] = pd.Series([to_hans(t) for t in sentences["text"]], dtype=object)
+    sentences["text_hans"] = pd.Series(to_hans_all(sentences["text"].tolist()), dtype=object)
     return sentences
 
 
