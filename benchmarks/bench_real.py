@@ -42,6 +42,7 @@ STAGES = {
     },
     "szpolicy.stages.registry": {
         "to_hans": "structure",
+        "to_hans_all": "structure",
         "agency_mentions": "agencies",
         "lead_agencies": "agencies",
         "extract_numbers": "numbers",
