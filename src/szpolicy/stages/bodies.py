@@ -49,7 +49,7 @@ class FormIndex(NamedTuple):
     kinds: dict[str, frozenset[str]]  # matched place text -> its kinds (name, short, d)
     codes: dict[str, str]  # matched place text (not a bare designator) -> its code
     forms: dict[str, list[tuple[str, str, str]]]  # suffix -> (prefix, placeholder, role_id)
-    longest_suffix: int
+    beginnings: frozenset[str]  # every beginning of a suffix ("" included)
     fixed: dict[str, str]  # forms without a place (区政协, 财政部) -> key
     patterns: tuple[tuple[re.Pattern, str], ...]  # regular expression -> agency id or key
     any_pattern: re.Pattern  # their alternation (with_lookahead: 3x faster): found nowhere, none is
@@ -176,7 +176,7 @@ def form_index() -> FormIndex:
         {k: frozenset(v) for k, v in kinds.items()},
         codes,
         forms,
-        max(map(len, forms)),
+        frozenset(suffix[:n] for suffix in forms for n in range(len(suffix) + 1)),
         fixed,
         patterns,
         re.compile(with_lookahead("|".join(f"(?:{r.pattern})" for r, _ in patterns) or "(?!)")),
@@ -217,6 +217,15 @@ def _word_after(text: str, end: int) -> bool:
     return text[end - 1 : end] == "委" and _two_char_word(text[end - 1 : end + 1])
 
 
+def _suffix_lengths(text: str, end: int, index: FormIndex) -> list[int]:
+    """The lengths of the texts after a place ending at `end` that begin a role form's suffix,
+    longest first: only these can be suffixes, and most places are followed by none."""
+    lengths = [0]
+    while end + lengths[-1] < len(text) and text[end : end + lengths[-1] + 1] in index.beginnings:
+        lengths.append(lengths[-1] + 1)
+    return lengths[::-1]
+
+
 def body_candidates(text: str, index: FormIndex | None = None) -> list[tuple[int, int, str]]:
     """(start, end, key) of every role form in a Simplified text: the longest at each place name.
 
@@ -229,7 +238,7 @@ def body_candidates(text: str, index: FormIndex | None = None) -> list[tuple[int
         place = text[ps:pe]
         kinds = index.kinds[place]
         best = None
-        for length in range(min(index.longest_suffix, len(text) - pe), -1, -1):
+        for length in _suffix_lengths(text, pe, index):
             for prefix, placeholder, role_id in index.forms.get(text[pe : pe + length], ()):
                 if not kinds & ACCEPTS[placeholder] or not text.endswith(prefix, 0, ps):
                     continue
