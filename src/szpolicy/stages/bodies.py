@@ -7,8 +7,6 @@ import re
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from ahocorasick_rs import AhoCorasick, MatchKind
-
 from ..rules import load as load_rule
 from ..text.lookahead import with_lookahead
 from ..text.script import to_hans, to_hant
@@ -45,8 +43,7 @@ BARE = "~bare"  # target of a key for a bare form (工会、共青团): own body
 class FormIndex(NamedTuple):
     """The role forms as the matcher looks them up."""
 
-    places: AhoCorasick  # full names, short names and bare designators, found leftmost-longest
-    kinds: dict[str, frozenset[str]]  # matched place text -> its kinds (name, short, d)
+    kinds: dict[str, frozenset[str]]  # place text (full or short name, designator) -> its kinds
     codes: dict[str, str]  # matched place text (not a bare designator) -> its code
     forms: dict[str, list[tuple[str, str, str]]]  # suffix -> (prefix, placeholder, role_id)
     beginnings: frozenset[str]  # every beginning of a suffix ("" included)
@@ -172,7 +169,6 @@ def form_index() -> FormIndex:
         for regex in {pattern, to_hant(pattern)}
     )
     return FormIndex(
-        AhoCorasick(sorted(kinds), matchkind=MatchKind.LeftmostLongest),  # 3-4x a regex alternation
         {k: frozenset(v) for k, v in kinds.items()},
         codes,
         forms,
@@ -226,15 +222,28 @@ def _suffix_lengths(text: str, end: int, index: FormIndex) -> list[int]:
     return lengths[::-1]
 
 
-def body_candidates(text: str, index: FormIndex | None = None) -> list[tuple[int, int, str]]:
-    """(start, end, key) of every role form in a Simplified text: the longest at each place name.
+def leftmost_longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans that do not overlap, taken leftmost first and longest at a start, as an
+    Aho-Corasick search leftmost-longest finds them among all its overlapping matches."""
+    chosen: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if not chosen or start >= chosen[-1][1]:
+            chosen.append((start, end))
+    return chosen
+
+
+def body_candidates(
+    text: str, places: list[tuple[int, int]], index: FormIndex | None = None
+) -> list[tuple[int, int, str]]:
+    """(start, end, key) of every role form in a Simplified text: the longest at each place name
+    (`places`: every (start, end) of a name of `index.kinds` in it, overlapping ones included).
 
     A key is @role@code for a named place and @role@~designator for a bare designator (省政府);
     `resolve` turns it into an agency id once the report's jurisdiction is known.
     """
     index = index or form_index()
     out = []
-    for _, ps, pe in index.places.find_matches_as_indexes(text):
+    for ps, pe in leftmost_longest(places):
         place = text[ps:pe]
         kinds = index.kinds[place]
         best = None
