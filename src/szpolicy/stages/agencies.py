@@ -237,9 +237,12 @@ def _inside_title(start: int, end: int, titles: list[tuple[int, int]]) -> bool:
 def _scan(text: str, known: AliasMatcher) -> tuple[list[Candidate], list[tuple[int, int]]]:
     """The (start, end, agency_id) of the longest alias at every position where one begins, and
     the (start, end) of every place name where one is found (overlapping), in one pass."""
+    found = known.words.find_matches_as_indexes(text, overlapping=True)
+    if not found:  # most sentences: nothing to sort out
+        return [], []
     ends: dict[int, int] = {}
     places = []
-    for word, start, end in known.words.find_matches_as_indexes(text, overlapping=True):
+    for word, start, end in found:
         alias, place = known.kinds[word]
         if alias and end > ends.get(start, start):
             ends[start] = end
