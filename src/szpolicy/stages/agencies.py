@@ -157,16 +157,19 @@ Candidate = tuple[int, int, str]  # (start, end, agency_id) of an alias in a tex
 class AliasMatcher(NamedTuple):
     """A `surface_index` in the form `agency_mentions` scans texts with in C."""
 
-    words: AhoCorasick  # every alias and place name, found where it begins (also inside others)
-    kinds: tuple[tuple[bool, bool], ...]  # per word of `words`: (is an alias, is a place name)
+    words: AhoCorasick  # every alias, place name and cue, found where it begins (also in others)
+    kinds: tuple[tuple[bool, bool, bool], ...]  # per word: is it an alias, a place name, a cue
     nested: dict[str, tuple[tuple[int, str], ...]]  # alias -> (length, agency_id) of its prefixes
     national: frozenset[str] = frozenset()  # the country's organisations (美国国务院 is not one)
 
 
-def alias_matcher(index: dict[str, str], places: Iterable[str] = ()) -> AliasMatcher:
-    """The `AliasMatcher` of a surface index and the place names bodies follow (form_index).
+def alias_matcher(
+    index: dict[str, str], places: Iterable[str] = (), cues: Iterable[str] = ()
+) -> AliasMatcher:
+    """The `AliasMatcher` of a surface index, the place names bodies follow and the cues of
+    their patterns (form_index).
 
-    An Aho-Corasick automaton finds every alias and place in one pass in C (it builds in
+    An Aho-Corasick automaton finds every alias, place and cue in one pass in C (it builds in
     milliseconds, where a regex of the aliases took a tenth of a second to compile and scanned
     twice as slowly; one pass for both took two thirds of the time of one each). Every alias
     that starts at a position is a prefix of the longest one there, so `nested` lists them all,
@@ -174,9 +177,9 @@ def alias_matcher(index: dict[str, str], places: Iterable[str] = ()) -> AliasMat
     """
     surfaces = sorted(filter(None, index))
     nested = {surface: _prefix_aliases(surface, index) for surface in surfaces}
-    place_names = frozenset(places)
-    words = sorted(place_names.union(surfaces))
-    kinds = tuple((word in nested, word in place_names) for word in words)
+    place_names, cue_words = frozenset(places), frozenset(cues)
+    words = sorted(place_names.union(surfaces, cue_words))
+    kinds = tuple((word in nested, word in place_names, word in cue_words) for word in words)
     return AliasMatcher(AhoCorasick(words), kinds, nested)
 
 
@@ -190,7 +193,7 @@ def _matcher(gazetteer: pd.DataFrame) -> AliasMatcher:
     """`alias_matcher` of a gazetteer's aliases and the bodies' forms without a place (财政部,
     区政协); a gazetteer alias wins over a body form written the same way."""
     index = form_index()
-    matcher = alias_matcher(index.fixed | surface_index(gazetteer), index.kinds)
+    matcher = alias_matcher(index.fixed | surface_index(gazetteer), index.kinds, index.cues)
     national = gazetteer.loc[gazetteer["jurisdiction_code"].eq(COUNTRY_CODE), "agency_id"]
     return matcher._replace(national=frozenset(national))
 
@@ -234,24 +237,27 @@ def _inside_title(start: int, end: int, titles: list[tuple[int, int]]) -> bool:
     return any(a <= start and end <= b and (a, b) != (start, end) for a, b in titles)
 
 
-def _scan(text: str, known: AliasMatcher) -> tuple[list[Candidate], list[tuple[int, int]]]:
-    """The (start, end, agency_id) of the longest alias at every position where one begins, and
-    the (start, end) of every place name where one is found (overlapping), in one pass."""
+def _scan(text: str, known: AliasMatcher) -> tuple[list[Candidate], list[tuple[int, int]], bool]:
+    """The (start, end, agency_id) of the longest alias at every position where one begins, the
+    (start, end) of every place name where one is found (overlapping), and whether a cue of the
+    bodies' patterns is there, in one pass."""
     found = known.words.find_matches_as_indexes(text, overlapping=True)
     if not found:  # most sentences: nothing to sort out
-        return [], []
+        return [], [], False
     ends: dict[int, int] = {}
     places = []
+    cued = False
     for word, start, end in found:
-        alias, place = known.kinds[word]
+        alias, place, cue = known.kinds[word]
         if alias and end > ends.get(start, start):
             ends[start] = end
         if place:
             places.append((start, end))
+        cued = cued or cue
     longest = [
         (start, end, known.nested[text[start:end]][-1][1]) for start, end in sorted(ends.items())
     ]
-    return longest, places
+    return longest, places, cued
 
 
 def _with_prefixes(text: str, known: AliasMatcher, longest: list[Candidate]) -> list[Candidate]:
@@ -393,8 +399,10 @@ def _bare_fits(text: str, start: int, end: int) -> bool:
 def _text_mentions(text: str, known: AliasMatcher) -> tuple[Mention, ...]:
     """Every mention in one matchable text, in order; bodies' agency ids are still keys
     (@role@place) that `agency_mentions` resolves per report."""
-    longest, places = _scan(text, known)
-    bodies = body_candidates(text, places)
+    longest, places, cued = _scan(text, known)
+    if not longest and not places and not cued:  # most sentences
+        return ()
+    bodies = body_candidates(text, places, cued)
     if not longest and not bodies:
         return ()
     chosen = _with_bodies(text, known, longest, bodies) if bodies else None
