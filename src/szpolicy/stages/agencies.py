@@ -171,7 +171,7 @@ def alias_matcher(
 
     An Aho-Corasick automaton finds every alias, place and cue in one pass in C (it builds in
     milliseconds, where a regex of the aliases took a tenth of a second to compile and scanned
-    twice as slowly; one pass for both took two thirds of the time of one each). Every alias
+    twice as slowly; one pass for aliases and places, two thirds of one for each). Every alias
     that starts at a position is a prefix of the longest one there, so `nested` lists them all,
     shortest first.
     """

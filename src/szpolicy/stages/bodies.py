@@ -222,8 +222,8 @@ def _word_after(text: str, end: int) -> bool:
 
 
 def _suffix_lengths(text: str, end: int, index: FormIndex) -> list[int]:
-    """The lengths of the texts after a place ending at `end` that begin a role form's suffix,
-    longest first: only these can be suffixes, and most places are followed by none."""
+    """Each length n, longest first, for which text[end : end + n] begins a role form's suffix:
+    only these can be suffixes after a place ending at `end` (most places have none but 0)."""
     lengths = [0]
     while end + lengths[-1] < len(text) and text[end : end + lengths[-1] + 1] in index.beginnings:
         lengths.append(lengths[-1] + 1)
