@@ -8,6 +8,7 @@ import opencc
 import pandas as pd
 import pytest
 import yaml
+from ahocorasick_rs import AhoCorasick, MatchKind
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,7 @@ from szpolicy.stages.agencies import (
     surface_index,
     validate_gazetteer,
 )
+from szpolicy.stages.bodies import form_index, leftmost_longest
 from szpolicy.stages.jurisdictions import detect_jurisdiction, lookup
 
 from .conftest import sentence_rows
@@ -676,3 +678,17 @@ def test_a_body_followed_by_any_word_stays_a_mention() -> None:
         "city_municipal_government",
         "sn_government",
     ]
+
+
+PLACES = sorted(form_index().kinds)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(FILLER, st.sampled_from(PLACES)), min_size=1, max_size=8))
+def test_leftmost_longest_is_the_automatons(pieces: list[tuple[str, str]]) -> None:
+    text = "".join(f + p for f, p in pieces)
+    every = AhoCorasick(PLACES).find_matches_as_indexes(text, overlapping=True)
+    searched = AhoCorasick(PLACES, matchkind=MatchKind.LeftmostLongest)
+    expected = [(s, e) for _, s, e in searched.find_matches_as_indexes(text)]
+    assert leftmost_longest([(s, e) for _, s, e in every]) == expected
+    assert expected

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from szpolicy.text.prefilter import Prefilter
+import re
+
+import pytest
+
+from szpolicy.stages import bodies
+from szpolicy.text.prefilter import Prefilter, literal_run
 
 
 def test_a_rule_is_a_candidate_when_one_of_its_words_is_in_the_text() -> None:
@@ -21,3 +26,26 @@ def test_rules_sharing_a_word_are_both_candidates() -> None:
 
 def test_no_rule_has_words() -> None:
     assert Prefilter([[], []]).candidates("任何") == {0, 1}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "word"),
+    [
+        ("党的(?:第[一二]+次全国代表大会|[一二]+大)", "党的"),  # the choice after it: no word
+        ("中国共产党第[一二]+次全国代表大会", "次全国代表大会"),  # the longer of two runs
+        ("[一二]+届人大", "届人大"),
+        ("年?月份", "月份"),  # an optional character is no part of a run
+        ("月份|季度", ""),  # a choice at the top: neither word is in every match
+        ("(?i)abc", ""),  # case folded: the letters are no fixed word
+    ],
+)
+def test_literal_run_is_held_by_every_match(pattern: str, word: str) -> None:
+    assert literal_run(pattern) == word
+    for text in ("党的十五大", "中国共产党第十一次全国代表大会", "十届人大", "月份", "年月份"):
+        if re.search(pattern, text) and word:
+            assert word in text
+
+
+def test_a_body_pattern_without_a_fixed_word_is_rejected() -> None:
+    with pytest.raises(ValueError, match="holds no fixed word"):
+        bodies._cue("[一二]+届|[一二]+次")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache, partial
 from itertools import pairwise
 from typing import Any, NamedTuple
@@ -157,22 +157,30 @@ Candidate = tuple[int, int, str]  # (start, end, agency_id) of an alias in a tex
 class AliasMatcher(NamedTuple):
     """A `surface_index` in the form `agency_mentions` scans texts with in C."""
 
-    aliases: AhoCorasick  # every alias, found where it begins (also inside longer ones)
+    words: AhoCorasick  # every alias, place name and cue, found where it begins (also in others)
+    kinds: tuple[tuple[bool, bool, bool], ...]  # per word: is it an alias, a place name, a cue
     nested: dict[str, tuple[tuple[int, str], ...]]  # alias -> (length, agency_id) of its prefixes
     national: frozenset[str] = frozenset()  # the country's organisations (美国国务院 is not one)
 
 
-def alias_matcher(index: dict[str, str]) -> AliasMatcher:
-    """The `AliasMatcher` of a surface index.
+def alias_matcher(
+    index: dict[str, str], places: Iterable[str] = (), cues: Iterable[str] = ()
+) -> AliasMatcher:
+    """The `AliasMatcher` of a surface index, the place names bodies follow and the cues of
+    their patterns (form_index).
 
-    An Aho-Corasick automaton finds every alias in one pass in C (it builds in milliseconds,
-    where a regex of the aliases took a tenth of a second to compile and scanned twice as
-    slowly). Every alias that starts at a position is a prefix of the longest one there, so
-    `nested` lists them all, shortest first.
+    An Aho-Corasick automaton finds every alias, place and cue in one pass in C (it builds in
+    milliseconds, where a regex of the aliases took a tenth of a second to compile and scanned
+    twice as slowly; one pass for aliases and places, two thirds of one for each). Every alias
+    that starts at a position is a prefix of the longest one there, so `nested` lists them all,
+    shortest first.
     """
     surfaces = sorted(filter(None, index))
     nested = {surface: _prefix_aliases(surface, index) for surface in surfaces}
-    return AliasMatcher(AhoCorasick(surfaces), nested)
+    place_names, cue_words = frozenset(places), frozenset(cues)
+    words = sorted(place_names.union(surfaces, cue_words))
+    kinds = tuple((word in nested, word in place_names, word in cue_words) for word in words)
+    return AliasMatcher(AhoCorasick(words), kinds, nested)
 
 
 def _prefix_aliases(surface: str, index: dict[str, str]) -> tuple[tuple[int, str], ...]:
@@ -184,7 +192,8 @@ def _prefix_aliases(surface: str, index: dict[str, str]) -> tuple[tuple[int, str
 def _matcher(gazetteer: pd.DataFrame) -> AliasMatcher:
     """`alias_matcher` of a gazetteer's aliases and the bodies' forms without a place (财政部,
     区政协); a gazetteer alias wins over a body form written the same way."""
-    matcher = alias_matcher(form_index().fixed | surface_index(gazetteer))
+    index = form_index()
+    matcher = alias_matcher(index.fixed | surface_index(gazetteer), index.kinds, index.cues)
     national = gazetteer.loc[gazetteer["jurisdiction_code"].eq(COUNTRY_CODE), "agency_id"]
     return matcher._replace(national=frozenset(national))
 
@@ -228,15 +237,27 @@ def _inside_title(start: int, end: int, titles: list[tuple[int, int]]) -> bool:
     return any(a <= start and end <= b and (a, b) != (start, end) for a, b in titles)
 
 
-def _longest_aliases(text: str, known: AliasMatcher) -> list[Candidate]:
-    """The (start, end, agency_id) of the longest alias at every position where one begins."""
+def _scan(text: str, known: AliasMatcher) -> tuple[list[Candidate], list[tuple[int, int]], bool]:
+    """The (start, end, agency_id) of the longest alias at every position where one begins, the
+    (start, end) of every place name where one is found (overlapping), and whether a cue of the
+    bodies' patterns is there, in one pass."""
+    found = known.words.find_matches_as_indexes(text, overlapping=True)
+    if not found:  # most sentences: nothing to sort out
+        return [], [], False
     ends: dict[int, int] = {}
-    for _, start, end in known.aliases.find_matches_as_indexes(text, overlapping=True):
-        if end > ends.get(start, start):
+    places = []
+    cued = False
+    for word, start, end in found:
+        alias, place, cue = known.kinds[word]
+        if alias and end > ends.get(start, start):
             ends[start] = end
-    return [
+        if place:
+            places.append((start, end))
+        cued = cued or cue
+    longest = [
         (start, end, known.nested[text[start:end]][-1][1]) for start, end in sorted(ends.items())
     ]
+    return longest, places, cued
 
 
 def _with_prefixes(text: str, known: AliasMatcher, longest: list[Candidate]) -> list[Candidate]:
@@ -249,7 +270,7 @@ def _with_prefixes(text: str, known: AliasMatcher, longest: list[Candidate]) -> 
 
 
 def _overlapping(candidates: list[Candidate]) -> bool:
-    """True when any two candidates (in start order, as `_longest_aliases` gives them) overlap."""
+    """True when any two candidates (in start order, as `_scan` gives them) overlap."""
     return any(a[1] > b[0] for a, b in pairwise(candidates))
 
 
@@ -277,7 +298,7 @@ def _outside_titles(candidates: list[Candidate], titles: list[tuple[int, int]]) 
 
 
 def _surfaces(text: str, known: AliasMatcher, longest: list[Candidate]) -> list[Candidate]:
-    """Non-overlapping (start, end, agency_id) matches in a text, given its `_longest_aliases`.
+    """Non-overlapping (start, end, agency_id) matches in a text, given its longest aliases.
 
     Longer wins, and none is inside a longer title. Every alias that overlaps others competes,
     longest first (`_longest_first`). When the longest aliases at each start do not overlap
@@ -378,8 +399,10 @@ def _bare_fits(text: str, start: int, end: int) -> bool:
 def _text_mentions(text: str, known: AliasMatcher) -> tuple[Mention, ...]:
     """Every mention in one matchable text, in order; bodies' agency ids are still keys
     (@role@place) that `agency_mentions` resolves per report."""
-    longest = _longest_aliases(text, known)
-    bodies = body_candidates(text)
+    longest, places, cued = _scan(text, known)
+    if not longest and not places and not cued:  # most sentences
+        return ()
+    bodies = body_candidates(text, places, cued)
     if not longest and not bodies:
         return ()
     chosen = _with_bodies(text, known, longest, bodies) if bodies else None

@@ -7,9 +7,8 @@ import re
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from ahocorasick_rs import AhoCorasick, MatchKind
-
 from ..rules import load as load_rule
+from ..text.prefilter import literal_run
 from ..text.script import to_hans, to_hant
 from ..text.segment import pos_tags, word_frequencies
 from .jurisdictions import COUNTRY_CODE, Jurisdiction, jurisdictions, names
@@ -44,14 +43,13 @@ BARE = "~bare"  # target of a key for a bare form (工会、共青团): own body
 class FormIndex(NamedTuple):
     """The role forms as the matcher looks them up."""
 
-    places: AhoCorasick  # full names, short names and bare designators, found leftmost-longest
-    kinds: dict[str, frozenset[str]]  # matched place text -> its kinds (name, short, d)
+    kinds: dict[str, frozenset[str]]  # place text (full or short name, designator) -> its kinds
     codes: dict[str, str]  # matched place text (not a bare designator) -> its code
     forms: dict[str, list[tuple[str, str, str]]]  # suffix -> (prefix, placeholder, role_id)
-    longest_suffix: int
+    beginnings: frozenset[str]  # every beginning of a suffix ("" included)
     fixed: dict[str, str]  # forms without a place (区政协, 财政部) -> key
     patterns: tuple[tuple[re.Pattern, str], ...]  # regular expression -> agency id or key
-    any_pattern: re.Pattern  # their alternation: where it finds nothing, none of them does
+    cues: frozenset[str]  # a word of each pattern (prefilter.literal_run): none in a text, no match
 
 
 @cache
@@ -171,15 +169,22 @@ def form_index() -> FormIndex:
         for regex in {pattern, to_hant(pattern)}
     )
     return FormIndex(
-        AhoCorasick(sorted(kinds), matchkind=MatchKind.LeftmostLongest),  # 3-4x a regex alternation
         {k: frozenset(v) for k, v in kinds.items()},
         codes,
         forms,
-        max(map(len, forms)),
+        frozenset(suffix[:n] for suffix in forms for n in range(len(suffix) + 1)),
         fixed,
         patterns,
-        re.compile("|".join(f"(?:{regex.pattern})" for regex, _ in patterns) or "(?!)"),
+        frozenset(_cue(regex.pattern) for regex, _ in patterns),
     )
+
+
+def _cue(pattern: str) -> str:
+    """The word every match of a body pattern holds, which the matcher looks for first."""
+    word = literal_run(pattern)
+    if not word:
+        raise ValueError(f"szpolicy/data/{BODY_ROLES}: pattern {pattern} holds no fixed word")
+    return word
 
 
 ACCEPTS = {"place": {"name", "d"}, "name": {"name"}, "short": {"short"}, "d": {"d"}}
@@ -216,19 +221,42 @@ def _word_after(text: str, end: int) -> bool:
     return text[end - 1 : end] == "委" and _two_char_word(text[end - 1 : end + 1])
 
 
-def body_candidates(text: str, index: FormIndex | None = None) -> list[tuple[int, int, str]]:
-    """(start, end, key) of every role form in a Simplified text: the longest at each place name.
+def _suffix_lengths(text: str, end: int, index: FormIndex) -> list[int]:
+    """Each length n, longest first, for which text[end : end + n] begins a role form's suffix:
+    only these can be suffixes after a place ending at `end` (most places have none but 0)."""
+    lengths = [0]
+    while end + lengths[-1] < len(text) and text[end : end + lengths[-1] + 1] in index.beginnings:
+        lengths.append(lengths[-1] + 1)
+    return lengths[::-1]
+
+
+def leftmost_longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans that do not overlap, taken leftmost first and longest at a start, as an
+    Aho-Corasick search leftmost-longest finds them among all its overlapping matches."""
+    chosen: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if not chosen or start >= chosen[-1][1]:
+            chosen.append((start, end))
+    return chosen
+
+
+def body_candidates(
+    text: str, places: list[tuple[int, int]], cued: bool, index: FormIndex | None = None
+) -> list[tuple[int, int, str]]:
+    """(start, end, key) of every role form in a Simplified text: the longest at each place name
+    (`places`: every (start, end) of a name of `index.kinds` in it, overlapping ones included)
+    and the patterns' matches (`cued`: a word of `index.cues` is in it, else there is none).
 
     A key is @role@code for a named place and @role@~designator for a bare designator (省政府);
     `resolve` turns it into an agency id once the report's jurisdiction is known.
     """
     index = index or form_index()
     out = []
-    for _, ps, pe in index.places.find_matches_as_indexes(text):
+    for ps, pe in leftmost_longest(places):
         place = text[ps:pe]
         kinds = index.kinds[place]
         best = None
-        for length in range(min(index.longest_suffix, len(text) - pe), -1, -1):
+        for length in _suffix_lengths(text, pe, index):
             for prefix, placeholder, role_id in index.forms.get(text[pe : pe + length], ()):
                 if not kinds & ACCEPTS[placeholder] or not text.endswith(prefix, 0, ps):
                     continue
@@ -243,7 +271,7 @@ def body_candidates(text: str, index: FormIndex | None = None) -> list[tuple[int
         if best[2].split(KEY_SEP)[2].startswith("~") and _inside_word(text, best[0]):
             continue
         out.append(best)
-    if index.any_pattern.search(text) is not None:  # one scan: few sentences have any
+    if cued:
         out += [(*m.span(), key) for regex, key in index.patterns for m in regex.finditer(text)]
     return sorted(out)
 

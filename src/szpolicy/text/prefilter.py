@@ -3,7 +3,9 @@ which is in every text it matches, so a text holding none of a rule's words skip
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from re import _parser  # type: ignore[attr-defined]
 
 from ahocorasick_rs import AhoCorasick
 
@@ -31,3 +33,16 @@ class Prefilter:
             for w in seen:
                 found |= self.rules_of[w]
         return found
+
+
+def literal_run(pattern: str) -> str:
+    """The longest run of plain characters every match of a regular expression holds (among its
+    top-level items), "" when there is none: a word for a rule's list of needs."""
+    parsed = _parser.parse(pattern)
+    if parsed.state.flags & re.IGNORECASE:
+        return ""
+    best = run = ""
+    for op, av in parsed:
+        run = run + chr(av) if op is _parser.LITERAL else ""
+        best = max(best, run, key=len)
+    return best
