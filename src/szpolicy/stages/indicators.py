@@ -280,12 +280,10 @@ def _span_rules(text: str, folded: str) -> Iterator[tuple[list[tuple[int, int]],
         if spans := [(d.start, d.end) for d in dates if d.precision == p]:
             yield spans, reason
     patterns, prefilter = _patterns()
-    candidates = prefilter.candidates(folded)
-    for i, (regex, reason, group) in enumerate(patterns):
-        if i in candidates:
-            spans = [s for m in regex.finditer(folded) if (s := m.span(group))[1] > s[0]]
-            if spans:
-                yield spans, reason
+    for i in sorted(prefilter.candidates(folded)):  # the few rules that may match, in order
+        regex, reason, group = patterns[i]
+        if spans := [s for m in regex.finditer(folded) if (s := m.span(group))[1] > s[0]]:
+            yield spans, reason
 
 
 @cache
