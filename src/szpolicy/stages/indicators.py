@@ -502,10 +502,8 @@ def _split(m: re.Match) -> list[tuple[int, int]]:
 def _numerals(folded: str) -> list[Numeral]:
     """Every numeral of a folded sentence: whole forms first, then the plain numerals left."""
     wholes: list[Numeral] = []
-    candidates = WHOLE_FORM_FILTER.candidates(folded)
-    for i, (regex, read, _) in enumerate(WHOLE_FORMS):
-        if i not in candidates:
-            continue
+    for i in sorted(WHOLE_FORM_FILTER.candidates(folded)):  # the forms that may match, in order
+        regex, read, _ = WHOLE_FORMS[i]
         for m in regex.finditer(folded):
             try:
                 reading, unit, qualifier = read(m)
