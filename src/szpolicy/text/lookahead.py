@@ -12,11 +12,9 @@ from __future__ import annotations
 import re
 from re import _parser  # type: ignore[attr-defined]
 
-_c = _parser  # the parser module re-exports the opcodes
-
 Ranges = list[tuple[int, int]]
-ZERO_WIDTH = (_c.AT, _c.ASSERT, _c.ASSERT_NOT)
-REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT)
+ZERO_WIDTH = (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT)
+REPEATS = (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT)
 
 
 class _AnyChar(Exception):
@@ -44,11 +42,11 @@ def _skippable(parsed: object) -> bool:
     with a literal, a class, a choice of literals (as re's _compiler looks for a prefix), an
     anchor (^ is tried at the start only), or a lookahead."""
     op, av = parsed[0] if len(parsed) else (None, None)
-    while op is _c.SUBPATTERN and len(av[3]):
+    while op is _parser.SUBPATTERN and len(av[3]):
         op, av = av[3][0]
-    if op in (_c.LITERAL, _c.IN, _c.AT) or (op is _c.ASSERT and av[0] == 1):
+    if op in (_parser.LITERAL, _parser.IN, _parser.AT) or (op is _parser.ASSERT and av[0] == 1):
         return True
-    return op is _c.BRANCH and all(len(b) and b[0][0] is _c.LITERAL for b in av[1])
+    return op is _parser.BRANCH and all(len(b) and b[0][0] is _parser.LITERAL for b in av[1])
 
 
 def _first(items: object) -> tuple[Ranges, bool]:
@@ -64,19 +62,19 @@ def _first(items: object) -> tuple[Ranges, bool]:
 
 def _first_of(op: object, av: object) -> tuple[Ranges, bool]:
     """The first-character ranges of one parsed item, and whether it can match nothing."""
-    if op is _c.LITERAL:
+    if op is _parser.LITERAL:
         return [(av, av)], False
-    if op is _c.IN:
+    if op is _parser.IN:
         return _class_ranges(av), False
     if op in ZERO_WIDTH:
         return [], True
-    if op is _c.SUBPATTERN:
+    if op is _parser.SUBPATTERN:
         if av[1] or av[2]:  # inline flags (?i:...) change what a character matches
             raise _AnyChar
         return _first(av[3])
-    if op is _c.ATOMIC_GROUP:
+    if op is _parser.ATOMIC_GROUP:
         return _first(av)
-    if op is _c.BRANCH:
+    if op is _parser.BRANCH:
         found = [_first(branch) for branch in av[1]]
         return [r for ranges, _ in found for r in ranges], any(n for _, n in found)
     if op in REPEATS:
@@ -89,9 +87,9 @@ def _class_ranges(items: object) -> Ranges:
     """The code point ranges of a character class without negation or categories."""
     ranges: Ranges = []
     for op, av in items:
-        if op is _c.LITERAL:
+        if op is _parser.LITERAL:
             ranges.append((av, av))
-        elif op is _c.RANGE:
+        elif op is _parser.RANGE:
             ranges.append(av)
         else:  # NEGATE, CATEGORY (\d, \s): leave the pattern as it is
             raise _AnyChar
