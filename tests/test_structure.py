@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from szpolicy.errors import SzpolicyError
 from szpolicy.io.read import Document, read_report
@@ -13,6 +15,9 @@ from szpolicy.rules import compile_rule
 from szpolicy.stages.headings import heading_score, heading_styles, match_heading
 from szpolicy.stages.paragraphs import (
     BLANK,
+    CLOSERS,
+    ENDS,
+    ended,
     is_boilerplate,
     paragraphs,
     split_lines,
@@ -674,3 +679,23 @@ def test_formal_numerals_number_the_level_above_plain_ones(write_report):
         (s["section_no"], s["subsection_no"]) for s in st.sentences if s["role"] == "subheading"
     ]
     assert subs == [(1, 1), (1, 2), (2, 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("增长5%。", True),
+        ("他说：“好！”）", True),
+        ("一、总体要求", False),
+        ("。好", False),
+        ("”", False),
+    ],
+)
+def test_ended_reads_the_end_of_a_text(text, expected):
+    assert ended(text) is expected
+
+
+@given(st.text(alphabet=ENDS + CLOSERS + "字a \n", max_size=8))
+def test_ended_agrees_with_the_regex_it_replaces(text):
+    # sentence-final punctuation, then closing quotes only, up to the end (or a final newline)
+    assert ended(text) == bool(re.search(f"[{ENDS}]+[{re.escape(CLOSERS)}]*$", text))

@@ -12,7 +12,7 @@ from ..rules import compile_rule
 from ..rules import load as load_rule
 from ..text.distinct import per_text
 from ..text.numerals import read_label, write_numeral
-from .paragraphs import BLANK, ENDED, Paragraph
+from .paragraphs import BLANK, Paragraph, ended
 
 HEADING_LEAD = f"[{BLANK}]*"  # blanks that may precede a heading
 CLAUSE_ENDS = "；;，,、：:"  # a line ending so is a list item or runs on, not a title
@@ -147,7 +147,7 @@ def heading_score(paragraph: Paragraph, heading: Heading) -> float:
     title = end - start - heading.end
     if paragraph.text[-1] in CLAUSE_ENDS:  # 一、…企业； is an item of a list
         return 0.2
-    if len(paragraph.sentences) == 1 and not ENDED.search(paragraph.text):
+    if len(paragraph.sentences) == 1 and not ended(paragraph.text):
         return 1.0 if title <= TITLE_MAX_CHARS else 0.2
     if title <= SHORT_TITLE_CHARS:
         return 0.8 if len(paragraph.sentences) == 1 else 0.4

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from ..io.read import Document
 from .headings import CLAUSE_ENDS, Heading, Style, heading_score, match_heading
-from .paragraphs import ENDED, Paragraph
+from .paragraphs import Paragraph, ended
 
 UNNUMBERED_MAX_CHARS = 30  # a heading without a number is at most this long
 # How much a chain of headings loses for each defect: a number skipped, a heading of its style
@@ -204,7 +204,7 @@ def unnumbered(doc: Document, pars: list[Paragraph], lo: int, hi: int) -> list[C
         title = par.text != first_line and len(par.lines) == 1
         if title and (
             len(par.text) > UNNUMBERED_MAX_CHARS
-            or ENDED.search(par.text)
+            or ended(par.text)
             or par.text[-1] in CLAUSE_ENDS
             or match_heading(par.text)
         ):

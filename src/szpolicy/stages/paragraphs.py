@@ -31,7 +31,6 @@ _END = rf"[{ENDS}]+[{CLOSERS}]*"
 TOKEN = re.compile(
     rf"(\r\n|\r|\n)|{_NON_BLANK}(?:{_IN_LINE}*+{_END}|(?:{_IN_LINE}*{_NON_BLANK})?)|{_END}"
 )
-ENDED = re.compile(rf"{_END}$")  # a line that closes its last sentence
 NOTICE_MAX_CHARS = 400
 # In a report's opening a line opening with a dash (——2025年1月15日在…会议上: the date line
 # under the title) is a paragraph of its own, neither run on from the title above nor into the
@@ -120,6 +119,13 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     return spans
 
 
+def ended(text: str) -> bool:
+    """Whether a text closes its last sentence: sentence-final punctuation at its end, maybe
+    closing quotes after it (the regex `{_END}$`, without a scan of the whole text)."""
+    last = text.removesuffix("\n").rstrip(CLOSERS)[-1:]
+    return last != "" and last in ENDS
+
+
 def is_boilerplate(line: str) -> bool:
     """Web-page clutter (share buttons, breadcrumbs, print links, footers): a short line that
     matches a clutter pattern, or a longer one of fields set apart by spaces (a footer run
@@ -162,17 +168,15 @@ def _title_block(line: str, nxt: str) -> bool:
 def _blank_separated(lines: list[Line]) -> bool:
     """Whether the file separates paragraphs by blank lines (then a line break inside a
     paragraph is no paragraph end): most lines that end a sentence have a blank line after."""
-    ended = [
-        b.no - a.no > 1 for a, b in zip(lines, lines[1:], strict=False) if ENDED.search(a.text)
-    ]
-    return sum(ended) > 0 and 2 * sum(ended) >= len(ended)
+    gaps = [b.no - a.no > 1 for a, b in zip(lines, lines[1:], strict=False) if ended(a.text)]
+    return sum(gaps) > 0 and 2 * sum(gaps) >= len(gaps)
 
 
 def _continues(line: Line, nxt: Line, text: str, opens: Callable[[str], bool]) -> bool:
     """Whether `nxt` carries on `line`'s paragraph: right below it, `line` left unended, neither
     a row of a table (cells set apart by wide gaps) nor `nxt` indented or opening a heading
     (`opens`)."""
-    if nxt.no != line.no + 1 or ENDED.search(line.text):
+    if nxt.no != line.no + 1 or ended(line.text):
         return False
     if CELL_GAP.search(line.text) or CELL_GAP.search(nxt.text):
         return False
@@ -199,7 +203,7 @@ def paragraphs(
         group.append(line)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if not clutter[i]:
-            opening = opening and not ENDED.search(line.text) and not opens(line.text)
+            opening = opening and not ended(line.text) and not opens(line.text)
         if (
             joined
             and nxt is not None
@@ -227,6 +231,6 @@ def _paragraph(text: str, lines: list[Line], clutter: bool) -> Paragraph:
                 sentences.append((first, end, no))
             else:
                 sentences.append((start, end, line.no))
-        open_sentence = not ENDED.search(line.text)
+        open_sentence = not ended(line.text)
     raw = text[lines[0].start : lines[-1].start + len(lines[-1].text)]
     return Paragraph(lines, raw, sentences, clutter or is_notice(raw))

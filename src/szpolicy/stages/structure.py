@@ -15,7 +15,7 @@ from ..errors import Diagnostic
 from ..io.read import Document
 from .headings import Heading, label_of, match_heading, part_label
 from .levels import STRONG, Candidate, candidates, encloses, level, unnumbered
-from .paragraphs import BLANK, ENDED, Line, Paragraph, paragraphs, split_lines
+from .paragraphs import BLANK, Line, Paragraph, ended, paragraphs, split_lines
 from .paragraphs import ENDS as ENDS  # re-exported: metadata.py reads sentence ends from here
 
 CAPTION_MAX_CHARS = 60
@@ -286,7 +286,7 @@ def _empty_section(doc: Document, group: dict) -> list[Diagnostic]:
     that holds its own text, 1.名词：解释。, is not empty)."""
     heading = group["heading"]
     kinds = {kind for _, kind, _ in group["items"]}
-    if not heading or ENDED.search(heading[0].text) or kinds & {"text", "subheading"}:
+    if not heading or ended(heading[0].text) or kinds & {"text", "subheading"}:
         return []
     par, h = heading
     line = par.lines[0]
