@@ -17,7 +17,7 @@ from szpolicy.cli import main
 from szpolicy.errors import SzpolicyError
 from szpolicy.io import paths
 from szpolicy.pipeline.build import build
-from szpolicy.schema import TABLES, validate
+from szpolicy.schema import TABLES, conform, validate
 
 from .conftest import SEED
 from .projects import SMALL
@@ -72,6 +72,10 @@ def test_load_is_typed_and_valid(built, table):
         (lambda df: df.assign(title=df["title"].astype(object)), "'title' has type object"),
         (lambda df: df.assign(report_id=None), "report_id"),  # required, and a string
         (lambda df: df.assign(script="latin"), "not in its enum"),
+        (  # a nullable integer in a required integer column: its type, and the value missing
+            lambda df: df.assign(n_chars=df["n_chars"].astype("Int64").where(df.index > 0)),
+            "'n_chars' is required: 1 missing",
+        ),
         (lambda df: df.drop(columns="sha256"), "sha256"),
         (lambda df: df[[*df.columns[1:], "report_id"]], "expected ['report_id'"),  # order
         (lambda df: pd.concat([df, df], ignore_index=True), "primary key ['report_id'] repeats"),
@@ -82,6 +86,18 @@ def test_validate_refuses_a_table_unlike_its_schema(built, change, found):
     with pytest.raises(SzpolicyError, match="table reports fails its schema") as err:
         validate("reports", change(reports))
     assert found in err.value.message
+
+
+def test_conform_types_and_sorts_without_changing_its_input(built):
+    reports = szpolicy.load("reports", built)
+    given = reports.iloc[::-1].assign(jurisdiction="", year=reports["year"].astype("int64"))
+    before = given.copy()
+    out = conform("reports", given)
+    pd.testing.assert_frame_equal(given, before)  # the caller's frame is left as it was
+    assert out["jurisdiction"].isna().all()  # empty means missing
+    assert str(out["year"].dtype) == "Int64"
+    assert out["report_id"].tolist() == sorted(reports["report_id"])
+    validate("reports", out)
 
 
 @pytest.mark.parametrize("table", sorted(OFFSET_TEXT))

@@ -6,6 +6,7 @@ from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 
+import numpy as np
 import pandas as pd
 from pandas.api.types import pandas_dtype
 
@@ -94,11 +95,18 @@ def dtypes(table: str) -> dict[str, str]:
 
 
 def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
-    """Columns in codebook order with their dtypes, rows sorted by the primary key."""
-    missing = set(columns(table)) - set(df.columns)
+    """Columns in codebook order with their dtypes, rows sorted by the primary key; only the
+    columns whose type differs are converted (a stage's table mostly has its types already)."""
+    names = columns(table)
+    missing = set(names) - set(df.columns)
     if missing:
         raise ValueError(f"{table}: missing columns {sorted(missing)}")
-    out = df[columns(table)].astype(dtypes(table))
+    out = df if list(df.columns) == names else df[names]
+    expected, wanted = pandas_dtypes(table), dtypes(table)
+    retype = {
+        n: wanted[n] for n, dtype in zip(names, out.dtypes, strict=True) if dtype != expected[n]
+    }
+    out = out.astype(retype) if retype else out.copy(deep=False)
     for f in spec(table)["fields"]:
         if f["type"] == "string" and not f.get("required", False):
             out[f["name"]] = out[f["name"]].replace("", None)  # empty means missing, as in CSV
@@ -136,20 +144,28 @@ def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:
         if f["name"] not in df.columns:
             continue
         values = df[f["name"]]
-        if f.get("required", False) and values.isna().any():
+        if f.get("required", False) and _may_miss(values) and values.isna().any():
             wrong.append(f"column {f['name']!r} is required: {values.isna().sum()} missing")
         if "enum" in f:
-            outside = values[values.notna() & ~values.isin(f["enum"])].unique().tolist()
+            allowed = set(f["enum"])
+            outside = [v for v in values.unique().tolist() if v not in allowed and pd.notna(v)]
             if outside:
                 wrong.append(f"column {f['name']!r}: {outside} not in its enum {f['enum']}")
     key = spec(table).get("primary_key")
     if key and set(key) <= set(df.columns):
-        repeated = df.loc[df.duplicated(key), key].drop_duplicates()
-        if len(repeated):
+        repeats = df.duplicated(key)
+        if repeats.any():
+            repeated = df.loc[repeats, key].drop_duplicates()
             wrong.append(f"primary key {key} repeats: {repeated.head(5).to_dict('records')}")
     if wrong:
         raise SzpolicyError(f"table {table} fails its schema:\n" + "\n".join(wrong))
     return df
+
+
+def _may_miss(values: pd.Series) -> bool:
+    """Whether a column's type can hold a missing value (numpy's integers and booleans cannot:
+    their columns need no search for one)."""
+    return not (isinstance(values.dtype, np.dtype) and values.dtype.kind in "iub")
 
 
 def resource(table: str, path: str) -> dict:
