@@ -6,10 +6,11 @@ import io
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from szpolicy.io.csvbytes import csv_bytes, csv_parts
+from szpolicy.io.csvbytes import _needs_quotes, csv_bytes, csv_parts
 
 # Text with the characters CSV must quote, CJK, and missing values.
 TEXTS = st.one_of(st.none(), st.text(st.sampled_from('ab,"\n 全角，。《》深圳\t'), max_size=8))
@@ -80,3 +81,9 @@ def test_parts_split_the_rows_by_key(df: pd.DataFrame) -> None:
     assert b"".join(rows for _, rows in parts) == csv_bytes(df, header=False)
     for key, rows in parts:
         assert rows == csv_bytes(df[df["key"] == key], header=False)
+
+
+def test_needs_quotes_marks_each_field_holding_a_character_csv_quotes() -> None:
+    fields = pa.array(["x", 'a"b', "", "c,d\n,", "，全角", "\r"], pa.large_string()).slice(1)
+    assert _needs_quotes(fields).tolist() == [True, False, True, False, True]
+    assert _needs_quotes(fields.slice(1, 0)).tolist() == []

