@@ -9,6 +9,7 @@ benefit. Fields are quoted as the csv module's QUOTE_MINIMAL does, carriage retu
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -70,13 +71,19 @@ def _lines(df: pd.DataFrame) -> pa.ChunkedArray:
     # one thread: a pool converts Python strings no faster (they need the GIL), and starting it
     # took ten times the conversion's wall time
     table = pa.Table.from_pandas(df, preserve_index=False, nthreads=1)
-    rows = pc.binary_join_element_wise(*map(_fields, table.columns), COMMA)
-    return pc.binary_join_element_wise(rows, NEWLINE, EMPTY)
+    fields = list(map(_fields, table.columns))
+    fields[-1] = pc.binary_join_element_wise(fields[-1], NEWLINE, EMPTY)  # not the whole rows
+    return pc.binary_join_element_wise(*fields, COMMA)
+
+
+def csv_header(columns: Iterable[str]) -> bytes:
+    """The header line of a table with these columns."""
+    return (",".join(columns) + "\n").encode()
 
 
 def csv_bytes(df: pd.DataFrame, header: bool = True) -> bytes:
     """The table as UTF-8 CSV with "\\n" line ends, no index, and a header line if asked."""
-    head = (",".join(df.columns) + "\n").encode() if header else b""
+    head = csv_header(df.columns) if header else b""
     if df.empty:
         return head
     return head + b"".join(map(_data, _lines(df).chunks))

@@ -21,7 +21,7 @@ import pyarrow as pa
 from .. import __version__, rules
 from ..errors import Diagnostic, SzpolicyError
 from ..io import paths
-from ..io.csvbytes import csv_bytes, csv_parts
+from ..io.csvbytes import csv_bytes, csv_header, csv_parts
 from ..io.files import read_limited
 from ..io.loading import load as load  # where it was, for existing callers
 from ..io.manifest import Entry, read_manifest, verify_hash
@@ -421,7 +421,7 @@ def collect(
 def _open_csv(folder: Path, table: str) -> BinaryIO:
     """A table's CSV file in `folder`, opened for its rows with the header written."""
     f = (folder / f"{table}.csv").open("wb")
-    f.write(csv_bytes(pd.DataFrame(columns=columns(table))))
+    f.write(csv_header(columns(table)))
     return f
 
 
