@@ -9,6 +9,7 @@ import numpy as np
 import opencc
 
 from .distinct import SENTENCES_CACHED, per_text
+from .unchanged import unchanged
 
 SCRIPTS = ("hant", "hans")  # Traditional and Simplified, as parameters name them
 SCRIPT_KEYS = tuple(f"zh_{s}" for s in SCRIPTS)  # the same as keys of rule files (zh_hant, zh_hans)
@@ -31,7 +32,7 @@ def _converter(config: str) -> opencc.OpenCC:
 
 # Simplified renderings of texts met, for `to_hans`: emptied when SENTENCES_CACHED are kept.
 _hans: dict[str, str] = {}
-# Joins the texts that `to_hans_all` converts in one OpenCC call: a control character that no
+# Joins the texts that `_converted` converts in one OpenCC call: a control character that no
 # dictionary entry holds, so each text converts as it would alone.
 SEPARATOR = "\x1e"
 
@@ -40,18 +41,28 @@ def to_hans(text: str) -> str:
     """Simplified rendering of a text (OpenCC hk2s), cached: each stage folds every sentence."""
     hans = _hans.get(text)
     if hans is None:
-        _keep([text], [hans := _converter(TO_HANS).convert(text)])
+        _keep([text], [hans := _converted([text])[0]])
     return hans
 
 
 def to_hans_all(texts: list[str]) -> list[str]:
-    """`to_hans` of each text, the ones not yet cached converted in one OpenCC call (a third
-    faster than one call a text, which costs as much as the conversion itself)."""
+    """`to_hans` of each text, the ones not yet cached converted together (`_converted`)."""
     new = [text for text in dict.fromkeys(texts) if text not in _hans]
-    converted = _converter(TO_HANS).convert(SEPARATOR.join(new)).split(SEPARATOR)
-    if new and len(converted) == len(new):  # else one holds SEPARATOR: each converts alone
-        _keep(new, converted)
+    _keep(new, _converted(new))
     return [to_hans(text) for text in texts]
+
+
+def _converted(texts: list[str]) -> list[str]:
+    """hk2s of each text: those it leaves as they are (`unchanged`) kept, the others converted in
+    one OpenCC call (a third faster than one call a text, which costs as much as the conversion
+    itself), joined by SEPARATOR, or one by one when one of them holds it."""
+    kept = unchanged(texts)
+    todo = [text for text, same in zip(texts, kept, strict=True) if not same]
+    converted = _converter(TO_HANS).convert(SEPARATOR.join(todo)).split(SEPARATOR) if todo else []
+    if len(converted) != len(todo):
+        converted = [_converter(TO_HANS).convert(text) for text in todo]
+    done = iter(converted)
+    return [text if same else next(done) for text, same in zip(texts, kept, strict=True)]
 
 
 def _keep(texts: list[str], converted: list[str]) -> None:
