@@ -566,20 +566,26 @@ def lead_agencies(
     than organisations (roles with never_lead: 我市, 我省) never lead. The lead is missing when
     the section names no acting organisation (or a work report's jurisdiction is unknown).
     """
-    numbered = sentences["role"].eq("body") & sentences["section_no"].gt(0)
-    sections = sentences.loc[numbered, SECTION_KEYS].drop_duplicates().sort_values(SECTION_KEYS)
-    leads = _section_leads(sentences, mentions)
-    out = sections.merge(leads, on=SECTION_KEYS, how="left")
+    leads, in_heading = _section_leads(sentences, mentions)
     governments = {
         report_id: reporting_government(own)
         for report_id, (own, genre) in (contexts or {}).items()
         if genre_of(genre).lead == REPORTING_GOVERNMENT
     }
-    if governments:  # the heading's subject, else the reporting government
-        ruled = out["report_id"].isin(list(governments))
-        led = out["heading_lead"].fillna(out["report_id"].map(governments))
-        out["lead_agency_id"] = out["lead_agency_id"].where(~ruled, led)
-    return out.drop(columns="heading_lead")
+    sections = _numbered_sections(sentences)
+    found = [  # in a work report, the heading's subject, else the reporting government
+        in_heading.get(key, governments[key[0]]) if key[0] in governments else leads.get(key)
+        for key in zip(*(sections[k].tolist() for k in SECTION_KEYS), strict=True)
+    ]
+    return sections.assign(lead_agency_id=pd.Series(found, dtype=object))
+
+
+def _numbered_sections(sentences: pd.DataFrame) -> pd.DataFrame:
+    """The SECTION_KEYS of the sections with body sentences, in key order, typed as in
+    `sentences`."""
+    numbered = sentences["role"].eq("body") & sentences["section_no"].gt(0)
+    keys = sentences.loc[numbered, SECTION_KEYS]
+    return keys.drop_duplicates().sort_values(SECTION_KEYS).reset_index(drop=True)
 
 
 def reporting_government(own: Jurisdiction | None) -> str | None:
@@ -592,31 +598,41 @@ def reporting_government(own: Jurisdiction | None) -> str | None:
     return f"{own_prefix(own)}_{roles()['government'].stems.get(own.designator, 'government')}"
 
 
-def _section_leads(sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
-    """The lead_agency_id of each section (by SECTION_KEYS) that has one, and heading_lead,
-    the heading's subject.
+def _section_leads(
+    sentences: pd.DataFrame, mentions: pd.DataFrame
+) -> tuple[dict[tuple, str], dict[tuple, str]]:
+    """The lead agency of each section (by SECTION_KEYS) that has one, and its heading's subject.
 
     Candidates are subject mentions, in body or heading sentences (the last one with the
     mention's report_id and sentence_no), of agencies that may lead; body ones come first, then
-    the earliest, then the first listed.
+    the earliest, then the first listed. Plain dicts: a section has a handful of candidates.
     """
     never = set(role_rules()["never_lead"])
     never_roles = {r.role_id for r in roles().values() if r.never_lead}
-    leads = [a not in never and _role_of(a) not in never_roles for a in mentions["agency_id"]]
-    may_lead = mentions["role"].eq("subject").to_numpy(bool) & np.array(leads, dtype=bool)
-    columns = ["report_id", "sentence_no", "section_no", "agency_id", "char_start"]
-    candidates = mentions.loc[may_lead, columns].assign(listed=np.arange(may_lead.sum()))
     located = ["report_id", "sentence_no"]
-    places = sentences[[*located, "part", "role"]].drop_duplicates(located, keep="last")
-    places = places[places["role"].isin(["body", "heading"])]
-    found = candidates.merge(places, on=located)
-    found["heading"] = found["role"].eq("heading")
-    found = found.sort_values(["heading", "char_start", "listed"])
-    lead = found.drop_duplicates(SECTION_KEYS)[[*SECTION_KEYS, "agency_id"]]
-    in_heading = found[found["heading"]].drop_duplicates(SECTION_KEYS)[[*SECTION_KEYS, "agency_id"]]
-    lead = lead.rename(columns={"agency_id": "lead_agency_id"})
-    in_heading = in_heading.rename(columns={"agency_id": "heading_lead"})
-    return lead.merge(in_heading, on=SECTION_KEYS, how="outer")
+    columns = [*located, "section_no", "agency_id", "char_start", "role"]
+    subjects = [
+        m
+        for m in zip(*(mentions[c].tolist() for c in columns), strict=True)
+        if m[5] == "subject" and m[3] not in never and _role_of(m[3]) not in never_roles
+    ]
+    wanted = {m[:2] for m in subjects}
+    places = {  # (report_id, sentence_no) -> (part, role) of its last sentence
+        s[:2]: s[2:]
+        for s in zip(*(sentences[c].tolist() for c in [*located, "part", "role"]), strict=True)
+        if s[:2] in wanted
+    }
+    leads: dict[tuple, tuple] = {}
+    in_heading: dict[tuple, tuple] = {}
+    for listed, (report_id, sentence_no, section_no, agency, start, _) in enumerate(subjects):
+        part, role = places.get((report_id, sentence_no), (None, None))
+        if role not in ("body", "heading"):
+            continue
+        key, rank = (report_id, part, section_no), (role == "heading", start, listed)
+        for best in (leads, in_heading) if role == "heading" else (leads,):
+            if key not in best or rank < best[key][0]:
+                best[key] = (rank, agency)
+    return {k: v[1] for k, v in leads.items()}, {k: v[1] for k, v in in_heading.items()}
 
 
 def _role_of(agency: str) -> str:
