@@ -41,7 +41,7 @@ def to_hans(text: str) -> str:
     """Simplified rendering of a text (OpenCC hk2s), cached: each stage folds every sentence."""
     hans = _hans.get(text)
     if hans is None:
-        _keep([text], [hans := _converted([text])[0]])
+        _keep([text], [hans := _converter(TO_HANS).convert(text)])
     return hans
 
 
