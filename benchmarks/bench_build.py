@@ -27,7 +27,7 @@ SAMPLE = 100
 # Where each stage's functions are looked up when they are timed (module -> name -> stage).
 STAGES = {
     "szpolicy.pipeline.build": {
-        "read_report": "read/decode",
+        "read_entry": "read/decode",
         "conform": "conform+validate",
         "validate": "conform+validate",
         "csv_bytes": "CSV formatting",

@@ -32,7 +32,7 @@ JOBS = (1, 2)
 # Where each stage's functions are looked up when they are timed (module -> name -> stage).
 STAGES = {
     "szpolicy.pipeline.build": {
-        "read_report": "read",
+        "read_entry": "read",
         "structure": "structure",
         "report_metadata": "metadata (incl. report_year)",
         "conform": "validate",

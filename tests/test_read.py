@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from operator import ne
 
 import opencc
 import pytest
 
 from szpolicy.errors import SzpolicyError
+from szpolicy.io.manifest import Entry, read_entry
 from szpolicy.io.read import read_report
 from szpolicy.text import script
 from szpolicy.text.script import (
@@ -136,3 +138,14 @@ def test_script_agrees_with_converting_mixed_and_short_texts(seed):
     texts += [seed.text[:cut] + hans[cut:] for cut in range(0, len(hans), len(hans) // 20)]
     texts += [hans[:cut] + seed.text[cut:] for cut in range(0, len(hans), len(hans) // 20)]
     assert [detect_script(t) for t in texts] == [_script_by_converting(t) for t in texts]
+
+
+def test_a_manifest_entry_is_read_once_checked_then_decoded(write_report):
+    path = write_report("一、標題\n正文。\n")
+    data = path.read_bytes()
+    doc = read_entry(Entry(path, "r", hashlib.sha256(data).hexdigest()))
+    assert (doc.report_id, doc.text, doc.n_bytes) == ("r", data.decode("utf-8"), len(data))
+    assert doc == read_report(path, "r")
+    path.write_bytes(b"\xff\xfe\x00bad")  # changed, and no longer text: the hash is the error
+    with pytest.raises(SzpolicyError, match="does not match the manifest"):
+        read_entry(Entry(path, "r", hashlib.sha256(data).hexdigest()))

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from ..errors import SzpolicyError
 from .files import read_limited
+from .read import MAX_BYTES, Document, document
 
 FIELDS = (
     "file",
@@ -136,6 +137,15 @@ def read_manifest(path: Path) -> list[Entry]:
             )
         )
     return entries
+
+
+def read_entry(entry: Entry) -> Document:
+    """A manifest entry's report, its bytes read once: refused if they do not match the recorded
+    sha256 (when there is one), else decoded and checked."""
+    data = read_limited(entry.path, MAX_BYTES)
+    if entry.sha256:
+        verify_hash(entry, data)
+    return document(data, entry.path, entry.report_id)
 
 
 def verify_hash(entry: Entry, data: bytes) -> None:

@@ -178,7 +178,11 @@ def check_text(text: str, path: Path) -> None:
 def read_report(path: str | Path, report_id: str | None = None) -> Document:
     """Read, decode and check one report file."""
     path = Path(path)
-    data = read_limited(path, MAX_BYTES)  # a FIFO or /dev/zero is refused, not read
+    return document(read_limited(path, MAX_BYTES), path, report_id)  # a FIFO is refused, not read
+
+
+def document(data: bytes, path: Path, report_id: str | None = None) -> Document:
+    """A report file's bytes decoded and checked (`path` names it in errors)."""
     text, encoding = decode(data, path)
     check_text(text, path)
     return Document(

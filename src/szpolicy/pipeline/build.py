@@ -22,10 +22,8 @@ from .. import __version__, rules
 from ..errors import Diagnostic, SzpolicyError
 from ..io import paths
 from ..io.csvbytes import csv_bytes, csv_header, csv_parts
-from ..io.files import read_limited
 from ..io.loading import load as load  # where it was, for existing callers
-from ..io.manifest import Entry, read_manifest, verify_hash
-from ..io.read import MAX_BYTES, read_report
+from ..io.manifest import Entry, read_entry, read_manifest
 from ..io.writer import check_out_dir, write_atomically
 from ..schema import columns, conform, resource, validate
 from ..stages import registry
@@ -113,12 +111,9 @@ def sources(entries: list[Entry]) -> list[Source]:
 def _read(source: Source) -> Report:
     """One report decoded (its hash checked against the manifest when it has one), structured
     and described."""
-    entry = source.entry
-    if entry.sha256:
-        verify_hash(entry, read_limited(entry.path, MAX_BYTES))
-    doc = read_report(entry.path, entry.report_id)
+    doc = read_entry(source.entry)
     st = structure(doc)
-    return Report(doc, source.source_file, st, report_metadata(entry, st))
+    return Report(doc, source.source_file, st, report_metadata(source.entry, st))
 
 
 def _diagnostic_row(source: Source, d: Diagnostic) -> dict:

@@ -11,9 +11,7 @@ import nbformat
 
 from ..errors import SzpolicyError
 from ..io import paths
-from ..io.files import read_limited
-from ..io.manifest import manifest_rows, read_manifest, verify_hash
-from ..io.read import MAX_BYTES, read_report
+from ..io.manifest import manifest_rows, read_entry, read_manifest
 from ..notebooks import notebook_paths, run_in_place, source_hashes
 from ..schema import TABLES, columns
 from .build import build, load
@@ -31,8 +29,7 @@ def check_raw() -> tuple[list[str], dict[str, str]]:
     problems, texts = [], {}
     for line, (row, entry) in enumerate(zip(rows, entries, strict=True), start=2):
         try:
-            verify_hash(entry, read_limited(entry.path, MAX_BYTES))
-            doc = read_report(entry.path, entry.report_id)
+            doc = read_entry(entry)
         except SzpolicyError as err:
             problems.append(f"{entry.path}: {err.message}")
             continue
