@@ -22,7 +22,7 @@ TEXT = pa.large_string()
 QUOTE, EMPTY, COMMA, NEWLINE = (pa.scalar(s, TEXT) for s in ('"', "", ",", "\n"))
 
 
-def _fields(column: pa.ChunkedArray) -> pa.ChunkedArray:
+def _fields(column: pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
     """One column as CSV fields: missing values empty, strings quoted where they must be."""
     if pa.types.is_floating(column.type):  # numpy's shortest repr, as pandas writes floats
         values = column.to_numpy()
@@ -35,9 +35,10 @@ def _fields(column: pa.ChunkedArray) -> pa.ChunkedArray:
     needs_quotes = np.concatenate([_needs_quotes(chunk) for chunk in fields.chunks] or [[]])
     if not needs_quotes.any():  # most columns: ids, roles, units, and most text
         return fields
-    escaped = pc.replace_substring(fields, '"', '""')
+    mask = pa.array(needs_quotes)  # only these fields are quoted, then put back in place
+    escaped = pc.replace_substring(pc.filter(fields, mask), '"', '""')
     quoted = pc.binary_join_element_wise(QUOTE, escaped, QUOTE, EMPTY)
-    return pc.if_else(pa.array(needs_quotes), quoted, fields)
+    return pc.replace_with_mask(fields.combine_chunks(), mask, quoted.combine_chunks())
 
 
 def _needs_quotes(fields: pa.LargeStringArray) -> np.ndarray:
