@@ -32,7 +32,7 @@ def _changing() -> np.ndarray | None:
     """Per code point whether hk2s may change it in some text, or None when CHANGING was made
     for another OpenCC version than the one installed."""
     lines = resources.files(__package__).joinpath(CHANGING).read_text("utf-8").splitlines()
-    if lines[0] != HEADER + opencc.__version__:
+    if lines[0] != HEADER + getattr(opencc, "__version__", "(unknown)"):
         return None
     flags = np.zeros(0x110000, dtype=bool)
     flags[[ord(c) for line in lines[1:] if not line.startswith("#") for c in line]] = True
