@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, partial
 from itertools import accumulate
+from operator import itemgetter
 
 import pandas as pd
 
@@ -48,6 +49,7 @@ from .number_rules import (
 
 INDICATOR_COLUMNS = columns("indicators")
 EXCLUDED_COLUMNS = columns("numbers_excluded")
+INDICATOR_VALUES = itemgetter(*INDICATOR_COLUMNS[4:-2])  # a row's fields from surface to measure
 CLAUSE_END_RE = re.compile(f"[{CLAUSE_MARKS}]")
 DIGIT_RE = re.compile(DIGIT)
 MULTIPLIERS = "十百千万亿"
@@ -302,10 +304,10 @@ def _apply_span_rules(text: str, folded: str, numerals: list[Numeral]) -> None:
     """Give each numeral the first rule whose span overlaps it, and that span; rules run only
     while some numeral is left unsettled."""
     pending = numerals
-    for spans, reason in _span_rules(text, folded):
+    for spans, reason in _span_rules(text, folded) if pending else ():
+        pending = _settle(pending, spans, reason)
         if not pending:
             return
-        pending = _settle(pending, spans, reason)
 
 
 def _settle(numerals: list[Numeral], spans: list[tuple[int, int]], reason: str) -> list[Numeral]:
@@ -492,11 +494,14 @@ ARABIC_THEN_DIGIT_RE = re.compile(
 
 def _split(m: re.Match) -> list[tuple[int, int]]:
     """A run is two numerals where a Chinese digit follows Arabic ones (1980两年: 1980, 两)."""
-    if m.end() - m.start() < 2 or ARABIC_THEN_DIGIT_RE.search(m.group()) is None:
-        return [m.span()]  # one character cannot be two numerals
     cuts = [m.start() + c.start() for c in ARABIC_THEN_DIGIT_RE.finditer(m.group())]
     bounds = [m.start(), *cuts, m.end()]
     return list(zip(bounds, bounds[1:], strict=False))
+
+
+def _whole(m: re.Match) -> tuple[tuple[int, int]]:
+    """A run as one numeral: `_split` of a run in a sentence without a cut."""
+    return (m.span(),)
 
 
 def _numerals(folded: str) -> list[Numeral]:
@@ -522,11 +527,13 @@ def _numerals(folded: str) -> list[Numeral]:
         if not taken or n.start >= taken[-1].end:
             taken.append(n)
     spans = Spans([(n.start, n.end) for n in taken]) if taken else NO_SPANS
+    # a run splits only where the sentence has a cut: most have none, and skip the test per run
+    split = _split if ARABIC_THEN_DIGIT_RE.search(folded) else _whole
     plain = [
         Numeral(start, _trim_unit(folded, start, end))
         for m in NUMERAL_RE.finditer(folded)
         if not spans.overlaps(m.start(), m.end())
-        for start, end in _split(m)
+        for start, end in split(m)
     ]
     return sorted(taken + plain, key=lambda n: n.start)
 
@@ -544,7 +551,7 @@ def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numer
         titles = Spans(_containers(folded, r.title_marks[0], r.title_marks[1], None))
         quotes = Spans(_containers(folded, *r.quote_marks[:2], r.quote_marks[3]))
     mentions = Spans(list(mention_spans)) if mention_spans else NO_SPANS
-    for n in numerals:
+    for n in numerals if lexical is not NO_SPANS else ():
         n.skip = n.reading is None and lexical.contains(n.start, n.end)
     _apply_span_rules(text, folded, [n for n in numerals if not n.skip])
     for i, n in enumerate(numerals):
@@ -972,6 +979,19 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
         key = n.span or (n.start, n.end)
         row = excluded.setdefault(key, {"reason": n.reason, "start": key[0], "end": key[1]})
         row["start"], row["end"] = min(row["start"], n.start), max(row["end"], n.end)
+    if indicators:  # most sentences with numerals keep none: nothing to merge or check
+        indicators = _measured(text, folded, indicators, excluded, marks)
+    return indicators, [
+        {"surface": text[row["start"] : row["end"]], **row}
+        for row in _outermost(indicators, excluded).values()
+    ]
+
+
+def _measured(
+    text: str, folded: str, indicators: list[dict], excluded: dict, marks: list[int]
+) -> list[dict]:
+    """The indicators merged into ranges, ratios and shared units, less those that measure
+    nothing (added to `excluded` with why), with their surface and reported fields only."""
     indicators = _merge_adjacent(indicators, partial(_range, folded))
     indicators = _share_units(folded, _merge_adjacent(indicators, partial(_ratio, folded)))
     pointing = {  # counts left out as pointing at things named, by their first characters
@@ -997,13 +1017,8 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
     indicators = [r for r in indicators if r["unit"] or not r["word"]]
     for row in indicators:
         row["surface"] = text[row["start"] : row["end"]]
-    excluded = _outermost(indicators, excluded)
-    for row in excluded.values():
-        row["surface"] = text[row["start"] : row["end"]]
-    return [
-        {k: v for k, v in r.items() if k not in ("number_start", "word", "factor")}
-        for r in indicators
-    ], [{k: row[k] for k in ("surface", "reason", "start", "end")} for row in excluded.values()]
+        del row["number_start"], row["word"], row["factor"]  # working fields, not reported
+    return indicators
 
 
 def _outermost(indicators: list[dict], excluded: dict) -> dict:
@@ -1068,7 +1083,7 @@ def extract_numbers(
         ordered, SENTENCE_FIELDS
     ):
         here = grouped.get((report_id, sentence_no), ())
-        spans = tuple((start - offset, end - offset) for start, end, _, _ in here)
+        spans = tuple((start - offset, end - offset) for start, end, _, _ in here) if here else ()
         found, excluded = _sentence_numbers_cached(text, spans)
         if not (found or excluded):
             continue
@@ -1077,7 +1092,7 @@ def extract_numbers(
         key = (report_id, section_no, sentence_no)
         for row in found:
             start, end = row["start"] + offset, row["end"] + offset
-            values = [row[c] for c in INDICATOR_COLUMNS[4:-2]]
+            values = INDICATOR_VALUES(row)
             ind_rows.append((*key, _agency(subjects, lead, start), *values, start, end))
         for row in excluded:
             start, end = row["start"] + offset, row["end"] + offset
