@@ -30,7 +30,7 @@ from ..text.numerals import (
     place,
     read_numeral,
 )
-from ..text.prefilter import Prefilter
+from ..text.prefilter import Prefilter, ones
 from ..text.script import hans_aligned as fold
 from ..text.segment import pos_tags
 from .agencies import Mention
@@ -268,43 +268,44 @@ class Numeral:
     qualifier: str = ""  # set by a whole form (3000多亿: more_than)
 
 
-def _span_rules(text: str, folded: str) -> Iterator[tuple[list[tuple[int, int]], str]]:
+def _span_rules(
+    text: str, folded: str, candidates: int
+) -> Iterator[tuple[list[tuple[int, int]], str]]:
     """Span groups that exclude every numeral they touch, in rule order: dates, then patterns.
 
-    A pattern runs only in a sentence holding one of its `needs` (if it has any); one with a
-    group named x excludes that group only (the rest of its match is context). The spans of
-    one group come in order and never overlap (as dates and a regex's matches do). Groups are
-    made as they are asked for: a sentence whose numerals an early rule settles runs no later
-    one. Empty groups are left out: they settle nothing.
+    A pattern runs only if it is among the candidates (bits: the sentence holds one of its
+    `needs`, or it has none; `_sentence_filter`); one with a group named x excludes that group
+    only (the rest of its match is context). The spans of one group come in order and never
+    overlap (as dates and a regex's matches do). Groups are made as they are asked for: a
+    sentence whose numerals an early rule settles runs no later one. Empty groups are left
+    out: they settle nothing.
     """
     dates = find_dates(text)
     for p, reason in (("year", "year"), ("month", "date"), ("day", "date")) if dates else ():
         if spans := [(d.start, d.end) for d in dates if d.precision == p]:
             yield spans, reason
-    patterns, prefilter = _patterns()
-    for i in sorted(prefilter.candidates(folded)):  # the few rules that may match, in order
+    patterns = _patterns()
+    for i in ones(candidates):  # the few rules that may match, in order
         regex, reason, group = patterns[i]
         if spans := [s for m in regex.finditer(folded) if (s := m.span(group))[1] > s[0]]:
             yield spans, reason
 
 
 @cache
-def _patterns() -> tuple[list[tuple[re.Pattern, str, int | str]], Prefilter]:
+def _patterns() -> list[tuple[re.Pattern, str, int | str]]:
     """The exclusion patterns, each with the group it excludes: x if it has one (the rest of its
-    match is context), else the whole match (looked up once: `groupindex` copies a dict); and
-    the prefilter of their `needs`."""
-    patterns = [
+    match is context), else the whole match (looked up once: `groupindex` copies a dict)."""
+    return [
         (regex, reason, "x" if "x" in regex.groupindex else 0)
         for regex, reason, _ in rules().patterns
     ]
-    return patterns, Prefilter([needs for _, _, needs in rules().patterns])
 
 
-def _apply_span_rules(text: str, folded: str, numerals: list[Numeral]) -> None:
+def _apply_span_rules(text: str, folded: str, numerals: list[Numeral], candidates: int) -> None:
     """Give each numeral the first rule whose span overlaps it, and that span; rules run only
-    while some numeral is left unsettled."""
+    while some numeral is left unsettled (patterns only among the candidates, as bits)."""
     pending = numerals
-    for spans, reason in _span_rules(text, folded) if pending else ():
+    for spans, reason in _span_rules(text, folded, candidates) if pending else ():
         pending = _settle(pending, spans, reason)
         if not pending:
             return
@@ -470,7 +471,21 @@ WHOLE_FORMS = (
     (MANY_RE, _many, ("数", "上")),
     (MORE_THAN_MULTIPLIER_RE, _more_than_multiplier, ("多", "余")),
 )
-WHOLE_FORM_FILTER = Prefilter([needs for _, _, needs in WHOLE_FORMS])
+# The bits of `_sentence_filter`'s rules: the lexical words, the title and quote marks, the
+# whole forms, then the exclusion patterns (last: a shift leaves only theirs).
+LEXICAL, MARKS, FORMS = 0, 1, 2
+PATTERNS = FORMS + len(WHOLE_FORMS)
+FORMS_MASK = (1 << len(WHOLE_FORMS)) - 1
+
+
+@cache
+def _sentence_filter() -> Prefilter:
+    """One prefilter for every rule that words a sentence lacks rule out (bits as above): one
+    pass over a sentence finds them all, instead of one pass or search for each group."""
+    r = rules()
+    marks = r.title_marks[0] + r.title_marks[1] + r.quote_marks[0] + r.quote_marks[1]
+    forms = [needs for _, _, needs in WHOLE_FORMS]
+    return Prefilter([r.lexical, list(marks), *forms, *(needs for _, _, needs in r.patterns)])
 
 
 TRIMMED = frozenset(MULTIPLIERS + "萬億")  # multipliers a unit may begin with (千瓦, 万元)
@@ -504,10 +519,11 @@ def _whole(m: re.Match) -> tuple[tuple[int, int]]:
     return (m.span(),)
 
 
-def _numerals(folded: str) -> list[Numeral]:
-    """Every numeral of a folded sentence: whole forms first, then the plain numerals left."""
+def _numerals(folded: str, forms: list[int]) -> list[Numeral]:
+    """Every numeral of a folded sentence: whole forms first (those of `forms`, the ones that
+    may match, in order), then the plain numerals left."""
     wholes: list[Numeral] = []
-    for i in sorted(WHOLE_FORM_FILTER.candidates(folded)):  # the forms that may match, in order
+    for i in forms:
         regex, read, _ = WHOLE_FORMS[i]
         for m in regex.finditer(folded):
             try:
@@ -542,18 +558,19 @@ def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numer
     """Every numeral of a sentence, each excluded with a reason, skipped as a word, or kept."""
     r = rules()
     folded = fold(text)
-    numerals = _numerals(folded)
+    found = _sentence_filter().mask(folded)
+    numerals = _numerals(folded, ones(found >> FORMS & FORMS_MASK))
     if not numerals:
         return numerals
-    lexical = Spans(_word_spans(folded, r.lexical)) if r.any_lexical.search(folded) else NO_SPANS
+    lexical = Spans(_word_spans(folded, r.lexical)) if found >> LEXICAL & 1 else NO_SPANS
     titles = quotes = NO_SPANS
-    if r.any_mark.search(folded):
+    if found >> MARKS & 1:
         titles = Spans(_containers(folded, r.title_marks[0], r.title_marks[1], None))
         quotes = Spans(_containers(folded, *r.quote_marks[:2], r.quote_marks[3]))
     mentions = Spans(list(mention_spans)) if mention_spans else NO_SPANS
     for n in numerals if lexical is not NO_SPANS else ():
         n.skip = n.reading is None and lexical.contains(n.start, n.end)
-    _apply_span_rules(text, folded, [n for n in numerals if not n.skip])
+    _apply_span_rules(text, folded, [n for n in numerals if not n.skip], found >> PATTERNS)
     for i, n in enumerate(numerals):
         if n.skip or n.reason:
             continue
