@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, partial
 from itertools import accumulate
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 import pandas as pd
 
@@ -193,12 +193,12 @@ def _cue_before(folded: str, pos: int) -> tuple[str, str] | None:
 # 约占全年投资总额的三分之二: a `before_share` cue (约占), the whole (at most SHARE_GAP characters,
 # no clause mark), 的, then the number
 SHARE_GAP = 16
+SHARE_WRAP = f"(?P<cue>{{}})[^{CLAUSE_MARKS}]{{{{0,{SHARE_GAP}}}}}?的\\Z"  # around the cues
 
 
 def _share_cue(folded: str, clause_start: int, start: int) -> str:
     """The qualifier of a cue such as 约占 before the whole and 的 that end at the number, or ''."""
-    wrap = f"(?P<cue>{{}})[^{CLAUSE_MARKS}]{{{{0,{SHARE_GAP}}}}}?的\\Z"
-    regex, lookup, longest = _cue_matcher("before_share", wrap)
+    regex, lookup, longest = _cue_matcher("before_share", SHARE_WRAP)
     m = regex.search(folded, max(clause_start, start - SHARE_GAP - longest - 2), start)
     return lookup[m.group("cue")][1] if m else ""
 
@@ -548,10 +548,10 @@ def _numerals(folded: str, forms: list[int]) -> list[Numeral]:
     plain = [
         Numeral(start, _trim_unit(folded, start, end))
         for m in NUMERAL_RE.finditer(folded)
-        if not spans.overlaps(m.start(), m.end())
+        if spans is NO_SPANS or not spans.overlaps(m.start(), m.end())
         for start, end in split(m)
     ]
-    return sorted(taken + plain, key=lambda n: n.start)
+    return sorted(taken + plain, key=attrgetter("start")) if taken else plain  # in order
 
 
 def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numeral]:
@@ -1074,12 +1074,17 @@ def _by_sentence(mentions: pd.DataFrame) -> dict[tuple[str, int], list[Mention]]
     return out
 
 
-def _agency(subjects: list[tuple[int, str]], lead: object, start: int) -> str:
+def _agency(subjects: list[tuple[int, str]], lead: str, start: int) -> str:
     """The subject mention of the sentence nearest before the number, else the section's lead."""
     if subjects:
         i = bisect_right(subjects, start, key=lambda m: m[0])
         return subjects[i - 1 if i else 0][1]
-    return "" if lead is None or pd.isna(lead) else str(lead)
+    return lead
+
+
+def _lead(agency_id: object) -> str:
+    """A section's lead agency as written in a row: '' when it has none (None, NaN)."""
+    return "" if agency_id is None or pd.isna(agency_id) else str(agency_id)
 
 
 def extract_numbers(
@@ -1089,7 +1094,7 @@ def extract_numbers(
     leads = dict(
         zip(
             _records(sections, ["report_id", "part", "section_no"]),
-            sections["lead_agency_id"].tolist(),
+            map(_lead, sections["lead_agency_id"].tolist()),
             strict=True,
         )
     )
@@ -1105,7 +1110,7 @@ def extract_numbers(
         if not (found or excluded):
             continue
         subjects = [(start, agency) for start, _, agency, role in here if role == "subject"]
-        lead = leads.get((report_id, part, section_no))
+        lead = leads.get((report_id, part, section_no), "")
         key = (report_id, section_no, sentence_no)
         for row in found:
             start, end = row["start"] + offset, row["end"] + offset
