@@ -768,8 +768,9 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
         "unit_kind": unit[2] if unit else "",
         "qualifier": qualifier,
         "base": _base(folded, clause[0], start),
-        # 至少降低30%: the qualifier's words hold the direction cue
-        "direction": _direction(folded, clause[0], start) or _direction(folded, clause[0], n.start),
+        # 至少降低30%: the qualifier's words hold the direction cue (asked only if it has words)
+        "direction": _direction(folded, clause[0], start)
+        or (_direction(folded, clause[0], n.start) if start < n.start else ""),
         "measure": text[m_start:m_end],
         "start": start,
         "end": end,
@@ -1041,6 +1042,8 @@ def _measured(
 def _outermost(indicators: list[dict], excluded: dict) -> dict:
     """The excluded rows not inside an indicator or a longer excluded row (百 of 2个多百分点 is
     the unit's, 百 of 一个百分点 the article's), in one sweep over the spans sorted by start."""
+    if len(indicators) + len(excluded) < 2:  # most sentences: one row, inside nothing
+        return excluded
     spans = [(r["start"], -r["end"], 0, i) for i, r in enumerate(indicators)]
     spans += [(row["start"], -row["end"], 1, key) for key, row in excluded.items()]
     out, reach = {}, -1
