@@ -18,7 +18,14 @@ from hypothesis import strategies as st
 
 from szpolicy.io import paths
 from szpolicy.text import dictionary, segment
-from szpolicy.text.segment import _block_tags, _viterbi, model, pos_tags, word_frequencies
+from szpolicy.text.segment import (
+    RE_HAN_INTERNAL,
+    _block_tags,
+    _viterbi,
+    model,
+    pos_tags,
+    word_frequencies,
+)
 
 REPORTS = sorted((paths.RAW / "national_gwr").glob("*.txt"))
 SEED = sorted(paths.RAW.glob("000_*.txt"))
@@ -78,6 +85,17 @@ def test_the_tags_are_jiebas_on_each_clause_of_a_report(posseg, report: Path, st
     clauses = [c for c in CLAUSE_END.split(report.read_text("utf-8")) if c][::step]
     assert len(clauses) > 50
     assert [pos_tags(c) for c in clauses] == [jieba_tags(posseg, c) for c in clauses]
+
+
+def test_the_tags_are_jiebas_when_the_kept_lookups_are_dropped(posseg, monkeypatch) -> None:
+    monkeypatch.setattr(dictionary, "HEADS_KEPT", 2)
+    dictionary.load()  # the store is saved
+    words = dictionary.read(dictionary.store_path())
+    text = REPORTS[-1].read_text("utf-8")
+    blocks = [b for b in RE_HAN_INTERNAL.findall(text) if len(b) > 1][::5]
+    assert len(blocks) > 100
+    assert [_block_tags(b, words) for b in blocks] == [list(jieba_tags(posseg, b)) for b in blocks]
+    assert 0 < len(words.heads) <= 2
 
 
 def test_the_tags_are_jiebas_on_a_whole_report(posseg) -> None:

@@ -76,22 +76,34 @@ def _block_tags(block: str, words: Dictionary) -> list[tuple[str, str]]:
 def _route(block: str, words: Dictionary) -> tuple[list[int], list[int | None]]:
     """jieba's get_DAG and calc in one backward pass: where the likeliest segmentation's word
     starting at each character ends, and its key. A word is in the DAG when its frequency is
-    not 0; ties go to the longer word, as jieba's max over (score, end)."""
+    not 0; ties go to the longer word, as jieba's max over (score, end). jieba's walk through
+    the dictionary (the next longer string while the last is a key), its first two steps kept."""
     size = len(block)
     score: list[float] = [0] * (size + 1)  # jieba's route[N] = (0, 0)
-    ends, keys = [0] * size, [None] * size
-    weight, frequency, longest = words.weight, words.frequency, words.longest
+    ends, keys = list(range(size)), [None] * size
+    weight, frequency, unknown, get = words.weight, words.frequency, words.unknown, words.words.get
+    heads = words.heads
     for start in range(size - 1, -1, -1):
-        best, end, key = None, start, None
-        for word, k in words.words.iter_prefixes_with_ids(block[start : start + longest]):
-            if frequency[k]:
-                last = start + len(word) - 1
-                here = weight[k] + score[last + 1]
+        head = block[start : start + 2]
+        found, more = heads.get(head) or words.starting(head)
+        best = None
+        for length, here, k in found:
+            here += score[start + length]
+            if best is None or here >= best:
+                best, end, key = here, start + length, k
+        after = start + 3
+        while more and after <= size:
+            k = get(block[start:after])
+            more = k is not None
+            if more and frequency[k]:
+                here = weight[k] + score[after]
                 if best is None or here >= best:
-                    best, end, key = here, last, k
+                    best, end, key = here, after, k
+            after += 1
         if best is None:
-            best = words.unknown + score[start + 1]
-        score[start], ends[start], keys[start] = best, end, key
+            score[start] = unknown + score[start + 1]
+        else:
+            score[start], ends[start], keys[start] = best, end - 1, key
     return ends, keys
 
 
