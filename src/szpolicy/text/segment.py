@@ -38,18 +38,28 @@ def word_frequencies() -> Mapping[str, int]:
 def pos_tags(text: str) -> Tags:
     """(word, tag) pairs of jieba's part-of-speech segmentation of `text` (jieba.posseg.cut)."""
     tags: list[tuple[str, str]] = []
-    for block in RE_HAN_INTERNAL.split(text):
-        if RE_HAN_INTERNAL.match(block):
-            tags += _block_tags(block, load())
-            continue
-        for part in RE_SKIP_INTERNAL.split(block):
-            if RE_SKIP_INTERNAL.match(part):
-                tags.append((part, "x"))
-                continue
-            # jieba tests each character for m and the part for eng: neither can match here,
-            # the block pattern having taken every digit, Latin letter and full stop.
-            tags += ((char, "x") for char in part)
+    words = load()
+    # The split's odd pieces are the pattern's matches, jieba's blocks; the even ones, between
+    # them, hold no character of the pattern (jieba's match of each piece tells the same).
+    for i, block in enumerate(RE_HAN_INTERNAL.split(text)):
+        if i % 2:
+            tags += _block_tags(block, words)
+        elif block:
+            tags += _other_tags(block)
     return tuple(tags)
+
+
+def _other_tags(block: str) -> list[tuple[str, str]]:
+    """jieba's tags of the text between blocks: each white space (or \\r\\n) and each other
+    character, x. jieba tests each character for m and the part for eng: neither can match
+    here, the block pattern having taken every digit, Latin letter and full stop."""
+    tags: list[tuple[str, str]] = []
+    for i, part in enumerate(RE_SKIP_INTERNAL.split(block)):  # odd pieces: white space
+        if i % 2:
+            tags.append((part, "x"))
+        else:
+            tags += [(char, "x") for char in part]
+    return tags
 
 
 def _block_tags(block: str, words: Dictionary) -> list[tuple[str, str]]:
@@ -57,19 +67,17 @@ def _block_tags(block: str, words: Dictionary) -> list[tuple[str, str]]:
     of the dictionary go to the HMM (__cut_detail)."""
     ends, keys = _route(block, words)
     tags: list[tuple[str, str]] = []
-    start, run = 0, ""
-    while start < len(block):
+    size, start, run = len(block), 0, 0  # run: where the run of single characters starts
+    while start < size:
         end = ends[start] + 1
-        if end - start == 1:
-            run += block[start]
-        else:
-            if run:
-                tags += _run_tags(run, words)
-                run = ""
+        if end - start > 1:
+            if run < start:
+                tags += _run_tags(block[run:start], words)
             tags.append((block[start:end], words.tags[words.tag_index[keys[start]]]))
+            run = end
         start = end
-    if run:
-        tags += _run_tags(run, words)
+    if run < size:
+        tags += _run_tags(block[run:], words)
     return tags
 
 
