@@ -72,17 +72,16 @@ class Dictionary(Mapping[str, int]):
         a key of two characters)."""
         get, frequency, weight = self.words.get, self.frequency, self.weight
         found: tuple[tuple[int, float, int], ...] = ()
-        more = False
-        for size in range(1, len(head) + 1):
-            key = get(head[:size])
-            if key is None:
-                break
-            if frequency[key]:
-                found += ((size, weight[key], key),)
-            more = size == 2
+        key = get(head[0])
+        if key is not None and frequency[key]:
+            found = ((1, weight[key], key),)
+        key = get(head) if key is not None and len(head) == 2 else None
+        if key is not None and frequency[key]:
+            found += ((2, weight[key], key),)
+        entry = (found, key is not None)
         if len(self.heads) >= HEADS_KEPT:  # keep memory bounded
             self.heads.clear()
-        self.heads[head] = entry = (found, more)
+        self.heads[head] = entry
         return entry
 
     def tag(self, word: str) -> str:
