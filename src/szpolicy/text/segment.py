@@ -134,8 +134,8 @@ def _run_tags(run: str, words: Dictionary) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=65536)
 def _hmm_tags(chars: str) -> Tags:
-    """jieba's __cut: the words and tags of the HMM's likeliest states, cached by the run (half
-    the tagging time, and the runs, 年的, 将比, 万人, recur across texts)."""
+    """jieba's __cut: the words and tags of the HMM's likeliest states, cached by the run (the
+    runs, 年的, 将比, 万人, recur across texts)."""
     _, states = _viterbi(chars, _model())
     tags, begin, following = [], 0, 0
     for i, (position, tag) in enumerate(states):
@@ -159,14 +159,14 @@ class Hmm(NamedTuple):
     states: tuple[tuple[str, str], ...]  # each number's state
     start: list[float]
     emit: list[dict[str, float]]
-    into: list[list[float | None]]  # into[y][x]: the probability of the transition x to y
+    into: list[list[float | None]]  # into[y][x]: the log probability of going from x to y
     sources: list[int]  # the states with a transition to each
     successors: list[int]  # the states each has a transition to
     moving: int  # the states with any transition (jieba's prev_states keep only those)
     char_states: dict[str, tuple]  # jieba's char_state_tab_P
     every: int  # all states, for a character char_state_tab_P lacks
     number: dict[tuple[str, str], int]  # each state's number
-    masks: dict[str, int]  # each character's states, found as needed (_char_mask)
+    masks: dict[str, int]  # each character's states, found as needed (_char_mask), one a character
     expected: dict[int, int]  # each state set's successors, found as needed (_expected)
 
 
