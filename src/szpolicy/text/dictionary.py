@@ -26,7 +26,7 @@ CACHE_ENV = "SZPOLICY_CACHE"  # a folder for the store, instead of the user's ca
 
 
 Heads = tuple[tuple[tuple[int, float, int], ...], bool]  # Dictionary.starting's
-HEADS_KEPT = 1 << 16  # pairs of characters a Dictionary keeps the words of (12,000 on the corpus)
+HEADS_KEPT = 1 << 15  # pairs of characters a Dictionary keeps (12,000, 4 MB, on the corpus)
 
 
 class Dictionary(Mapping[str, int]):
