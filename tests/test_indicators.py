@@ -13,10 +13,16 @@ from hypothesis import strategies as st
 from szpolicy import schema
 from szpolicy.io import paths
 from szpolicy.stages.indicators import (
+    FORMS,
+    FORMS_MASK,
+    LEXICAL,
+    MARKS,
+    PATTERNS,
     WHOLE_FORMS,
     Numeral,
     _row_at,
     _row_before,
+    _sentence_filter,
     _settle,
     _words,
     extract_numbers,
@@ -24,6 +30,7 @@ from szpolicy.stages.indicators import (
 )
 from szpolicy.stages.number_rules import rules
 from szpolicy.text.numerals import NUMERAL_RE
+from szpolicy.text.prefilter import ones
 from szpolicy.text.script import hans_aligned
 
 from .conftest import sentence_rows as split_sentences
@@ -293,6 +300,34 @@ def test_a_whole_forms_needs_are_in_each_of_its_matches(whole) -> None:
     matches = [m.group() for t in real_sentences() + made for m in form.finditer(t)]
     assert matches
     assert [m for m in matches if not any(n in m for n in needs)] == []
+
+
+def test_one_pass_finds_each_group_of_a_sentences_rules() -> None:
+    """The one prefilter pass over a sentence (`_sentence_filter`) finds, on real sentences,
+    what a test of each group's words would: whether a lexical word or a title or quote mark is
+    there, and which whole forms and which exclusion patterns (all those without needs) may
+    match, in order."""
+    r = rules()
+    marks = r.title_marks[0] + r.title_marks[1] + r.quote_marks[0] + r.quote_marks[1]
+    found = {"lexical": 0, "marks": 0, "forms": 0, "patterns": 0}
+    for t in real_sentences():
+        mask = _sentence_filter().mask(t)
+        groups = {
+            "lexical": (mask >> LEXICAL & 1, int(any(w in t for w in r.lexical))),
+            "marks": (mask >> MARKS & 1, int(any(c in t for c in marks))),
+            "forms": (
+                ones(mask >> FORMS & FORMS_MASK),
+                [i for i, (_, _, words) in enumerate(WHOLE_FORMS) if any(w in t for w in words)],
+            ),
+            "patterns": (
+                ones(mask >> PATTERNS),
+                [i for i, (_, _, ws) in enumerate(r.patterns) if not ws or any(w in t for w in ws)],
+            ),
+        }
+        for group, (one_pass, tested) in groups.items():
+            assert one_pass == tested, (group, t)
+            found[group] += bool(tested)
+    assert all(found.values())  # each group is found in some sentence
 
 
 def test_rules_with_needs_keep_their_exclusions(seed) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, partial
 from itertools import accumulate
+from operator import attrgetter, itemgetter
 
 import pandas as pd
 
@@ -29,7 +30,7 @@ from ..text.numerals import (
     place,
     read_numeral,
 )
-from ..text.prefilter import Prefilter
+from ..text.prefilter import Prefilter, ones
 from ..text.script import hans_aligned as fold
 from ..text.segment import pos_tags
 from .agencies import Mention
@@ -48,6 +49,7 @@ from .number_rules import (
 
 INDICATOR_COLUMNS = columns("indicators")
 EXCLUDED_COLUMNS = columns("numbers_excluded")
+INDICATOR_VALUES = itemgetter(*INDICATOR_COLUMNS[4:-2])  # a row's fields from surface to measure
 CLAUSE_END_RE = re.compile(f"[{CLAUSE_MARKS}]")
 DIGIT_RE = re.compile(DIGIT)
 MULTIPLIERS = "十百千万亿"
@@ -191,12 +193,12 @@ def _cue_before(folded: str, pos: int) -> tuple[str, str] | None:
 # 约占全年投资总额的三分之二: a `before_share` cue (约占), the whole (at most SHARE_GAP characters,
 # no clause mark), 的, then the number
 SHARE_GAP = 16
+SHARE_WRAP = f"(?P<cue>{{}})[^{CLAUSE_MARKS}]{{{{0,{SHARE_GAP}}}}}?的\\Z"  # around the cues
 
 
 def _share_cue(folded: str, clause_start: int, start: int) -> str:
     """The qualifier of a cue such as 约占 before the whole and 的 that end at the number, or ''."""
-    wrap = f"(?P<cue>{{}})[^{CLAUSE_MARKS}]{{{{0,{SHARE_GAP}}}}}?的\\Z"
-    regex, lookup, longest = _cue_matcher("before_share", wrap)
+    regex, lookup, longest = _cue_matcher("before_share", SHARE_WRAP)
     m = regex.search(folded, max(clause_start, start - SHARE_GAP - longest - 2), start)
     return lookup[m.group("cue")][1] if m else ""
 
@@ -266,46 +268,47 @@ class Numeral:
     qualifier: str = ""  # set by a whole form (3000多亿: more_than)
 
 
-def _span_rules(text: str, folded: str) -> Iterator[tuple[list[tuple[int, int]], str]]:
+def _span_rules(
+    text: str, folded: str, candidates: int
+) -> Iterator[tuple[list[tuple[int, int]], str]]:
     """Span groups that exclude every numeral they touch, in rule order: dates, then patterns.
 
-    A pattern runs only in a sentence holding one of its `needs` (if it has any); one with a
-    group named x excludes that group only (the rest of its match is context). The spans of
-    one group come in order and never overlap (as dates and a regex's matches do). Groups are
-    made as they are asked for: a sentence whose numerals an early rule settles runs no later
-    one. Empty groups are left out: they settle nothing.
+    A pattern runs only if it is among the candidates (bits: the sentence holds one of its
+    `needs`, or it has none; `_sentence_filter`); one with a group named x excludes that group
+    only (the rest of its match is context). The spans of one group come in order and never
+    overlap (as dates and a regex's matches do). Groups are made as they are asked for: a
+    sentence whose numerals an early rule settles runs no later one. Empty groups are left
+    out: they settle nothing.
     """
     dates = find_dates(text)
     for p, reason in (("year", "year"), ("month", "date"), ("day", "date")) if dates else ():
         if spans := [(d.start, d.end) for d in dates if d.precision == p]:
             yield spans, reason
-    patterns, prefilter = _patterns()
-    for i in sorted(prefilter.candidates(folded)):  # the few rules that may match, in order
+    patterns = _patterns()
+    for i in ones(candidates):  # the few rules that may match, in order
         regex, reason, group = patterns[i]
         if spans := [s for m in regex.finditer(folded) if (s := m.span(group))[1] > s[0]]:
             yield spans, reason
 
 
 @cache
-def _patterns() -> tuple[list[tuple[re.Pattern, str, int | str]], Prefilter]:
+def _patterns() -> list[tuple[re.Pattern, str, int | str]]:
     """The exclusion patterns, each with the group it excludes: x if it has one (the rest of its
-    match is context), else the whole match (looked up once: `groupindex` copies a dict); and
-    the prefilter of their `needs`."""
-    patterns = [
+    match is context), else the whole match (looked up once: `groupindex` copies a dict)."""
+    return [
         (regex, reason, "x" if "x" in regex.groupindex else 0)
         for regex, reason, _ in rules().patterns
     ]
-    return patterns, Prefilter([needs for _, _, needs in rules().patterns])
 
 
-def _apply_span_rules(text: str, folded: str, numerals: list[Numeral]) -> None:
+def _apply_span_rules(text: str, folded: str, numerals: list[Numeral], candidates: int) -> None:
     """Give each numeral the first rule whose span overlaps it, and that span; rules run only
-    while some numeral is left unsettled."""
+    while some numeral is left unsettled (patterns only among the candidates, as bits)."""
     pending = numerals
-    for spans, reason in _span_rules(text, folded):
+    for spans, reason in _span_rules(text, folded, candidates) if pending else ():
+        pending = _settle(pending, spans, reason)
         if not pending:
             return
-        pending = _settle(pending, spans, reason)
 
 
 def _settle(numerals: list[Numeral], spans: list[tuple[int, int]], reason: str) -> list[Numeral]:
@@ -468,7 +471,21 @@ WHOLE_FORMS = (
     (MANY_RE, _many, ("数", "上")),
     (MORE_THAN_MULTIPLIER_RE, _more_than_multiplier, ("多", "余")),
 )
-WHOLE_FORM_FILTER = Prefilter([needs for _, _, needs in WHOLE_FORMS])
+# The bits of `_sentence_filter`'s rules: the lexical words, the title and quote marks, the
+# whole forms, then the exclusion patterns (last: a shift leaves only theirs).
+LEXICAL, MARKS, FORMS = 0, 1, 2
+PATTERNS = FORMS + len(WHOLE_FORMS)
+FORMS_MASK = (1 << len(WHOLE_FORMS)) - 1
+
+
+@cache
+def _sentence_filter() -> Prefilter:
+    """One prefilter for every rule that words a sentence lacks rule out (bits as above): one
+    pass over a sentence finds them all, instead of one pass or search for each group."""
+    r = rules()
+    marks = r.title_marks[0] + r.title_marks[1] + r.quote_marks[0] + r.quote_marks[1]
+    forms = [needs for _, _, needs in WHOLE_FORMS]
+    return Prefilter([r.lexical, list(marks), *forms, *(needs for _, _, needs in r.patterns)])
 
 
 TRIMMED = frozenset(MULTIPLIERS + "萬億")  # multipliers a unit may begin with (千瓦, 万元)
@@ -492,17 +509,21 @@ ARABIC_THEN_DIGIT_RE = re.compile(
 
 def _split(m: re.Match) -> list[tuple[int, int]]:
     """A run is two numerals where a Chinese digit follows Arabic ones (1980两年: 1980, 两)."""
-    if m.end() - m.start() < 2 or ARABIC_THEN_DIGIT_RE.search(m.group()) is None:
-        return [m.span()]  # one character cannot be two numerals
     cuts = [m.start() + c.start() for c in ARABIC_THEN_DIGIT_RE.finditer(m.group())]
     bounds = [m.start(), *cuts, m.end()]
     return list(zip(bounds, bounds[1:], strict=False))
 
 
-def _numerals(folded: str) -> list[Numeral]:
-    """Every numeral of a folded sentence: whole forms first, then the plain numerals left."""
+def _whole(m: re.Match) -> tuple[tuple[int, int]]:
+    """A run as one numeral: `_split` of a run in a sentence without a cut."""
+    return (m.span(),)
+
+
+def _numerals(folded: str, forms: list[int]) -> list[Numeral]:
+    """Every numeral of a folded sentence: whole forms first (those of `forms`, the ones that
+    may match, in order), then the plain numerals left."""
     wholes: list[Numeral] = []
-    for i in sorted(WHOLE_FORM_FILTER.candidates(folded)):  # the forms that may match, in order
+    for i in forms:
         regex, read, _ = WHOLE_FORMS[i]
         for m in regex.finditer(folded):
             try:
@@ -522,31 +543,34 @@ def _numerals(folded: str) -> list[Numeral]:
         if not taken or n.start >= taken[-1].end:
             taken.append(n)
     spans = Spans([(n.start, n.end) for n in taken]) if taken else NO_SPANS
+    # a run splits only where the sentence has a cut: most have none, and skip the test per run
+    split = _split if ARABIC_THEN_DIGIT_RE.search(folded) else _whole
     plain = [
         Numeral(start, _trim_unit(folded, start, end))
         for m in NUMERAL_RE.finditer(folded)
-        if not spans.overlaps(m.start(), m.end())
-        for start, end in _split(m)
+        if spans is NO_SPANS or not spans.overlaps(m.start(), m.end())
+        for start, end in split(m)
     ]
-    return sorted(taken + plain, key=lambda n: n.start)
+    return sorted(taken + plain, key=attrgetter("start")) if taken else plain  # in order
 
 
 def classify(text: str, mention_spans: list[tuple[int, int]] = ()) -> list[Numeral]:
     """Every numeral of a sentence, each excluded with a reason, skipped as a word, or kept."""
     r = rules()
     folded = fold(text)
-    numerals = _numerals(folded)
+    found = _sentence_filter().mask(folded)
+    numerals = _numerals(folded, ones(found >> FORMS & FORMS_MASK))
     if not numerals:
         return numerals
-    lexical = Spans(_word_spans(folded, r.lexical)) if r.any_lexical.search(folded) else NO_SPANS
+    lexical = Spans(_word_spans(folded, r.lexical)) if found >> LEXICAL & 1 else NO_SPANS
     titles = quotes = NO_SPANS
-    if r.any_mark.search(folded):
+    if found >> MARKS & 1:
         titles = Spans(_containers(folded, r.title_marks[0], r.title_marks[1], None))
         quotes = Spans(_containers(folded, *r.quote_marks[:2], r.quote_marks[3]))
     mentions = Spans(list(mention_spans)) if mention_spans else NO_SPANS
-    for n in numerals:
+    for n in numerals if lexical is not NO_SPANS else ():
         n.skip = n.reading is None and lexical.contains(n.start, n.end)
-    _apply_span_rules(text, folded, [n for n in numerals if not n.skip])
+    _apply_span_rules(text, folded, [n for n in numerals if not n.skip], found >> PATTERNS)
     for i, n in enumerate(numerals):
         if n.skip or n.reason:
             continue
@@ -744,8 +768,9 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
         "unit_kind": unit[2] if unit else "",
         "qualifier": qualifier,
         "base": _base(folded, clause[0], start),
-        # 至少降低30%: the qualifier's words hold the direction cue
-        "direction": _direction(folded, clause[0], start) or _direction(folded, clause[0], n.start),
+        # 至少降低30%: the qualifier's words hold the direction cue (asked only if it has words)
+        "direction": _direction(folded, clause[0], start)
+        or (_direction(folded, clause[0], n.start) if start < n.start else ""),
         "measure": text[m_start:m_end],
         "start": start,
         "end": end,
@@ -972,6 +997,19 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
         key = n.span or (n.start, n.end)
         row = excluded.setdefault(key, {"reason": n.reason, "start": key[0], "end": key[1]})
         row["start"], row["end"] = min(row["start"], n.start), max(row["end"], n.end)
+    if indicators:  # most sentences with numerals keep none: nothing to merge or check
+        indicators = _measured(text, folded, indicators, excluded, marks)
+    return indicators, [
+        {"surface": text[row["start"] : row["end"]], **row}
+        for row in _outermost(indicators, excluded).values()
+    ]
+
+
+def _measured(
+    text: str, folded: str, indicators: list[dict], excluded: dict, marks: list[int]
+) -> list[dict]:
+    """The indicators merged into ranges, ratios and shared units, less those that measure
+    nothing (added to `excluded` with why), with their surface and reported fields only."""
     indicators = _merge_adjacent(indicators, partial(_range, folded))
     indicators = _share_units(folded, _merge_adjacent(indicators, partial(_ratio, folded)))
     pointing = {  # counts left out as pointing at things named, by their first characters
@@ -997,18 +1035,15 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
     indicators = [r for r in indicators if r["unit"] or not r["word"]]
     for row in indicators:
         row["surface"] = text[row["start"] : row["end"]]
-    excluded = _outermost(indicators, excluded)
-    for row in excluded.values():
-        row["surface"] = text[row["start"] : row["end"]]
-    return [
-        {k: v for k, v in r.items() if k not in ("number_start", "word", "factor")}
-        for r in indicators
-    ], [{k: row[k] for k in ("surface", "reason", "start", "end")} for row in excluded.values()]
+        del row["number_start"], row["word"], row["factor"]  # working fields, not reported
+    return indicators
 
 
 def _outermost(indicators: list[dict], excluded: dict) -> dict:
     """The excluded rows not inside an indicator or a longer excluded row (百 of 2个多百分点 is
     the unit's, 百 of 一个百分点 the article's), in one sweep over the spans sorted by start."""
+    if len(indicators) + len(excluded) < 2:  # most sentences: one row, inside nothing
+        return excluded
     spans = [(r["start"], -r["end"], 0, i) for i, r in enumerate(indicators)]
     spans += [(row["start"], -row["end"], 1, key) for key, row in excluded.items()]
     out, reach = {}, -1
@@ -1042,12 +1077,17 @@ def _by_sentence(mentions: pd.DataFrame) -> dict[tuple[str, int], list[Mention]]
     return out
 
 
-def _agency(subjects: list[tuple[int, str]], lead: object, start: int) -> str:
+def _agency(subjects: list[tuple[int, str]], lead: str, start: int) -> str:
     """The subject mention of the sentence nearest before the number, else the section's lead."""
     if subjects:
         i = bisect_right(subjects, start, key=lambda m: m[0])
         return subjects[i - 1 if i else 0][1]
-    return "" if lead is None or pd.isna(lead) else str(lead)
+    return lead
+
+
+def _lead(agency_id: object) -> str:
+    """A section's lead agency as written in a row: '' when it has none (None, NaN)."""
+    return "" if agency_id is None or pd.isna(agency_id) else str(agency_id)
 
 
 def extract_numbers(
@@ -1057,7 +1097,7 @@ def extract_numbers(
     leads = dict(
         zip(
             _records(sections, ["report_id", "part", "section_no"]),
-            sections["lead_agency_id"].tolist(),
+            map(_lead, sections["lead_agency_id"].tolist()),
             strict=True,
         )
     )
@@ -1068,16 +1108,16 @@ def extract_numbers(
         ordered, SENTENCE_FIELDS
     ):
         here = grouped.get((report_id, sentence_no), ())
-        spans = tuple((start - offset, end - offset) for start, end, _, _ in here)
+        spans = tuple((start - offset, end - offset) for start, end, _, _ in here) if here else ()
         found, excluded = _sentence_numbers_cached(text, spans)
         if not (found or excluded):
             continue
         subjects = [(start, agency) for start, _, agency, role in here if role == "subject"]
-        lead = leads.get((report_id, part, section_no))
+        lead = leads.get((report_id, part, section_no), "")
         key = (report_id, section_no, sentence_no)
         for row in found:
             start, end = row["start"] + offset, row["end"] + offset
-            values = [row[c] for c in INDICATOR_COLUMNS[4:-2]]
+            values = INDICATOR_VALUES(row)
             ind_rows.append((*key, _agency(subjects, lead, start), *values, start, end))
         for row in excluded:
             start, end = row["start"] + offset, row["end"] + offset

@@ -40,8 +40,6 @@ class Rules:
     mention_reason: str
     years: tuple[int, int, str]
     lexical: list[str]
-    any_lexical: re.Pattern  # finds nothing in a sentence that has none of the lexical words
-    any_mark: re.Pattern  # finds nothing in a sentence without title or quote marks
     lexical_chars: str
     vague: tuple[str, str]  # characters that alone state no magnitude (几), and the reason
     article: str
@@ -132,8 +130,6 @@ def _rules(raw: dict) -> Rules:
         mention_reason=box["agency_mentions"]["reason"],
         years=(int(years["min"]), int(years["max"]), years["reason"]),
         lexical=[fold(w) for w in raw["lexical"]],
-        any_lexical=re.compile("|".join(re.escape(fold(w)) for w in raw["lexical"]) or "(?!)"),
-        any_mark=marks(titles["open"] + titles["close"] + quotes["open"] + quotes["close"]),
         lexical_chars=fold(raw["lexical_chars"]),
         vague=(fold(raw["vague"]["chars"]), raw["vague"]["reason"]),
         article=fold(raw["indefinite_article"]),

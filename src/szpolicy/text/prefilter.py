@@ -17,22 +17,31 @@ class Prefilter:
     def __init__(self, needs: Sequence[Sequence[str]]) -> None:
         words = sorted({w for rule in needs for w in rule})
         number = {w: i for i, w in enumerate(words)}
-        rules_of: list[set[int]] = [set() for _ in words]
+        self.bits = [0] * len(words)  # word -> the rules that need it, as bits
         for rule, rule_words in enumerate(needs):
             for w in rule_words:
-                rules_of[number[w]].add(rule)
-        self.always = frozenset(rule for rule, rule_words in enumerate(needs) if not rule_words)
-        self.rules_of = [frozenset(rules) for rules in rules_of]
+                self.bits[number[w]] |= 1 << rule
+        self.always = sum(1 << rule for rule, rule_words in enumerate(needs) if not rule_words)
         self.words = AhoCorasick(words) if words else None
 
-    def candidates(self, text: str) -> set[int]:
-        """The rules that may match `text`: those without words, and those with a word in it."""
-        found = set(self.always)
+    def mask(self, text: str) -> int:
+        """The rules that may match `text` as bits (rule i: bit i; `ones` lists them): those
+        without words, and those with a word in it. Bits, not sets: a text's words cost an or."""
+        found = self.always
         if self.words is not None:
-            seen = {w for w, _, _ in self.words.find_matches_as_indexes(text, overlapping=True)}
-            for w in seen:
-                found |= self.rules_of[w]
+            for w, _, _ in self.words.find_matches_as_indexes(text, overlapping=True):
+                found |= self.bits[w]
         return found
+
+
+def ones(mask: int) -> list[int]:
+    """The set bits of `mask`, lowest first: the rules of a `Prefilter.mask`, in order."""
+    found = []
+    while mask:
+        low = mask & -mask
+        found.append(low.bit_length() - 1)
+        mask ^= low
+    return found
 
 
 def literal_run(pattern: str) -> str:
