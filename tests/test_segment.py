@@ -17,8 +17,15 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from szpolicy.io import paths
-from szpolicy.text import dictionary
-from szpolicy.text.segment import _block_tags, _viterbi, pos_tags, predecessors, word_frequencies
+from szpolicy.text import dictionary, segment
+from szpolicy.text.segment import (
+    RE_HAN_INTERNAL,
+    _block_tags,
+    _viterbi,
+    model,
+    pos_tags,
+    word_frequencies,
+)
 
 REPORTS = sorted((paths.RAW / "national_gwr").glob("*.txt"))
 SEED = sorted(paths.RAW.glob("000_*.txt"))
@@ -33,11 +40,11 @@ def posseg():
 
 @pytest.fixture(scope="module")
 def hmm(posseg):
-    """jieba's HMM tables, its own Viterbi and each state's possible predecessors."""
+    """jieba's HMM tables and its own Viterbi."""
     from jieba.posseg.viterbi import viterbi
 
     tables = (posseg.char_state_tab_P, posseg.start_P, posseg.trans_P, posseg.emit_P)
-    return tables, viterbi, predecessors(posseg.trans_P)
+    return tables, viterbi
 
 
 def jieba_tags(posseg, text: str) -> tuple[tuple[str, str], ...]:
@@ -56,12 +63,14 @@ def runs() -> list[str]:
     return found
 
 
-def test_the_viterbi_gives_jiebas_path_and_probability(hmm) -> None:
-    tables, viterbi, sources = hmm
+@pytest.mark.parametrize("kept", [segment.EXPECTED_KEPT, 3], ids=["memo", "memo cleared"])
+def test_the_viterbi_gives_jiebas_path_and_probability(hmm, monkeypatch, kept: int) -> None:
+    tables, viterbi = hmm
+    monkeypatch.setattr(segment, "EXPECTED_KEPT", kept)
+    numbered = model(*tables)
     strings = runs()
-    assert [_viterbi(s, *tables, sources) for s in strings] == [
-        viterbi(s, *tables) for s in strings
-    ]
+    assert [_viterbi(s, numbered) for s in strings] == [viterbi(s, *tables) for s in strings]
+    assert 0 < len(numbered.expected) <= kept
 
 
 @pytest.mark.parametrize(
@@ -76,6 +85,17 @@ def test_the_tags_are_jiebas_on_each_clause_of_a_report(posseg, report: Path, st
     clauses = [c for c in CLAUSE_END.split(report.read_text("utf-8")) if c][::step]
     assert len(clauses) > 50
     assert [pos_tags(c) for c in clauses] == [jieba_tags(posseg, c) for c in clauses]
+
+
+def test_the_tags_are_jiebas_when_the_kept_lookups_are_dropped(posseg, monkeypatch) -> None:
+    monkeypatch.setattr(dictionary, "HEADS_KEPT", 2)
+    dictionary.load()  # the store is saved
+    words = dictionary.read(dictionary.store_path())
+    text = REPORTS[-1].read_text("utf-8")
+    blocks = [b for b in RE_HAN_INTERNAL.findall(text) if len(b) > 1][::5]
+    assert len(blocks) > 100
+    assert [_block_tags(b, words) for b in blocks] == [list(jieba_tags(posseg, b)) for b in blocks]
+    assert 0 < len(words.heads) <= 2
 
 
 def test_the_tags_are_jiebas_on_a_whole_report(posseg) -> None:
