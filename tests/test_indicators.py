@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from szpolicy import schema
 from szpolicy.io import paths
 from szpolicy.stages.indicators import (
+    ARABIC_THEN_DIGIT_RE,
     FORMS,
     FORMS_MASK,
+    HAS_CUT_RE,
     LEXICAL,
     MARKS,
     PATTERNS,
@@ -380,3 +382,25 @@ def test_the_word_at_and_before_a_position_is_the_longest_there(words, text, dat
     first = {row[0]: row for row in reversed(rows)}  # the first row of each word
     assert _row_at(found, text, pos) == (first[at.group()] if at else None)
     assert _row_before(found, text, pos) == (first[before.group()] if before else None)
+
+
+CUT_TEXT = st.text(alphabet="0１9两二〇○零一十年个、 x", max_size=16)
+
+
+def _has_cut(text: str) -> bool:
+    return HAS_CUT_RE.search(text) is not None
+
+
+@settings(max_examples=500, deadline=None)
+@given(CUT_TEXT)
+def test_a_text_has_a_cut_where_a_run_would_split(text) -> None:
+    """`HAS_CUT_RE`, which tells a sentence whose numeral runs may split, finds a cut exactly
+    where the lookbehinds of `ARABIC_THEN_DIGIT_RE` do (made text)."""
+    assert _has_cut(text) == (ARABIC_THEN_DIGIT_RE.search(text) is not None)
+
+
+def test_the_cut_test_agrees_with_the_cuts_on_real_sentences() -> None:
+    sentences = real_sentences()
+    found = [_has_cut(t) for t in sentences]
+    assert found == [ARABIC_THEN_DIGIT_RE.search(t) is not None for t in sentences]
+    assert any(found)  # 1980两年: some sentences have one

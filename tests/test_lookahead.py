@@ -9,7 +9,7 @@ import pytest
 
 from szpolicy.rules import load as load_rule
 from szpolicy.stages.dates import EXPLICIT_RE, MONTH_DAY_RE
-from szpolicy.stages.number_rules import expand, rules
+from szpolicy.stages.number_rules import bases, expand, rules
 from szpolicy.text.lookahead import with_lookahead
 from szpolicy.text.script import hans_aligned as fold
 
@@ -68,14 +68,29 @@ def test_the_exclusion_rules_find_the_same_spans_with_and_without_it(lines: list
         assert [m.span() for line in lines for m in regex.finditer(line)] == found, pattern
 
 
+def _unwrapped(regex: re.Pattern) -> re.Pattern:
+    """A regex that `with_lookahead` wrapped, as it was written."""
+    return re.compile(regex.pattern[regex.pattern.index("])(?:") + len("])(?:") : -1])
+
+
 @pytest.mark.parametrize("regex", [EXPLICIT_RE, MONTH_DAY_RE])
 def test_the_date_patterns_find_the_same_dates_with_and_without_it(
     regex: re.Pattern, lines: list[str]
 ) -> None:
     assert regex.pattern.startswith("(?=[")  # 过去的2024年 or a numeral: chosen in full before
-    original = re.compile(regex.pattern[regex.pattern.index("])(?:") + len("])(?:") : -1])
+    original = _unwrapped(regex)
     found = [m.groupdict() | {"span": m.span()} for line in lines for m in original.finditer(line)]
     assert found  # the reports are full of dates
     assert [
         m.groupdict() | {"span": m.span()} for line in lines for m in regex.finditer(line)
     ] == found
+
+
+def test_the_base_cues_find_the_same_matches_with_and_without_it(lines: list[str]) -> None:
+    """The base cues (bases.csv) begin with named groups: the lookahead changes no match."""
+    regex = bases()
+    assert regex.pattern.startswith("(?=[")
+    original = _unwrapped(regex)
+    found = [(m.lastgroup, m.span()) for line in lines for m in original.finditer(line)]
+    assert found  # 比上年, 同比: the reports compare with earlier years
+    assert [(m.lastgroup, m.span()) for line in lines for m in regex.finditer(line)] == found

@@ -502,9 +502,13 @@ def _trim_unit(folded: str, start: int, end: int) -> int:
 
 
 # 1980两年, 一九八二两个: a count after a year (两 never continues a string of digits)
+AFTER_ARABIC, BEFORE_TWO = "一二两三四五六七八九〇○零", "〇○零一二三四五六七八九"
 ARABIC_THEN_DIGIT_RE = re.compile(
-    f"(?<={DIGIT})(?=[一二两三四五六七八九〇○零])|(?<=[〇○零一二三四五六七八九]{{2}})(?=两)"
+    f"(?<={DIGIT})(?=[{AFTER_ARABIC}])|(?<=[{BEFORE_TWO}]{{2}})(?=两)"
 )
+# Whether a text has such a cut: the characters around it matched, not lookbehinds tried at every
+# position (a class first lets the engine skip to where one can be)
+HAS_CUT_RE = re.compile(f"{DIGIT}[{AFTER_ARABIC}]|[{BEFORE_TWO}]{{2}}两")
 
 
 def _split(m: re.Match) -> list[tuple[int, int]]:
@@ -544,7 +548,7 @@ def _numerals(folded: str, forms: list[int]) -> list[Numeral]:
             taken.append(n)
     spans = Spans([(n.start, n.end) for n in taken]) if taken else NO_SPANS
     # a run splits only where the sentence has a cut: most have none, and skip the test per run
-    split = _split if ARABIC_THEN_DIGIT_RE.search(folded) else _whole
+    split = _split if HAS_CUT_RE.search(folded) else _whole
     plain = [
         Numeral(start, _trim_unit(folded, start, end))
         for m in NUMERAL_RE.finditer(folded)
@@ -983,11 +987,11 @@ def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tu
     if NUMERAL_RE.search(text) is None and WORD_FORMS_RE.search(text) is None:
         return [], []
     folded = fold(text)
-    marks = _clausemarks(folded)
+    numerals = [n for n in classify(text, mention_spans) if not n.skip]
+    # most sentences keep no numeral: their clause marks are never asked for
+    marks = _clausemarks(folded) if any(not n.reason for n in numerals) else []
     indicators, excluded = [], {}
-    for n in classify(text, mention_spans):
-        if n.skip:
-            continue
+    for n in numerals:
         if not n.reason:
             try:
                 indicators.append(_indicator(text, folded, n, marks))

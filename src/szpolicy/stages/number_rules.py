@@ -232,14 +232,15 @@ YEAR_CUE = rf"(?:{DIGIT}{{4}}|[〇○零一二三四五六七八九]{{4}})年(?:
 
 @cache
 def bases() -> re.Pattern:
-    """One regex of the base cues (bases.csv); the group named after the row gives the base."""
+    """One regex of the base cues (bases.csv); the group named after the row gives the base.
+    Its choices begin with groups, so a lookahead lets the engine skip to their first characters."""
     table = _csv("bases.csv", ["cue", "base"], {"base": BASES})
     rows = sorted(table.itertuples(), key=lambda r: -len(r.cue))
     parts = [
         f"(?P<{r.base}_{i}>{re.escape(fold(r.cue)).replace(re.escape('{year}'), YEAR_CUE)})"
         for i, r in enumerate(rows)
     ]
-    return re.compile("|".join(parts) or "(?!)")
+    return re.compile(with_lookahead("|".join(parts) or "(?!)"))  # the cues' first characters
 
 
 @cache
