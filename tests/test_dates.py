@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from szpolicy import schema
+from szpolicy.stages import dates
 from szpolicy.stages.dates import REVIEW_RE, extract_dates, find_dates, report_year
 from szpolicy.text.numerals import parse_number
 from szpolicy.text.script import hans_aligned
 from tests.conftest import sentence_rows as split_sentences
+
+REPORTS = Path(__file__).resolve().parents[1] / "data/raw/national_gwr"
 
 
 @pytest.mark.parametrize(
@@ -93,3 +101,35 @@ def test_seed_dates(seed) -> None:
     hans = extract_dates(split_sentences(hans_aligned(seed.text)), year)
     columns = ["date_start", "date_end", "precision", "char_start"]
     pd.testing.assert_frame_equal(hans[columns], table[columns])
+
+
+DATE_CHARS = "2０19〇一二十三年月日号份度底末初上下半去今前全内近几来过的 ，x"
+DATE_TEXT = st.text(alphabet=DATE_CHARS, max_size=14)
+
+
+def _dates_found_without_the_cue(monkeypatch, text: str) -> tuple:
+    """A text's dates as `find_dates` finds them when its first search is told every text may
+    hold one."""
+    monkeypatch.setattr(dates, "_date_cue", lambda: re.compile(""))
+    return dates._dates.__wrapped__(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(DATE_TEXT, min_size=1, max_size=20))
+def test_every_date_holds_a_word_of_the_first_search(texts) -> None:
+    """`_dates` gives up on a text where its cue (年, 月, a relative term) finds nothing: every
+    date found without that search holds one of its words (made text)."""
+    cue = dates._date_cue()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        found = [(t, d) for t in texts for d in _dates_found_without_the_cue(monkeypatch, t)]
+    assert all(cue.search(t, d.start, d.end) for t, d in found)
+
+
+def test_the_first_search_loses_no_date_of_the_reports(monkeypatch) -> None:
+    lines = [hans_aligned(t) for p in sorted(REPORTS.glob("*.txt")) for t in p.open()]
+    cue = dates._date_cue()
+    found = [d for t in lines for d in _dates_found_without_the_cue(monkeypatch, t)]
+    monkeypatch.undo()
+    assert found  # the reports are full of dates
+    assert [d for t in lines for d in find_dates(t)] == found
+    assert all(cue.search(t) for t in lines if find_dates(t))

@@ -112,6 +112,18 @@ def _month_day(m: re.Match) -> DateSpan | None:
     return DateSpan(m.start(), m.end(), "day" if day else "month", None, (month, month), day, 0)
 
 
+# Each form of date with the word every match of it holds
+DATE_FORMS = ((EXPLICIT_RE, _explicit, "年"), (MONTH_DAY_RE, _month_day, "月"))
+
+
+@cache
+def _date_cue() -> re.Pattern:
+    """Any word a date holds (each form's, a relative term): most sentences hold none, which one
+    search tells before anything else is tried."""
+    words = [word for _, _, word in DATE_FORMS] + [term for term, _, _ in _relative_rows()]
+    return re.compile("|".join(map(re.escape, words)))
+
+
 def find_dates(text: str) -> list[DateSpan]:
     """Every date expression in a text, in order, none overlapping (either script)."""
     return list(_dates(text))
@@ -121,12 +133,14 @@ def find_dates(text: str) -> list[DateSpan]:
 def _dates(text: str) -> tuple[DateSpan, ...]:
     """`find_dates`, cached: numbers and dates both need a sentence's dates."""
     folded = hans_aligned(text)
+    if _date_cue().search(folded) is None:
+        return ()
     spans: list[DateSpan] = []
 
     def free(start: int, end: int) -> bool:
         return all(end <= s.start or start >= s.end for s in spans)
 
-    for regex, read, needed in ((EXPLICIT_RE, _explicit, "年"), (MONTH_DAY_RE, _month_day, "月")):
+    for regex, read, needed in DATE_FORMS:
         if needed not in folded:  # every match has it; a quick test saves a slow scan
             continue
         for m in regex.finditer(folded):

@@ -506,9 +506,13 @@ AFTER_ARABIC, BEFORE_TWO = "一二两三四五六七八九〇○零", "〇○零
 ARABIC_THEN_DIGIT_RE = re.compile(
     f"(?<={DIGIT})(?=[{AFTER_ARABIC}])|(?<=[{BEFORE_TWO}]{{2}})(?=两)"
 )
-# Whether a text has such a cut: the characters around it matched, not lookbehinds tried at every
-# position (a class first lets the engine skip to where one can be)
-HAS_CUT_RE = re.compile(f"{DIGIT}[{AFTER_ARABIC}]|[{BEFORE_TWO}]{{2}}两")
+# Whether a text has such a cut, by a search that begins with a class of characters, so the engine
+# skips to where a cut can be (lookbehinds first are tried at every position): a digit, then a
+# Chinese digit after an Arabic one, or a second digit and 两 after a Chinese one
+HAS_CUT_RE = re.compile(
+    f"[{DIGIT[1:-1]}{BEFORE_TWO}]"
+    f"(?:(?<={DIGIT})[{AFTER_ARABIC}]|(?<=[{BEFORE_TWO}])[{BEFORE_TWO}]两)"
+)
 
 
 def _split(m: re.Match) -> list[tuple[int, int]]:
