@@ -460,16 +460,21 @@ def _enumerated(m: re.Match) -> tuple[Reading, None, str]:
 
 
 # Each whole form with what its match always contains (one of): a sentence holding none of
-# these skips the regex.
+# these skips the regex. Pairs of characters, where a form has them, rule out more sentences
+# than a common character alone (、, 成, 上, 多).
 WHOLE_FORMS = (
-    (ENUMERATED_RE, _enumerated, ("、",)),
+    (ENUMERATED_RE, _enumerated, tuple(d + "、" for d in "一二两三四五六七八")),
     (FRACTION_RE, _fraction, ("分之",)),
     (SLASH_FRACTION_RE, _slash_fraction, ("/", "／")),
-    (TENTHS_RE, _tenths, ("成",)),
+    (TENTHS_RE, _tenths, tuple(d + "成" for d in "一二两三四五六七八九十")),
     (DOUBLING_RE, _doubling, ("番", "倍增")),
     (HALF_RE, _half, ("一半", "半数")),
-    (MANY_RE, _many, ("数", "上")),
-    (MORE_THAN_MULTIPLIER_RE, _more_than_multiplier, ("多", "余")),
+    (MANY_RE, _many, ("数以", *(c + m for c in "上数" for m in MULTIPLIERS))),
+    (
+        MORE_THAN_MULTIPLIER_RE,
+        _more_than_multiplier,
+        tuple(q + m for q in "多余" for m in MULTIPLIERS),
+    ),
 )
 # The bits of `_sentence_filter`'s rules: the lexical words, the title and quote marks, the
 # whole forms, then the exclusion patterns (last: a shift leaves only theirs).
@@ -988,8 +993,16 @@ def _restates_list(before: str, count: float, item_chars: int) -> bool:
 
 def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tuple[list, list]:
     """(indicators, excluded) of one sentence, as dicts with local offsets."""
-    if NUMERAL_RE.search(text) is None and WORD_FORMS_RE.search(text) is None:
-        return [], []
+    return _numbers(text, mention_spans) if _holds_numbers(text) else ([], [])
+
+
+def _holds_numbers(text: str) -> bool:
+    """Whether a text may hold a number: a numeral character, or a whole form without one."""
+    return NUMERAL_RE.search(text) is not None or WORD_FORMS_RE.search(text) is not None
+
+
+def _numbers(text: str, mention_spans: list[tuple[int, int]]) -> tuple[list, list]:
+    """`sentence_numbers` of a text that may hold a number."""
     folded = fold(text)
     numerals = [n for n in classify(text, mention_spans) if not n.skip]
     # most sentences keep no numeral: their clause marks are never asked for
@@ -1063,8 +1076,8 @@ def _outermost(indicators: list[dict], excluded: dict) -> dict:
 
 
 # Sentences recur across a corpus (set phrases, a report's text reused the next year); their
-# rows are shared between calls and only read.
-_sentence_numbers_cached = per_text(sentence_numbers)
+# rows are shared between calls and only read. Only those that may hold a number are kept.
+_numbers_cached = per_text(_numbers)
 
 SENTENCE_FIELDS = ["report_id", "part", "section_no", "sentence_no", "text", "char_start"]
 
@@ -1115,9 +1128,11 @@ def extract_numbers(
     for report_id, part, section_no, sentence_no, text, offset in _records(
         ordered, SENTENCE_FIELDS
     ):
+        if not _holds_numbers(text):  # most sentences: nothing to look up or remember
+            continue
         here = grouped.get((report_id, sentence_no), ())
         spans = tuple((start - offset, end - offset) for start, end, _, _ in here) if here else ()
-        found, excluded = _sentence_numbers_cached(text, spans)
+        found, excluded = _numbers_cached(text, spans)
         if not (found or excluded):
             continue
         subjects = [(start, agency) for start, _, agency, role in here if role == "subject"]
