@@ -217,6 +217,7 @@ def extract_dates(
         for report_id, section_no, sentence_no, text, offset in zip(
             *(sentences[c].tolist() for c in SENTENCE_FIELDS), strict=True
         )
+        if _dates(text)  # most sentences have none: no rows to make or remember
         for fields, start, end in _date_rows(text, years[report_id])
     ]
     table = pd.DataFrame(rows, columns=COLUMNS)
