@@ -30,7 +30,7 @@ from szpolicy.stages.indicators import (
     extract_numbers,
     sentence_numbers,
 )
-from szpolicy.stages.number_rules import rules
+from szpolicy.stages.number_rules import expand, rules
 from szpolicy.text.numerals import NUMERAL_RE
 from szpolicy.text.prefilter import ones
 from szpolicy.text.script import hans_aligned
@@ -404,3 +404,47 @@ def test_the_cut_test_agrees_with_the_cuts_on_real_sentences() -> None:
     found = [_has_cut(t) for t in sentences]
     assert found == [ARABIC_THEN_DIGIT_RE.search(t) is not None for t in sentences]
     assert any(found)  # 1980两年: some sentences have one
+
+
+# The two time-frame rules as they were written before the choices that begin with a numeral
+# were written with it once (number_exclusions.yaml)
+TIME_FRAMES_UNFACTORED = [
+    "(?:过去|今后|未来|最近|(?<![将接])近|这|此后|前|后|头|今明|(?<!重)新)的?{n}[多余]?个?(?:年|月)"
+    "(?:来|以来|间|中|里|内|多来)?|{n}[多余]?个?(?:年|月)(?:来|以来|间|中间|期间|当中"
+    "|中(?![国央华小等外部西东期心]))(?!\\d)|{n}个?年(?:之)?内",
+    "经过{n}[多余]?个?年|以来的?{n}[多余]?个?年|{n}[多余]?个?年的(?:成绩|成就|工作|实践|经验|努力"
+    "|奋斗|历程)|(?<=[0-9０-９〇○零一二三四五六七八九]年){n}年|(?:^|(?<=[，；：。！？]))这?{n}[多余]?"
+    "个?年(?![的时以左之内来前后底末代半制期间里中])(?=[\\u4e00-\\u9fff])|的{n}[多余]?个?年"
+    "(?=[，。；！？、”]|$)|{n}年零{n}个?月|{n}[多余]?个?年(?:前|以前|之前|后|以后|之后)"
+    "|(?<=[\\u4e00-\\u9fff]){n}年(?=累计|合计|共计|增长|增加|下降|减少|为{n})",
+]
+TIME_TEXT = st.text(
+    alphabet="0１9.,两二〇一十百万几多余个年月零来以间中内之前后的这经过，。近新为累计增长x",
+    max_size=20,
+)
+
+
+def _time_frames() -> list[tuple[re.Pattern, re.Pattern]]:
+    """Each time-frame rule as compiled, and as it was written before."""
+    compiled = [regex for regex, reason, _ in rules().patterns if reason == "time_frame"]
+    return list(zip(compiled, (re.compile(expand(p)) for p in TIME_FRAMES_UNFACTORED), strict=True))
+
+
+def _same_spans(pairs: list[tuple[re.Pattern, re.Pattern]], texts: list[str]) -> None:
+    for now, before in pairs:
+        found = [[m.span() for m in before.finditer(t)] for t in texts]
+        assert [[m.span() for m in now.finditer(t)] for t in texts] == found, before.pattern
+
+
+def test_the_time_frames_find_what_they_found_before_on_real_sentences() -> None:
+    """A numeral written once before the choices after it finds the spans each choice found."""
+    pairs = _time_frames()
+    assert all(now.pattern != before.pattern for now, before in pairs)
+    assert all(any(before.search(t) for t in real_sentences()) for _, before in pairs)
+    _same_spans(pairs, real_sentences())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(TIME_TEXT, min_size=1, max_size=10))
+def test_the_time_frames_find_what_they_found_before_on_made_text(texts) -> None:
+    _same_spans(_time_frames(), texts)
