@@ -79,6 +79,10 @@ def test_load_is_typed_and_valid(built, table):
         (lambda df: df.drop(columns="sha256"), "sha256"),
         (lambda df: df[[*df.columns[1:], "report_id"]], "expected ['report_id'"),  # order
         (lambda df: pd.concat([df, df], ignore_index=True), "primary key ['report_id'] repeats"),
+        (  # in key order, the repeat next to its first
+            lambda df: pd.concat([df, df[:1]]).sort_values("report_id", kind="mergesort"),
+            "primary key ['report_id'] repeats",
+        ),
     ],
 )
 def test_validate_refuses_a_table_unlike_its_schema(built, change, found):

@@ -113,7 +113,7 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     wanted, blank = pandas_dtypes(table), _blank_is_missing(table)
     out = pd.DataFrame({n: _typed(df[n], wanted[n], n in blank) for n in names})
     key = sort_key(table)
-    return out if _in_order([out[k].array for k in key]) else _sorted(out, key)
+    return out if _ties([out[k].array for k in key]) is not None else _sorted(out, key)
 
 
 def _typed(column: pd.Series, dtype: object, blank_is_missing: bool) -> ExtensionArray | np.ndarray:
@@ -136,21 +136,22 @@ def _blank_is_missing(table: str) -> frozenset[str]:
     )
 
 
-def _in_order(key: list[ExtensionArray | np.ndarray]) -> bool:
-    """Whether the rows are already sorted by the key columns (none missing a value): each row's
-    key compared with the next's, column by column while they tie."""
+def _ties(key: list[ExtensionArray | np.ndarray]) -> pa.ChunkedArray | pa.Array | None:
+    """For each row but the last, whether the next row has the same key; None when the rows are
+    not sorted by the key columns (or a key value is missing). Each row's key is compared with
+    the next's, column by column while they tie."""
     tied = None
     for values in key:
         arrow = pa.array(values, from_pandas=True)
         if arrow.null_count:
-            return False
+            return None
         before, after = arrow[:-1], arrow[1:]
         down = pc.greater(before, after)
         if pc.any(down if tied is None else pc.and_(tied, down)).as_py():
-            return False
+            return None
         same = pc.equal(before, after)
         tied = same if tied is None else pc.and_(tied, same)
-    return True
+    return tied
 
 
 def _sorted(df: pd.DataFrame, key: list[str]) -> pd.DataFrame:
@@ -197,7 +198,7 @@ def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:
             if outside:
                 wrong.append(f"column {f['name']!r}: {outside} not in its enum {f['enum']}")
     key = spec(table).get("primary_key")
-    if key and set(key) <= set(df.columns):
+    if key and set(key) <= set(df.columns) and _may_repeat(df, key, expected):
         repeats = df.duplicated(key)
         if repeats.any():
             repeated = df.loc[repeats, key].drop_duplicates()
@@ -205,6 +206,16 @@ def validate(table: str, df: pd.DataFrame) -> pd.DataFrame:
     if wrong:
         raise SzpolicyError(f"table {table} fails its schema:\n" + "\n".join(wrong))
     return df
+
+
+def _may_repeat(df: pd.DataFrame, key: list[str], expected: dict[str, object]) -> bool:
+    """Whether a key may repeat: not when its columns have their types and the rows are in
+    strictly increasing key order, as conform leaves them (a search for repeats costs more)."""
+    columns = [df[k] for k in key]
+    if any(c.dtype != expected[k] for c, k in zip(columns, key, strict=True)):
+        return True
+    ties = _ties([c.array for c in columns])
+    return ties is None or bool(pc.any(ties).as_py())
 
 
 def _may_miss(values: pd.Series) -> bool:
