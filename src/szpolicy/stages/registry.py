@@ -88,7 +88,8 @@ def _looked_up(rows: pd.DataFrame, found: pd.DataFrame, column: str) -> pd.Serie
     """`found[column]` for each row of `rows` with the same values in their other columns
     (missing where none): a left merge on those keys, at a dict's cost."""
     keys = [k for k in found.columns if k != column]
-    by_key = dict(zip(zip(*(found[k].tolist() for k in keys)), found[column].tolist()))
+    found_keys = zip(*(found[k].tolist() for k in keys), strict=True)
+    by_key = dict(zip(found_keys, found[column].tolist(), strict=True))
     wanted = zip(*(rows[k].tolist() for k in keys), strict=True)
     return pd.Series([by_key.get(key) for key in wanted], index=rows.index, dtype=object)
 
