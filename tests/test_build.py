@@ -128,6 +128,15 @@ def test_conform_sorts_by_the_whole_key(places):
     validate("diagnostics", out)
 
 
+@pytest.mark.parametrize("table", TABLES)
+def test_conform_types_an_empty_table(table):
+    out = conform(table, pd.DataFrame(columns=columns(table)))
+    assert out.dtypes.to_dict() == dtypes(table)
+    validate(table, out)
+    out[columns(table)[0]] = 1  # the caller's own frame: the next one is as before
+    assert conform(table, pd.DataFrame(columns=columns(table))).dtypes.to_dict() == dtypes(table)
+
+
 @pytest.mark.parametrize("table", sorted(OFFSET_TEXT))
 def test_offsets_index_the_raw_text(built, table):
     reports = szpolicy.load("reports", built).set_index("report_id")

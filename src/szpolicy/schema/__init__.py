@@ -110,6 +110,8 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     missing = set(names) - set(df.columns)
     if missing:
         raise ValueError(f"{table}: missing columns {sorted(missing)}")
+    if not len(df):
+        return _empty(table).copy()
     wanted, blank = pandas_dtypes(table), _blank_is_missing(table)
     out = pd.DataFrame({n: _typed(df[n], wanted[n], n in blank) for n in names})
     key = sort_key(table)
@@ -125,6 +127,12 @@ def _typed(column: pd.Series, dtype: object, blank_is_missing: bool) -> Extensio
         if pc.any(empty).as_py():
             values = pd.array(pc.if_else(empty, None, arrow), dtype=dtype)
     return values.to_numpy() if isinstance(values, NumpyExtensionArray) else values
+
+
+@cache
+def _empty(table: str) -> pd.DataFrame:
+    """The table without rows, its columns typed (a batch's tables are often empty)."""
+    return pd.DataFrame({n: pd.Series([], dtype=d) for n, d in pandas_dtypes(table).items()})
 
 
 @cache
