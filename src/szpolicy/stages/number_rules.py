@@ -240,7 +240,7 @@ def bases() -> re.Pattern:
         f"(?P<{r.base}_{i}>{re.escape(fold(r.cue)).replace(re.escape('{year}'), YEAR_CUE)})"
         for i, r in enumerate(rows)
     ]
-    return re.compile(with_lookahead("|".join(parts) or "(?!)"))  # the cues' first characters
+    return re.compile(with_lookahead("|".join(parts) or "(?!)"))
 
 
 @cache
