@@ -15,6 +15,7 @@ from typing import NamedTuple
 from ..errors import SzpolicyError
 from ..rules import compile_rule
 from ..rules import load as load_rule
+from ..text.lookahead import any_of
 
 BLANK = " \t\u3000\u00a0\ufeff\u200b"
 ENDS = "。！？!?…"  # sentence-final punctuation
@@ -73,22 +74,25 @@ class ClutterRules(NamedTuple):
 
     max_chars: int  # the longest clutter line
     max_chars_joined: int  # the longest line of several clutter fields run together
-    patterns: tuple[re.Pattern, ...]  # clutter lines
+    patterns: tuple[re.Pattern, ...]  # clutter lines (lookahead.any_of: any one found)
     notices: tuple[re.Pattern, ...]  # notices (licence boxes) that make a paragraph clutter
 
 
 @cache
 def boilerplate_rules() -> ClutterRules:
-    """The clutter rules of boilerplate.yaml, refused with the file's name when malformed."""
+    """The clutter rules of boilerplate.yaml, refused with the file's name when malformed; each
+    list joined into a few regexes (searched in any case, they would each scan every line)."""
     name = "boilerplate.yaml"
     spec = load_rule("boilerplate").data
     if not all(isinstance(spec[k], int) for k in ("max_chars", "max_chars_joined")):
         raise SzpolicyError("max_chars and max_chars_joined must be whole numbers", name)
+    for pattern in spec["patterns"] + spec["notices"]:
+        compile_rule(pattern, name, re.I)
     return ClutterRules(
         spec["max_chars"],
         spec["max_chars_joined"],
-        tuple(compile_rule(p, name, re.I) for p in spec["patterns"]),
-        tuple(compile_rule(p, name, re.I) for p in spec["notices"]),
+        any_of(spec["patterns"], re.I),
+        any_of(spec["notices"], re.I),
     )
 
 
