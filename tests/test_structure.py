@@ -13,6 +13,7 @@ from szpolicy.errors import SzpolicyError
 from szpolicy.io.read import Document, read_report
 from szpolicy.rules import compile_rule
 from szpolicy.stages.headings import heading_score, heading_styles, match_heading
+from szpolicy.stages.levels import candidates, within
 from szpolicy.stages.paragraphs import (
     BLANK,
     CLOSERS,
@@ -699,3 +700,18 @@ def test_ended_reads_the_end_of_a_text(text, expected):
 def test_ended_agrees_with_the_regex_it_replaces(text):
     # sentence-final punctuation, then closing quotes only, up to the end (or a final newline)
     assert ended(text) == bool(re.search(f"[{ENDS}]+[{re.escape(CLOSERS)}]*$", text))
+
+
+def test_candidates_taken_by_range_are_the_range_s_own() -> None:
+    """`within` the report's heading candidates gives every range's candidates, as found in it."""
+    folder = Path(__file__).resolve().parents[1] / "data/raw/national_gwr"
+    found = 0
+    for path in sorted(folder.glob("*.txt"))[::5]:
+        text = read_report(path).text
+        pars = paragraphs(text, split_lines(text), lambda line: match_heading(line) is not None)
+        every = candidates(pars, 0, len(pars))
+        found += len(every)
+        cuts = range(0, len(pars) + 1, 7)
+        for lo, hi in [(a, b) for a in cuts for b in cuts if a <= b] + [(0, len(pars))]:
+            assert within(every, lo, hi) == candidates(pars, lo, hi)
+    assert found > 100  # the reports number their sections
