@@ -20,6 +20,7 @@ from szpolicy.stages.agencies import (
     agency_table,
     lead_agencies,
     load_gazetteer,
+    packaged_matcher,
     surface_index,
     validate_gazetteer,
 )
@@ -692,3 +693,16 @@ def test_leftmost_longest_is_the_automatons(pieces: list[tuple[str, str]]) -> No
     expected = [(s, e) for _, s, e in searched.find_matches_as_indexes(text)]
     assert leftmost_longest([(s, e) for _, s, e in every]) == expected
     assert expected
+
+
+def test_texts_without_a_word_of_the_matcher_are_skipped_and_name_nothing() -> None:
+    """`_naming` picks out, in one search of the texts joined, exactly those holding a word of
+    the matcher (some holding the separator, a line break); the others have no mention."""
+    known = packaged_matcher()
+    texts = ["", "国务院", "今天天气很好。", "市政府和\n财政部", "\n", "审计署", "无", "北京市"]
+    texts += [t + "\n" + u for t in texts for u in texts]
+    holding = [i for i, t in enumerate(texts) if known.words.find_matches_as_indexes(t)]
+    assert agencies._naming(texts, known) == holding
+    assert 0 < len(holding) < len(texts)
+    skipped = set(range(len(texts))) - set(holding)
+    assert all(agencies._text_mentions(texts[i], known) == () for i in skipped)

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from szpolicy.text.distinct import distinct_values, per_text, repeated, spread
+from szpolicy.text.distinct import distinct_values, per_text, repeated, spread, unused_char
 
 
 @settings(max_examples=200, deadline=None, database=None)
@@ -32,3 +32,9 @@ def test_per_text_computes_each_text_once() -> None:
     length = per_text(lambda text: calls.append(text) or len(text))
     assert [length(t) for t in ["甲乙", "丙", "甲乙"]] == [2, 1, 2]
     assert calls == ["甲乙", "丙"]
+
+
+def test_unused_char_is_the_first_from_the_line_break_that_no_string_holds() -> None:
+    assert unused_char(["甲乙", "丙"]) == "\n"
+    assert unused_char(["甲\n", "\x0b乙"]) == "\x0c"
+    assert unused_char([]) == "\n"

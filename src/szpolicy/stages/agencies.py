@@ -14,7 +14,7 @@ from ahocorasick_rs import AhoCorasick
 
 from ..rules import load as load_rule
 from ..schema import columns, spec
-from ..text.distinct import distinct_values, per_text, spread
+from ..text.distinct import distinct_values, per_text, spread, unused_char
 from ..text.script import to_hans
 from .bodies import (
     BARE,
@@ -160,6 +160,7 @@ class AliasMatcher(NamedTuple):
     words: AhoCorasick  # every alias, place name and cue, found where it begins (also in others)
     kinds: tuple[tuple[bool, bool, bool], ...]  # per word: is it an alias, a place name, a cue
     nested: dict[str, tuple[tuple[int, str], ...]]  # alias -> (length, agency_id) of its prefixes
+    separator: str  # a character no word holds, to search many texts joined by it at once
     national: frozenset[str] = frozenset()  # the country's organisations (美国国务院 is not one)
 
 
@@ -180,7 +181,7 @@ def alias_matcher(
     place_names, cue_words = frozenset(places), frozenset(cues)
     words = sorted(place_names.union(surfaces, cue_words))
     kinds = tuple((word in nested, word in place_names, word in cue_words) for word in words)
-    return AliasMatcher(AhoCorasick(words), kinds, nested)
+    return AliasMatcher(AhoCorasick(words), kinds, nested, unused_char(words))
 
 
 def _prefix_aliases(surface: str, index: dict[str, str]) -> tuple[tuple[int, str], ...]:
@@ -488,12 +489,26 @@ def agency_mentions(
     if missing:
         raise ValueError(f"agency_mentions: sentences lack columns {missing}")
     if gazetteer is None:
-        mentions_of = _packaged_mentions
+        known, mentions_of = packaged_matcher(), _packaged_mentions
     else:
-        mentions_of = partial(_text_mentions, known=_matcher(gazetteer))
+        known = _matcher(gazetteer)
+        mentions_of = partial(_text_mentions, known=known)
     codes, texts, matchables = _distinct_texts(sentences)
-    found = _mention_frame(sentences, codes, texts, [mentions_of(text) for text in matchables])
+    mentions: list[tuple[Mention, ...]] = [()] * len(texts)
+    for i in _naming(matchables, known):
+        mentions[i] = mentions_of(matchables[i])
+    found = _mention_frame(sentences, codes, texts, mentions)
     return _resolved(found, contexts or {}, gazetteer)
+
+
+def _naming(texts: list[str], known: AliasMatcher) -> list[int]:
+    """Indices of the texts holding a word of `known` (an alias, a place name, a cue): in the
+    others (most sentences) `_text_mentions` finds nothing. One search runs over the texts
+    joined by `known.separator`, which no word holds, so no word found spans two."""
+    whole = known.separator.join(texts)
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
+    starts = [start for _, start, _ in known.words.find_matches_as_indexes(whole)]
+    return np.unique(np.searchsorted(ends, starts, side="right")).tolist()
 
 
 def _resolved(

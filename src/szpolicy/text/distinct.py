@@ -8,8 +8,9 @@ the results of its text (`spread`); both steps run in C for a whole batch.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import lru_cache
+from itertools import count
 from typing import TypeVar
 
 import numpy as np
@@ -56,3 +57,10 @@ def spread(codes: np.ndarray, found: Sequence[Sequence]) -> tuple[np.ndarray, np
     """`repeated` for the results `found` in each distinct value (numbered by `codes`): the row
     and the index in the flat list of results of every result of every row."""
     return repeated(codes, np.fromiter(map(len, found), dtype=np.intp, count=len(found)))
+
+
+def unused_char(strings: Iterable[str]) -> str:
+    """The first character from the line break on that none of the strings holds: texts joined
+    by it can be searched at once for the strings, none found across two texts."""
+    held = set().union(*strings)
+    return next(c for c in map(chr, count(ord("\n"))) if c not in held)
