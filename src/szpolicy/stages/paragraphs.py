@@ -224,7 +224,21 @@ def paragraphs(
 
 
 def _paragraph(text: str, lines: list[Line], clutter: bool) -> Paragraph:
-    """One paragraph of lines (`clutter`: a line of clutter alone); an unended last sentence of
+    """One paragraph of lines (`clutter`: a line of clutter alone): most are one line, whose
+    sentences and text it takes as they are."""
+    if len(lines) == 1:
+        line = lines[0]
+        no = line.no
+        sentences = [(start, end, no) for start, end in line.sentences]
+        raw = line.text
+    else:
+        sentences = _run_on(lines)
+        raw = text[lines[0].start : lines[-1].start + len(lines[-1].text)]
+    return Paragraph(lines, raw, sentences, clutter or is_notice(raw))
+
+
+def _run_on(lines: list[Line]) -> list[tuple[int, int, int]]:
+    """The sentences of lines run on, as (start, end, line number): an unended last sentence of
     a line joins the next line's first."""
     sentences: list[tuple[int, int, int]] = []
     open_sentence = False
@@ -236,5 +250,4 @@ def _paragraph(text: str, lines: list[Line], clutter: bool) -> Paragraph:
             else:
                 sentences.append((start, end, line.no))
         open_sentence = not ended(line.text)
-    raw = text[lines[0].start : lines[-1].start + len(lines[-1].text)]
-    return Paragraph(lines, raw, sentences, clutter or is_notice(raw))
+    return sentences

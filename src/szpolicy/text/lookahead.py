@@ -40,21 +40,26 @@ def with_lookahead(pattern: str, flags: int = 0) -> str:
 
 def any_of(patterns: Sequence[str], flags: int = 0) -> tuple[re.Pattern, ...]:
     """Regexes, compiled with `flags`, one of which is found in a text exactly when one of
-    `patterns` is: those whose first characters are known joined behind one lookahead, the
-    others joined as they are; a pattern that sets flags or refers to a group stays alone."""
-    bounded, other, alone = [], [], []
+    `patterns` is: those anchored at the start (^…) joined behind one more ^ (the engine then
+    tries the start only), those whose first characters are known joined behind one
+    lookahead, the others joined as they are; a pattern that sets flags or refers to a group
+    stays alone."""
+    anchored, bounded, other, alone = [], [], [], []
     for pattern in patterns:
         parsed = _parser.parse(pattern)
         if parsed.state.flags & ~re.UNICODE or _refers(parsed):
             alone.append(pattern)
+        elif len(parsed) and parsed[0] == (_parser.AT, _parser.AT_BEGINNING):
+            anchored.append(pattern)
         else:
             (bounded if _first_class(parsed) else other).append(pattern)
-    joined = [_joined(bounded), _joined(other)]
-    return tuple(
-        re.compile(p, flags)
-        for p in [with_lookahead(joined[0], flags) if bounded else "", joined[1], *alone]
-        if p
-    )
+    joined = [
+        f"^(?:{_joined(anchored)})" if anchored else "",
+        with_lookahead(_joined(bounded), flags) if bounded else "",
+        _joined(other),
+        *alone,
+    ]
+    return tuple(re.compile(p, flags) for p in joined if p)
 
 
 def _joined(patterns: list[str]) -> str:
