@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 import opencc
 import pandas as pd
@@ -24,8 +25,9 @@ from szpolicy.stages.agencies import (
     surface_index,
     validate_gazetteer,
 )
-from szpolicy.stages.bodies import form_index, leftmost_longest
+from szpolicy.stages.bodies import FOREIGN_WINDOW, foreign_before, form_index, leftmost_longest
 from szpolicy.stages.jurisdictions import detect_jurisdiction, lookup
+from szpolicy.text.segment import RE_HAN_INTERNAL, pos_tags
 
 from .conftest import sentence_rows
 
@@ -706,3 +708,21 @@ def test_texts_without_a_word_of_the_matcher_are_skipped_and_name_nothing() -> N
     assert 0 < len(holding) < len(texts)
     skipped = set(range(len(texts))) - set(holding)
     assert all(agencies._text_mentions(texts[i], known) == () for i in skipped)
+
+
+def test_after_a_character_outside_jieba_s_blocks_the_last_word_is_tagged_x() -> None:
+    """What lets `foreign_before` skip segmenting there: at every such position of the national
+    reports' lines (and after 美国 itself), the window's last word is that character, tagged x."""
+    folder = Path(__file__).resolve().parents[1] / "data/raw/national_gwr"
+    lines = [line for path in sorted(folder.glob("*.txt"))[::4] for line in path.open()]
+    skipped = [
+        (line, i)
+        for line in lines
+        for i in range(1, len(line))
+        if RE_HAN_INTERNAL.fullmatch(line, i - 1, i) is None
+    ]
+    assert len(skipped) > 1000
+    for line, i in skipped:
+        word, flag = pos_tags(line[max(0, i - FOREIGN_WINDOW) : i])[-1]
+        assert flag == "x" and len(word) <= 2, (line, i)
+    assert foreign_before("美国国务院", 2) and foreign_before("美国，美国国务院", 5)
