@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from szpolicy.stages.agencies import (
 )
 from szpolicy.stages.bodies import FOREIGN_WINDOW, foreign_before, form_index, leftmost_longest
 from szpolicy.stages.jurisdictions import detect_jurisdiction, lookup
+from szpolicy.text.distinct import where_found
 from szpolicy.text.segment import RE_HAN_INTERNAL, pos_tags
 
 from .conftest import sentence_rows
@@ -697,17 +699,17 @@ def test_leftmost_longest_is_the_automatons(pieces: list[tuple[str, str]]) -> No
     assert expected
 
 
-def test_texts_without_a_word_of_the_matcher_are_skipped_and_name_nothing() -> None:
-    """`_naming` picks out, in one search of the texts joined, exactly those holding a word of
-    the matcher (some holding the separator, a line break); the others have no mention."""
+def test_mentions_are_those_of_each_text_alone_when_texts_without_a_word_are_skipped() -> None:
+    """The texts searched joined (some holding the separator, a line break) for a word of the
+    matcher: each text's mentions are its own, the texts without a word have none."""
     known = packaged_matcher()
-    texts = ["", "国务院", "今天天气很好。", "市政府和\n财政部", "\n", "审计署", "无", "北京市"]
+    texts = ["", "国务院", "今天天气很好。", "市政府和\n财政部", "\n", "审计署", "无", "美国国务院"]
     texts += [t + "\n" + u for t in texts for u in texts]
-    holding = [i for i, t in enumerate(texts) if known.words.find_matches_as_indexes(t)]
-    assert agencies._naming(texts, known) == holding
-    assert 0 < len(holding) < len(texts)
-    skipped = set(range(len(texts))) - set(holding)
-    assert all(agencies._text_mentions(texts[i], known) == () for i in skipped)
+    mentions = partial(agencies._text_mentions, known=known)
+    starts = partial(agencies._word_starts, known)
+    found = where_found(texts, mentions, starts, known.separator)
+    assert found == [mentions(t) for t in texts]
+    assert 0 < sum(map(bool, found)) < len(texts)
 
 
 def test_after_a_character_outside_jieba_s_blocks_the_last_word_is_tagged_x() -> None:

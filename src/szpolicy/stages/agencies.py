@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache, partial
 from itertools import pairwise
 from typing import Any, NamedTuple
@@ -14,7 +14,7 @@ from ahocorasick_rs import AhoCorasick
 
 from ..rules import load as load_rule
 from ..schema import columns, spec
-from ..text.distinct import distinct_values, per_text, spread, unused_char
+from ..text.distinct import distinct_values, per_text, spread, unused_char, where_found
 from ..text.script import to_hans
 from .bodies import (
     BARE,
@@ -494,21 +494,15 @@ def agency_mentions(
         known = _matcher(gazetteer)
         mentions_of = partial(_text_mentions, known=known)
     codes, texts, matchables = _distinct_texts(sentences)
-    mentions: list[tuple[Mention, ...]] = [()] * len(texts)
-    for i in _naming(matchables, known):
-        mentions[i] = mentions_of(matchables[i])
+    mentions = where_found(matchables, mentions_of, partial(_word_starts, known), known.separator)
     found = _mention_frame(sentences, codes, texts, mentions)
     return _resolved(found, contexts or {}, gazetteer)
 
 
-def _naming(texts: list[str], known: AliasMatcher) -> list[int]:
-    """Indices of the texts holding a word of `known` (an alias, a place name, a cue): in the
-    others (most sentences) `_text_mentions` finds nothing. One search runs over the texts
-    joined by `known.separator`, which no word holds, so no word found spans two."""
-    whole = known.separator.join(texts)
-    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
-    starts = [start for _, start, _ in known.words.find_matches_as_indexes(whole)]
-    return np.unique(np.searchsorted(ends, starts, side="right")).tolist()
+def _word_starts(known: AliasMatcher, text: str) -> Iterator[int]:
+    """Where a word of `known` (an alias, a place name, a cue) starts in a text (not all of them:
+    without overlaps); a text without one has no mention (`_scan`)."""
+    return (start for _, start, _ in known.words.find_matches_as_indexes(text))
 
 
 def _resolved(

@@ -59,6 +59,27 @@ def spread(codes: np.ndarray, found: Sequence[Sequence]) -> tuple[np.ndarray, np
     return repeated(codes, np.fromiter(map(len, found), dtype=np.intp, count=len(found)))
 
 
+def where_found(
+    texts: list[str],
+    function: Callable[[str], tuple],
+    starts: Callable[[str], Iterable[int]],
+    separator: str,
+) -> list[tuple]:
+    """`function` of each text in which `starts` (the start of each thing it finds in a text)
+    finds something, () for the others: for a function that finds nothing, hence (), in a text
+    without such things (most sentences), it spares their calls.
+
+    `starts` runs once, on the texts joined by `separator`: a character that nothing found
+    holds nor looks around at, so that it finds in each text what it finds in it alone.
+    """
+    whole = separator.join(texts)
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
+    out: list[tuple] = [()] * len(texts)
+    for i in np.unique(np.searchsorted(ends, list(starts(whole)), side="right")).tolist():
+        out[i] = function(texts[i])
+    return out
+
+
 def unused_char(strings: Iterable[str]) -> str:
     """The first character from the line break on that none of the strings holds: texts joined
     by it can be searched at once for the strings, none found across two texts."""
