@@ -403,7 +403,7 @@ def _text_mentions(text: str, known: AliasMatcher) -> tuple[Mention, ...]:
     longest, places, cued = _scan(text, known)
     if not longest and not places and not cued:  # most sentences
         return ()
-    bodies = body_candidates(text, places, cued)
+    bodies = body_candidates(text, places, cued) if places or cued else []  # aliases alone
     if not longest and not bodies:
         return ()
     chosen = _with_bodies(text, known, longest, bodies) if bodies else None
