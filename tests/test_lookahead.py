@@ -96,15 +96,16 @@ def test_under_ignorecase_letters_first_gain_the_lookahead(pattern: str, first: 
 
 
 def test_any_of_joins_the_patterns_by_where_they_start_and_keeps_group_references_alone() -> None:
-    patterns = ["^本作品", r"public\s*domain", r"\s>\s", r"(a)\1", "(?P<x>b)(?P=x)"]
+    patterns = ["^本作品", r"public\s*domain", "wiki", r"\s>\s", r"(a)\1", "(?P<x>b)(?P=x)"]
     joined = [p.pattern for p in any_of(patterns, re.I)]
     assert joined == [
         "^(?:(?:^本作品))",  # the start only
-        r"(?=[p])(?:(?:public\s*domain))",
+        r"(?=[pw])(?:(?:public\s*domain)|(?:wiki))",
         r"(?:\s>\s)",
         r"(a)\1",
         "(?P<x>b)(?P=x)",
     ]
+    assert [p.pattern for p in any_of(["wiki|維基"], re.I)] == ["(?=[w維])(?:wiki|維基)"]
 
 
 def _fuzzed(patterns: list[str], n: int) -> list[str]:

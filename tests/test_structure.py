@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 from szpolicy.errors import SzpolicyError
 from szpolicy.io.read import Document, read_report
 from szpolicy.rules import compile_rule
+from szpolicy.rules import load as load_rule
+from szpolicy.stages import paragraphs as paragraphs_module
 from szpolicy.stages.headings import heading_score, heading_styles, match_heading
 from szpolicy.stages.levels import candidates, within
 from szpolicy.stages.paragraphs import (
@@ -715,3 +718,17 @@ def test_candidates_taken_by_range_are_the_range_s_own() -> None:
         for lo, hi in [(a, b) for a in cuts for b in cuts if a <= b] + [(0, len(pars))]:
             assert within(every, lo, hi) == candidates(pars, lo, hi)
     assert found > 100  # the reports number their sections
+
+
+@pytest.mark.parametrize("bad", ["[unclosed", 12])
+def test_a_bad_clutter_pattern_is_refused_naming_the_file(monkeypatch, bad) -> None:
+    rule = load_rule("boilerplate")
+    data = {**rule.data, "notices": [*rule.data["notices"], bad]}
+    monkeypatch.setattr(paragraphs_module, "load_rule", lambda _: replace(rule, data=data))
+    paragraphs_module.boilerplate_rules.cache_clear()
+    try:
+        with pytest.raises(SzpolicyError, match="bad pattern") as err:
+            paragraphs_module.boilerplate_rules()
+        assert err.value.path == "boilerplate.yaml"
+    finally:
+        paragraphs_module.boilerplate_rules.cache_clear()

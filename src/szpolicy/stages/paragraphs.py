@@ -86,14 +86,23 @@ def boilerplate_rules() -> ClutterRules:
     spec = load_rule("boilerplate").data
     if not all(isinstance(spec[k], int) for k in ("max_chars", "max_chars_joined")):
         raise SzpolicyError("max_chars and max_chars_joined must be whole numbers", name)
-    for pattern in spec["patterns"] + spec["notices"]:
-        compile_rule(pattern, name, re.I)
     return ClutterRules(
         spec["max_chars"],
         spec["max_chars_joined"],
-        any_of(spec["patterns"], re.I),
-        any_of(spec["notices"], re.I),
+        _joined_rules(spec["patterns"], name),
+        _joined_rules(spec["notices"], name),
     )
+
+
+def _joined_rules(patterns: list[str], name: str) -> tuple[re.Pattern, ...]:
+    """`any_of` the patterns in any case; a bad one refused with the file's name (each compiled
+    alone only then: compiling them all twice would slow every start)."""
+    try:
+        return any_of(patterns, re.I)
+    except (re.error, TypeError):
+        for pattern in patterns:
+            compile_rule(pattern, name, re.I)
+        raise
 
 
 def split_lines(text: str) -> list[Line]:

@@ -34,28 +34,33 @@ def with_lookahead(pattern: str, flags: int = 0) -> str:
     parsed = _parser.parse(pattern)
     if parsed.state.flags & ~re.UNICODE or _skippable(parsed, bool(flags & re.IGNORECASE)):
         return pattern  # (?x) cannot be wrapped
-    first = _first_class(parsed)
-    return f"(?=[{first}])(?:{pattern})" if first else pattern
+    first = _first_ranges(parsed)
+    return f"(?=[{_charset(first)}])(?:{pattern})" if first else pattern
 
 
 def any_of(patterns: Sequence[str], flags: int = 0) -> tuple[re.Pattern, ...]:
     """Regexes, compiled with `flags`, one of which is found in a text exactly when one of
     `patterns` is: those anchored at the start (^…) joined behind one more ^ (the engine then
     tries the start only), those whose first characters are known joined behind one
-    lookahead, the others joined as they are; a pattern that sets flags or refers to a group
-    stays alone."""
+    lookahead, the others joined as they are; a pattern that sets flags, names a group (two
+    might name one alike) or refers to one stays alone."""
     anchored, bounded, other, alone = [], [], [], []
+    first: Ranges = []  # the characters the bounded ones begin with
     for pattern in patterns:
         parsed = _parser.parse(pattern)
-        if parsed.state.flags & ~re.UNICODE or _refers(parsed):
+        if parsed.state.flags & ~re.UNICODE or parsed.state.groupdict or _refers(parsed):
             alone.append(pattern)
         elif len(parsed) and parsed[0] == (_parser.AT, _parser.AT_BEGINNING):
             anchored.append(pattern)
+        elif ranges := _first_ranges(parsed):
+            bounded.append(pattern)
+            first += ranges
         else:
-            (bounded if _first_class(parsed) else other).append(pattern)
+            other.append(pattern)
     joined = [
         f"^(?:{_joined(anchored)})" if anchored else "",
-        with_lookahead(_joined(bounded), flags) if bounded else "",
+        with_lookahead(bounded[0], flags) if len(bounded) == 1 else "",
+        f"(?=[{_charset(first)}])(?:{_joined(bounded)})" if len(bounded) > 1 else "",
         _joined(other),
         *alone,
     ]
@@ -85,14 +90,14 @@ def _nested(av: object) -> list:
     return []
 
 
-def _first_class(parsed: object) -> str:
-    """The body of a class of the characters a match can begin with; "" when any character may
-    begin one, or the match may be empty."""
+def _first_ranges(parsed: object) -> Ranges:
+    """The code point ranges a match can begin with; none when any character may begin one,
+    or the match may be empty."""
     try:
         ranges, nullable = _first(parsed)
     except _AnyChar:
-        return ""
-    return "" if nullable or not ranges else _charset(ranges)
+        return []
+    return [] if nullable else ranges
 
 
 def _skippable(parsed: object, ignorecase: bool) -> bool:
