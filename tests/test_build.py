@@ -17,7 +17,7 @@ from szpolicy.cli import main
 from szpolicy.errors import SzpolicyError
 from szpolicy.io import paths
 from szpolicy.pipeline.build import build
-from szpolicy.schema import TABLES, conform, validate
+from szpolicy.schema import TABLES, columns, conform, dtypes, sort_key, validate
 
 from .conftest import SEED
 from .projects import SMALL
@@ -79,6 +79,10 @@ def test_load_is_typed_and_valid(built, table):
         (lambda df: df.drop(columns="sha256"), "sha256"),
         (lambda df: df[[*df.columns[1:], "report_id"]], "expected ['report_id'"),  # order
         (lambda df: pd.concat([df, df], ignore_index=True), "primary key ['report_id'] repeats"),
+        (  # in key order, the repeat next to its first
+            lambda df: pd.concat([df, df[:1]]).sort_values("report_id", kind="mergesort"),
+            "primary key ['report_id'] repeats",
+        ),
     ],
 )
 def test_validate_refuses_a_table_unlike_its_schema(built, change, found):
@@ -98,6 +102,39 @@ def test_conform_types_and_sorts_without_changing_its_input(built):
     assert str(out["year"].dtype) == "Int64"
     assert out["report_id"].tolist() == sorted(reports["report_id"])
     validate("reports", out)
+
+
+def _diagnostics(*places: tuple[str, int | None, int | None]) -> pd.DataFrame:
+    rows = [(r, f"{r}.txt", line, col, "warning", "gap", "m") for r, line, col in places]
+    return pd.DataFrame(rows, columns=columns("diagnostics"))
+
+
+@pytest.mark.parametrize(
+    "places",
+    [
+        [("a", 1, 5), ("a", 2, 1), ("b", 1, 1)],  # in order: ties broken by the next column
+        [("a", 2, 1), ("a", 1, 5), ("b", 1, 1)],  # the first column ties, the second does not
+        [("b", 1, 1), ("a", 1, 2), ("a", 1, 1)],
+        [("a", None, None), ("a", 3, None), ("a", 3, 2)],  # missing values go last
+        [("a", 1, 1), ("a", 1, 1)],  # equal keys keep their order
+    ],
+)
+def test_conform_sorts_by_the_whole_key(places):
+    given = _diagnostics(*places).assign(message=[f"m{i}" for i in range(len(places))])
+    out = conform("diagnostics", given)
+    key = sort_key("diagnostics")
+    expected = given.astype(dtypes("diagnostics")).sort_values(key, kind="mergesort")
+    assert out["message"].tolist() == expected["message"].tolist()
+    validate("diagnostics", out)
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_conform_types_an_empty_table(table):
+    out = conform(table, pd.DataFrame(columns=columns(table)))
+    assert out.dtypes.to_dict() == dtypes(table)
+    validate(table, out)
+    out[columns(table)[0]] = 1  # the caller's own frame: the next one is as before
+    assert conform(table, pd.DataFrame(columns=columns(table))).dtypes.to_dict() == dtypes(table)
 
 
 @pytest.mark.parametrize("table", sorted(OFFSET_TEXT))

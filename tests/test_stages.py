@@ -42,3 +42,14 @@ def test_a_registered_stage_adds_a_table_from_one_module_and_one_schema(
     package = json.loads((out / "datapackage.json").read_text("utf-8"))
     toy = next(r for r in package["resources"] if r["name"] == "sentence_lengths")
     assert [f["name"] for f in toy["schema"]["fields"]] == ["report_id", "sentence_no", "n_chars"]
+
+
+def test_looked_up_is_a_left_merge():
+    rows = pd.DataFrame({"r": ["b", "a", "a", "c"], "n": [1, 2, 1, 1], "x": [0, 1, 2, 3]})
+    lead = pd.Series(["p", "q", None], dtype=object)
+    found = pd.DataFrame({"r": ["a", "b", "a"], "n": [1, 1, 2], "lead": lead})
+    merged = rows.merge(found, on=["r", "n"], how="left")
+    looked_up = registry._looked_up(rows.set_index("x", drop=False), found, "lead")
+    assert looked_up.tolist() == [None if pd.isna(v) else v for v in merged["lead"]]
+    assert looked_up.tolist() == ["q", None, "p", None]
+    assert looked_up.index.tolist() == [0, 1, 2, 3]

@@ -77,12 +77,21 @@ def section_table(
     contexts: dict[str, Context],
 ) -> pd.DataFrame:
     """Every section of the reports, with its Simplified heading and its lead agency."""
-    sections = pd.DataFrame(
-        [row for r in structured for row in r.structure.sections], columns=SECTION_FIELDS
-    )
+    rows = [row for r in structured for row in r.structure.sections]
+    sections = _frame(rows) if rows else pd.DataFrame(columns=SECTION_FIELDS)
     sections["heading_hans"] = [to_hans(t) for t in sections["heading"]]
     leads = lead_agencies(content, mentions, contexts)
-    return sections.merge(leads, on=["report_id", "part", "section_no"], how="left")
+    return sections.assign(lead_agency_id=_looked_up(sections, leads, "lead_agency_id"))
+
+
+def _looked_up(rows: pd.DataFrame, found: pd.DataFrame, column: str) -> pd.Series:
+    """`found[column]` for each row of `rows` with the same values in their other columns
+    (missing where none): a left merge on those keys, at a dict's cost."""
+    keys = [k for k in found.columns if k != column]
+    found_keys = zip(*(found[k].tolist() for k in keys), strict=True)
+    by_key = dict(zip(found_keys, found[column].tolist(), strict=True))
+    wanted = zip(*(rows[k].tolist() for k in keys), strict=True)
+    return pd.Series([by_key.get(key) for key in wanted], index=rows.index, dtype=object)
 
 
 def years_of(structured: list[Report]) -> dict[str, int | None]:
