@@ -514,9 +514,8 @@ def _resolved(
     places = dict(zip(gazetteer["agency_id"], gazetteer["jurisdiction_code"], strict=True))
     cache: dict[tuple[str, str], tuple[str | None, str]] = {}
     ids, codes = [], []
-    for report_id, key, surface in zip(
-        mentions["report_id"], mentions["agency_id"], mentions["surface"], strict=True
-    ):
+    rows = zip(*(mentions[c].tolist() for c in ["report_id", "agency_id", "surface"]), strict=True)
+    for report_id, key, surface in rows:  # Python lists: a loop over Arrow arrays is slow
         own = contexts.get(report_id, (None, ""))[0]
         if not key.startswith(KEY_SEP):
             code = places.get(key, "")
