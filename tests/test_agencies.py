@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
 from importlib import resources
+from pathlib import Path
 
 import opencc
 import pandas as pd
@@ -20,11 +22,14 @@ from szpolicy.stages.agencies import (
     agency_table,
     lead_agencies,
     load_gazetteer,
+    packaged_matcher,
     surface_index,
     validate_gazetteer,
 )
-from szpolicy.stages.bodies import form_index, leftmost_longest
+from szpolicy.stages.bodies import FOREIGN_WINDOW, foreign_before, form_index, leftmost_longest
 from szpolicy.stages.jurisdictions import detect_jurisdiction, lookup
+from szpolicy.text.distinct import where_found
+from szpolicy.text.segment import RE_HAN_INTERNAL, pos_tags
 
 from .conftest import sentence_rows
 
@@ -692,3 +697,34 @@ def test_leftmost_longest_is_the_automatons(pieces: list[tuple[str, str]]) -> No
     expected = [(s, e) for _, s, e in searched.find_matches_as_indexes(text)]
     assert leftmost_longest([(s, e) for _, s, e in every]) == expected
     assert expected
+
+
+def test_mentions_are_those_of_each_text_alone_when_texts_without_a_word_are_skipped() -> None:
+    """The texts searched joined (some holding the separator, a line break) for a word of the
+    matcher: each text's mentions are its own, the texts without a word have none."""
+    known = packaged_matcher()
+    texts = ["", "国务院", "今天天气很好。", "市政府和\n财政部", "\n", "审计署", "无", "美国国务院"]
+    texts += [t + "\n" + u for t in texts for u in texts]
+    mentions = partial(agencies._text_mentions, known=known)
+    starts = partial(agencies._word_starts, known)
+    found = where_found(texts, mentions, starts, known.separator)
+    assert found == [mentions(t) for t in texts]
+    assert 0 < sum(map(bool, found)) < len(texts)
+
+
+def test_after_a_character_outside_jieba_s_blocks_the_last_word_is_tagged_x() -> None:
+    """What lets `foreign_before` skip segmenting there: at every such position of the national
+    reports' lines (and after 美国 itself), the window's last word is that character, tagged x."""
+    folder = Path(__file__).resolve().parents[1] / "data/raw/national_gwr"
+    lines = [line for path in sorted(folder.glob("*.txt"))[::4] for line in path.open()]
+    skipped = [
+        (line, i)
+        for line in lines
+        for i in range(1, len(line))
+        if RE_HAN_INTERNAL.fullmatch(line, i - 1, i) is None
+    ]
+    assert len(skipped) > 1000
+    for line, i in skipped:
+        word, flag = pos_tags(line[max(0, i - FOREIGN_WINDOW) : i])[-1]
+        assert flag == "x" and len(word) <= 2, (line, i)
+    assert foreign_before("美国国务院", 2) and foreign_before("美国，美国国务院", 5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import opencc
@@ -23,8 +24,10 @@ from szpolicy.analysis.digitisation import (
     with_families,
 )
 from szpolicy.errors import SzpolicyError
+from szpolicy.stages import matcher
 from szpolicy.stages.lexicon import load_lexicon
 from szpolicy.stages.matcher import lexicon_hits
+from szpolicy.text.distinct import where_found
 
 from .conftest import sentence_rows
 
@@ -400,3 +403,32 @@ def test_schemas_describe_the_columns(table: str) -> None:
     assert all(
         f["description"] and f["type"] in {"string", "integer", "number"} for f in spec["fields"]
     )
+
+
+def test_hits_are_those_of_each_text_alone_when_texts_without_a_term_are_skipped() -> None:
+    """The texts searched joined for a term (Latin terms at their edges, whose word-character
+    checks look past them, and the national reports' lines): each text's hits are its own."""
+    terms = matcher._terms(FULL)
+    hits = partial(
+        matcher._text_hits, lexicon=FULL, terms=terms, search=matcher._cue_search(FULL.cues)
+    )
+    edges = [
+        "5G",
+        "5G网络",
+        "用5G",
+        "A5G",
+        "5GB",
+        "大数据",
+        "互联网+",
+        "IT",
+        "",
+        "\n",
+        "云计算平台。",
+    ]
+    texts = [a + b for a in edges for b in edges]
+    folder = Path(__file__).resolve().parents[1] / "data/raw/national_gwr"
+    texts += [line for path in sorted(folder.glob("*.txt"))[::6] for line in path.open()]
+    starts = partial(matcher._starts, terms.regex)
+    found = where_found(texts, hits, starts, terms.separator)
+    assert found == [hits(t) for t in texts]
+    assert 0 < sum(map(bool, found)) < len(texts)

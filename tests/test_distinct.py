@@ -6,7 +6,14 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from szpolicy.text.distinct import distinct_values, per_text, repeated, spread
+from szpolicy.text.distinct import (
+    distinct_values,
+    per_text,
+    repeated,
+    spread,
+    unused_char,
+    where_found,
+)
 
 
 @settings(max_examples=200, deadline=None, database=None)
@@ -32,3 +39,25 @@ def test_per_text_computes_each_text_once() -> None:
     length = per_text(lambda text: calls.append(text) or len(text))
     assert [length(t) for t in ["甲乙", "丙", "甲乙"]] == [2, 1, 2]
     assert calls == ["甲乙", "丙"]
+
+
+def test_unused_char_is_the_first_from_the_line_break_that_no_string_holds() -> None:
+    assert unused_char(["甲乙", "丙"]) == "\n"
+    assert unused_char(["甲\n", "\x0b乙"]) == "\x0c"
+    assert unused_char([]) == "\n"
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.lists(st.text(alphabet="甲乙丙\n", max_size=6), max_size=12))
+def test_where_found_calls_the_function_only_on_texts_holding_a_find(texts: list[str]) -> None:
+    called = []
+
+    def function(text: str) -> tuple:
+        called.append(text)
+        return tuple(i for i, c in enumerate(text) if c == "甲")
+
+    def starts(text: str) -> list[int]:
+        return [i for i, c in enumerate(text) if c == "甲"]
+
+    assert where_found(texts, function, starts, "\n") == [function(t) for t in texts]
+    assert called[: -len(texts) or None] == [t for t in texts if "甲" in t]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,10 @@ from hypothesis import strategies as st
 from szpolicy.errors import SzpolicyError
 from szpolicy.io.read import Document, read_report
 from szpolicy.rules import compile_rule
+from szpolicy.rules import load as load_rule
+from szpolicy.stages import paragraphs as paragraphs_module
 from szpolicy.stages.headings import heading_score, heading_styles, match_heading
+from szpolicy.stages.levels import candidates, within
 from szpolicy.stages.paragraphs import (
     BLANK,
     CLOSERS,
@@ -699,3 +703,32 @@ def test_ended_reads_the_end_of_a_text(text, expected):
 def test_ended_agrees_with_the_regex_it_replaces(text):
     # sentence-final punctuation, then closing quotes only, up to the end (or a final newline)
     assert ended(text) == bool(re.search(f"[{ENDS}]+[{re.escape(CLOSERS)}]*$", text))
+
+
+def test_candidates_taken_by_range_are_the_range_s_own() -> None:
+    """`within` the report's heading candidates gives every range's candidates, as found in it."""
+    folder = Path(__file__).resolve().parents[1] / "data/raw/national_gwr"
+    found = 0
+    for path in sorted(folder.glob("*.txt"))[::5]:
+        text = read_report(path).text
+        pars = paragraphs(text, split_lines(text), lambda line: match_heading(line) is not None)
+        every = candidates(pars, 0, len(pars))
+        found += len(every)
+        cuts = range(0, len(pars) + 1, 7)
+        for lo, hi in [(a, b) for a in cuts for b in cuts if a <= b] + [(0, len(pars))]:
+            assert within(every, lo, hi) == candidates(pars, lo, hi)
+    assert found > 100  # the reports number their sections
+
+
+@pytest.mark.parametrize("bad", ["[unclosed", 12])
+def test_a_bad_clutter_pattern_is_refused_naming_the_file(monkeypatch, bad) -> None:
+    rule = load_rule("boilerplate")
+    data = {**rule.data, "notices": [*rule.data["notices"], bad]}
+    monkeypatch.setattr(paragraphs_module, "load_rule", lambda _: replace(rule, data=data))
+    paragraphs_module.boilerplate_rules.cache_clear()
+    try:
+        with pytest.raises(SzpolicyError, match="bad pattern") as err:
+            paragraphs_module.boilerplate_rules()
+        assert err.value.path == "boilerplate.yaml"
+    finally:
+        paragraphs_module.boilerplate_rules.cache_clear()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache, partial
 from itertools import pairwise
 from typing import Any, NamedTuple
@@ -14,7 +14,7 @@ from ahocorasick_rs import AhoCorasick
 
 from ..rules import load as load_rule
 from ..schema import columns, spec
-from ..text.distinct import distinct_values, per_text, spread
+from ..text.distinct import distinct_values, per_text, spread, unused_char, where_found
 from ..text.script import to_hans
 from .bodies import (
     BARE,
@@ -160,6 +160,7 @@ class AliasMatcher(NamedTuple):
     words: AhoCorasick  # every alias, place name and cue, found where it begins (also in others)
     kinds: tuple[tuple[bool, bool, bool], ...]  # per word: is it an alias, a place name, a cue
     nested: dict[str, tuple[tuple[int, str], ...]]  # alias -> (length, agency_id) of its prefixes
+    separator: str  # a character no word holds, to search many texts joined by it at once
     national: frozenset[str] = frozenset()  # the country's organisations (美国国务院 is not one)
 
 
@@ -180,7 +181,7 @@ def alias_matcher(
     place_names, cue_words = frozenset(places), frozenset(cues)
     words = sorted(place_names.union(surfaces, cue_words))
     kinds = tuple((word in nested, word in place_names, word in cue_words) for word in words)
-    return AliasMatcher(AhoCorasick(words), kinds, nested)
+    return AliasMatcher(AhoCorasick(words), kinds, nested, unused_char(words))
 
 
 def _prefix_aliases(surface: str, index: dict[str, str]) -> tuple[tuple[int, str], ...]:
@@ -402,7 +403,7 @@ def _text_mentions(text: str, known: AliasMatcher) -> tuple[Mention, ...]:
     longest, places, cued = _scan(text, known)
     if not longest and not places and not cued:  # most sentences
         return ()
-    bodies = body_candidates(text, places, cued)
+    bodies = body_candidates(text, places, cued) if places or cued else []  # aliases alone
     if not longest and not bodies:
         return ()
     chosen = _with_bodies(text, known, longest, bodies) if bodies else None
@@ -488,12 +489,20 @@ def agency_mentions(
     if missing:
         raise ValueError(f"agency_mentions: sentences lack columns {missing}")
     if gazetteer is None:
-        mentions_of = _packaged_mentions
+        known, mentions_of = packaged_matcher(), _packaged_mentions
     else:
-        mentions_of = partial(_text_mentions, known=_matcher(gazetteer))
+        known = _matcher(gazetteer)
+        mentions_of = partial(_text_mentions, known=known)
     codes, texts, matchables = _distinct_texts(sentences)
-    found = _mention_frame(sentences, codes, texts, [mentions_of(text) for text in matchables])
+    mentions = where_found(matchables, mentions_of, partial(_word_starts, known), known.separator)
+    found = _mention_frame(sentences, codes, texts, mentions)
     return _resolved(found, contexts or {}, gazetteer)
+
+
+def _word_starts(known: AliasMatcher, text: str) -> Iterator[int]:
+    """Where a word of `known` (an alias, a place name, a cue) starts in a text (not all of them:
+    without overlaps); a text without one has no mention (`_scan`)."""
+    return (start for _, start, _ in known.words.find_matches_as_indexes(text))
 
 
 def _resolved(
@@ -505,9 +514,8 @@ def _resolved(
     places = dict(zip(gazetteer["agency_id"], gazetteer["jurisdiction_code"], strict=True))
     cache: dict[tuple[str, str], tuple[str | None, str]] = {}
     ids, codes = [], []
-    for report_id, key, surface in zip(
-        mentions["report_id"], mentions["agency_id"], mentions["surface"], strict=True
-    ):
+    rows = zip(*(mentions[c].tolist() for c in ["report_id", "agency_id", "surface"]), strict=True)
+    for report_id, key, surface in rows:  # Python lists: a loop over Arrow arrays is slow
         own = contexts.get(report_id, (None, ""))[0]
         if not key.startswith(KEY_SEP):
             code = places.get(key, "")

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from ..rules import load as load_rule
 from ..text.prefilter import literal_run
 from ..text.script import to_hans, to_hant
-from ..text.segment import pos_tags, word_frequencies
+from ..text.segment import RE_HAN_INTERNAL, pos_tags, word_frequencies
 from .jurisdictions import COUNTRY_CODE, Jurisdiction, jurisdictions, names
 
 BODY_ROLES = "body_roles.yaml"
@@ -204,7 +204,12 @@ def _inside_word(text: str, start: int) -> bool:
 
 def foreign_before(text: str, start: int) -> bool:
     """True when a place name (jieba tag ns, two characters or more) that names no Chinese
-    jurisdiction comes right before text[start], maybe with 政府 between (美国国务院)."""
+    jurisdiction comes right before text[start], maybe with 政府 between (美国国务院).
+
+    Nothing is segmented at a text's start or after a character outside jieba's blocks
+    (punctuation, a blank: a word of its own, tagged x), where many mentions stand."""
+    if start == 0 or RE_HAN_INTERNAL.fullmatch(text, start - 1, start) is None:
+        return False
     tags = list(pos_tags(text[max(0, start - FOREIGN_WINDOW) : start]))
     if tags and tags[-1][0] == "政府":
         tags.pop()

@@ -6,13 +6,13 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cache
-from itertools import accumulate, count
+from itertools import accumulate
 
 import pandas as pd
 
 from ..rules import load as load_rule
 from ..schema import columns
-from ..text.distinct import per_text
+from ..text.distinct import per_text, unused_char
 from ..text.script import hans_aligned
 from ..text.segment import pos_tags
 
@@ -81,7 +81,7 @@ def _citation_marks() -> tuple[re.Pattern, str]:
     """A regex finding a 《 or a kind (what `_instruments_in` looks for first), and a
     character that neither holds, to join texts by."""
     marks = f"《|{_names_a_kind().pattern}"
-    return re.compile(marks), next(c for c in map(chr, count(ord("\n"))) if c not in marks)
+    return re.compile(marks), unused_char([marks])
 
 
 def _citing(folded: list[str]) -> list[int]:

@@ -52,6 +52,16 @@ def candidates(pars: list[Paragraph], lo: int, hi: int) -> list[Candidate]:
     return out
 
 
+def within(cands: list[Candidate], lo: int, hi: int) -> list[Candidate]:
+    """The candidates of paragraphs lo..hi-1 among `cands` (in order, from a range holding
+    them): `candidates(pars, lo, hi)`, as each paragraph is judged on its own."""
+    return cands[bisect_left(cands, lo, key=_index) : bisect_left(cands, hi, key=_index)]
+
+
+def _index(c: Candidate) -> int:
+    return c.index
+
+
 def _push(stack: list[int], number: int) -> bool:
     """Read one heading number into the open lists (`stack`: the last number of each, outermost
     first): it opens a list at one or continues the innermost list it follows. False when it

@@ -8,7 +8,8 @@ A hit is a *tool* when the text shows the agency building or using a digital art
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+import string
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache, lru_cache, partial
 from itertools import chain
 from typing import NamedTuple
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import columns
-from ..text.distinct import distinct_values, per_text, spread
+from ..text.distinct import distinct_values, per_text, spread, unused_char, where_found
 from ..text.punctuation import CLAUSE_BREAKS
 from .lexicon import Cues, Lexicon, Term
 
@@ -79,6 +80,7 @@ class _Terms(NamedTuple):
 
     surfaces: dict[str, tuple[str, Term]]
     regex: re.Pattern
+    separator: str  # in no surface, no word character: texts joined by it are searched at once
 
 
 @cache
@@ -92,7 +94,8 @@ def _terms(lexicon: Lexicon) -> _Terms:
     """
     surfaces = {form.translate(ASCII_LOWER): hit for form, hit in lexicon.surfaces().items()}
     longest_first = sorted(surfaces, key=len, reverse=True)
-    return _Terms(surfaces, re.compile(_alternation(longest_first)))
+    separator = unused_char([*surfaces, string.digits + string.ascii_letters])
+    return _Terms(surfaces, re.compile(_alternation(longest_first)), separator)
 
 
 def _in_title(text: str, start: int, brackets: Sequence[str]) -> bool:
@@ -203,11 +206,20 @@ def _cached_hits(lexicon: Lexicon) -> Callable[[str], tuple[Hit, ...]]:
 def lexicon_hits(sentences: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
     """One row per lexicon hit, with its tool/subject use and offsets into the whole report.
 
-    Each distinct sentence text is scanned once; its hits go to every sentence with that text.
+    Each distinct sentence text is scanned once (all of them in one search, then those holding
+    a term); its hits go to every sentence with that text.
     """
     codes, texts = distinct_values(sentences["text"].tolist())
-    hits_of = _cached_hits(lexicon)
-    return _hit_frame(sentences, codes, texts, [hits_of(text) for text in texts], lexicon)
+    terms = _terms(lexicon)
+    found = where_found(
+        texts, _cached_hits(lexicon), partial(_starts, terms.regex), terms.separator
+    )
+    return _hit_frame(sentences, codes, texts, found, lexicon)
+
+
+def _starts(regex: re.Pattern, text: str) -> Iterator[int]:
+    """Where the regex's matches start in a text; a text without one has no hit (`_text_hits`)."""
+    return (match.start() for match in regex.finditer(text))
 
 
 def _hit_frame(

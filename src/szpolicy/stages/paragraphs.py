@@ -15,6 +15,7 @@ from typing import NamedTuple
 from ..errors import SzpolicyError
 from ..rules import compile_rule
 from ..rules import load as load_rule
+from ..text.lookahead import any_of
 
 BLANK = " \t\u3000\u00a0\ufeff\u200b"
 ENDS = "。！？!?…"  # sentence-final punctuation
@@ -73,13 +74,14 @@ class ClutterRules(NamedTuple):
 
     max_chars: int  # the longest clutter line
     max_chars_joined: int  # the longest line of several clutter fields run together
-    patterns: tuple[re.Pattern, ...]  # clutter lines
+    patterns: tuple[re.Pattern, ...]  # clutter lines (lookahead.any_of: any one found)
     notices: tuple[re.Pattern, ...]  # notices (licence boxes) that make a paragraph clutter
 
 
 @cache
 def boilerplate_rules() -> ClutterRules:
-    """The clutter rules of boilerplate.yaml, refused with the file's name when malformed."""
+    """The clutter rules of boilerplate.yaml, refused with the file's name when malformed; each
+    list joined into a few regexes (searched in any case, they would each scan every line)."""
     name = "boilerplate.yaml"
     spec = load_rule("boilerplate").data
     if not all(isinstance(spec[k], int) for k in ("max_chars", "max_chars_joined")):
@@ -87,9 +89,20 @@ def boilerplate_rules() -> ClutterRules:
     return ClutterRules(
         spec["max_chars"],
         spec["max_chars_joined"],
-        tuple(compile_rule(p, name, re.I) for p in spec["patterns"]),
-        tuple(compile_rule(p, name, re.I) for p in spec["notices"]),
+        _joined_rules(spec["patterns"], name),
+        _joined_rules(spec["notices"], name),
     )
+
+
+def _joined_rules(patterns: list[str], name: str) -> tuple[re.Pattern, ...]:
+    """`any_of` the patterns in any case; a bad one refused with the file's name (each compiled
+    alone only then: compiling them all twice would slow every start)."""
+    try:
+        return any_of(patterns, re.I)
+    except (re.error, TypeError):
+        for pattern in patterns:
+            compile_rule(pattern, name, re.I)
+        raise
 
 
 def split_lines(text: str) -> list[Line]:
@@ -220,7 +233,21 @@ def paragraphs(
 
 
 def _paragraph(text: str, lines: list[Line], clutter: bool) -> Paragraph:
-    """One paragraph of lines (`clutter`: a line of clutter alone); an unended last sentence of
+    """One paragraph of lines (`clutter`: a line of clutter alone): most are one line, whose
+    sentences and text it takes as they are."""
+    if len(lines) == 1:
+        line = lines[0]
+        no = line.no
+        sentences = [(start, end, no) for start, end in line.sentences]
+        raw = line.text
+    else:
+        sentences = _run_on(lines)
+        raw = text[lines[0].start : lines[-1].start + len(lines[-1].text)]
+    return Paragraph(lines, raw, sentences, clutter or is_notice(raw))
+
+
+def _run_on(lines: list[Line]) -> list[tuple[int, int, int]]:
+    """The sentences of lines run on, as (start, end, line number): an unended last sentence of
     a line joins the next line's first."""
     sentences: list[tuple[int, int, int]] = []
     open_sentence = False
@@ -232,5 +259,4 @@ def _paragraph(text: str, lines: list[Line], clutter: bool) -> Paragraph:
             else:
                 sentences.append((start, end, line.no))
         open_sentence = not ended(line.text)
-    raw = text[lines[0].start : lines[-1].start + len(lines[-1].text)]
-    return Paragraph(lines, raw, sentences, clutter or is_notice(raw))
+    return sentences

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..errors import Diagnostic
 from ..io.read import Document
 from .headings import Heading, label_of, match_heading, part_label
-from .levels import STRONG, Candidate, candidates, encloses, level, unnumbered
+from .levels import STRONG, Candidate, candidates, encloses, level, unnumbered, within
 from .paragraphs import BLANK, Line, Paragraph, ended, paragraphs, split_lines
 from .paragraphs import ENDS as ENDS  # re-exported: metadata.py reads sentence ends from here
 
@@ -135,16 +135,16 @@ def _parts(pars: list[Paragraph]) -> list[tuple[int, int, frozenset[int]]]:
 
 
 def _chapter_parts(
-    pars: list[Paragraph], lo: int, hi: int, labels: frozenset[int], heads: list[Candidate]
+    every: list[Candidate], lo: int, hi: int, labels: frozenset[int], heads: list[Candidate]
 ) -> list[tuple[int, int, frozenset[int], list[Candidate]]]:
     """The range split into parts when its top level is a style that may hold parts (第一部分 …)
     and at least two of its sections hold sections numbered in a style it is a part over (一、
-    …); else the range whole."""
+    …); else the range whole (`every`: the report's heading candidates)."""
     over = heads[0].heading.style.parts_over if heads else frozenset()
     if not over:
         return [(lo, hi, labels, heads)]
     cuts = [c.index for c in heads] + [hi]
-    inner = [level(candidates(pars, a + 1, b)) for a, b in zip(cuts, cuts[1:], strict=False)]
+    inner = [level(within(every, a + 1, b)) for a, b in zip(cuts, cuts[1:], strict=False)]
     restarts = [x and x[0].heading.number == 1 and x[0].heading.style.name in over for x in inner]
     if sum(map(bool, restarts)) < 2:
         return [(lo, hi, labels, heads)]
@@ -198,22 +198,23 @@ def _or_unnumbered(
 
 def _kinds(doc: Document, pars: list[Paragraph], out: Structure) -> list[dict]:
     """Groups of paragraphs by part and section, each paragraph with its kind (boilerplate,
-    label, heading, subheading, text) and heading."""
+    label, heading, subheading, text) and heading; the paragraphs that start like headings
+    found once, then taken by range."""
+    every = candidates(pars, 0, len(pars))
     ranges = []
     for lo, hi, labels in _parts(pars):
-        cands = candidates(pars, lo, hi)
-        ranges += _chapter_parts(pars, lo, hi, labels, level(cands))
+        ranges += _chapter_parts(every, lo, hi, labels, level(within(every, lo, hi)))
     groups: list[dict] = []
     for part, (lo, hi, labels, heads) in enumerate(ranges, start=1):
         heads = _or_unnumbered(doc, pars, lo, hi, heads, out)
         numbers, found = _numbering_diagnostics(doc, pars, heads)
         out.diagnostics += found
-        out.diagnostics += _restarts(doc, pars, candidates(pars, lo, hi), heads)
+        out.diagnostics += _restarts(doc, pars, within(every, lo, hi), heads)
         starts = {c.index: (c, n) for c, n in zip(heads, numbers, strict=True)}
         cuts = [c.index for c in heads] + [hi]
         subs: dict[int, Candidate] = {}
         for c, end in zip(heads, cuts[1:], strict=False):
-            subs.update((s.index, s) for s in level(candidates(pars, c.index + 1, end), SUB_MIN))
+            subs.update((s.index, s) for s in level(within(every, c.index + 1, end), SUB_MIN))
         group = _new_group(part, 0, None)
         groups.append(group)
         for i in range(lo, hi):

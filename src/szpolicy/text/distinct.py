@@ -8,8 +8,9 @@ the results of its text (`spread`); both steps run in C for a whole batch.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import lru_cache
+from itertools import count
 from typing import TypeVar
 
 import numpy as np
@@ -56,3 +57,31 @@ def spread(codes: np.ndarray, found: Sequence[Sequence]) -> tuple[np.ndarray, np
     """`repeated` for the results `found` in each distinct value (numbered by `codes`): the row
     and the index in the flat list of results of every result of every row."""
     return repeated(codes, np.fromiter(map(len, found), dtype=np.intp, count=len(found)))
+
+
+def where_found(
+    texts: list[str],
+    function: Callable[[str], tuple],
+    starts: Callable[[str], Iterable[int]],
+    separator: str,
+) -> list[tuple]:
+    """`function` of each text in which `starts` (the start of each thing it finds in a text)
+    finds something, () for the others: for a function that finds nothing, hence (), in a text
+    without such things (most sentences), it spares their calls.
+
+    `starts` runs once, on the texts joined by `separator`: a character that nothing found
+    holds nor looks around at, so that it finds in each text what it finds in it alone.
+    """
+    whole = separator.join(texts)
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
+    out: list[tuple] = [()] * len(texts)
+    for i in np.unique(np.searchsorted(ends, list(starts(whole)), side="right")).tolist():
+        out[i] = function(texts[i])
+    return out
+
+
+def unused_char(strings: Iterable[str]) -> str:
+    """The first character from the line break on that none of the strings holds: texts joined
+    by it can be searched at once for the strings, none found across two texts."""
+    held = set().union(*strings)
+    return next(c for c in map(chr, count(ord("\n"))) if c not in held)

@@ -4,12 +4,17 @@ Python's `re` finds a match's start quickly only when the pattern begins with a 
 character class; a pattern that begins with a choice of lookbehinds, optional words or numerals
 is tried in full at every position. Prefixing `(?=[chars])`, the characters a match can begin
 with (read from the parsed pattern), rejects most positions in one test and finds the same
-matches. The parser is Python's own (re._parser, as in 3.11 and 3.12).
+matches. Under re.IGNORECASE the class is read in any case too, and the engine cannot skip to a
+letter either. The parser is Python's own (re._parser, as in 3.11 and 3.12).
+
+`any_of` joins many patterns, such as a rule file's list, into a few whose searches tell
+whether any of them is found: one pass over the text instead of one a pattern.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from re import _parser  # type: ignore[attr-defined]
 
 Ranges = list[tuple[int, int]]
@@ -21,32 +26,101 @@ class _AnyChar(Exception):
     """Raised when a match may begin with any character (or with nothing)."""
 
 
-def with_lookahead(pattern: str) -> str:
-    """`pattern`, prefixed with a lookahead for the characters a match can begin with when the
-    engine cannot skip to them itself; unchanged when it can, when any character may start a
-    match (or the match may be empty), or when the pattern sets flags."""
+def with_lookahead(pattern: str, flags: int = 0) -> str:
+    """`pattern`, to be compiled with `flags`, prefixed with a lookahead for the characters a
+    match can begin with when the engine cannot skip to them itself; unchanged when it can,
+    when any character may start a match (or the match may be empty), or when the pattern
+    sets flags."""
     parsed = _parser.parse(pattern)
-    if parsed.state.flags & ~re.UNICODE or _skippable(parsed):  # (?x) cannot be wrapped
-        return pattern
+    if parsed.state.flags & ~re.UNICODE or _skippable(parsed, bool(flags & re.IGNORECASE)):
+        return pattern  # (?x) cannot be wrapped
+    first = _first_ranges(parsed)
+    return f"(?=[{_charset(first)}])(?:{pattern})" if first else pattern
+
+
+def any_of(patterns: Sequence[str], flags: int = 0) -> tuple[re.Pattern, ...]:
+    """Regexes, compiled with `flags`, one of which is found in a text exactly when one of
+    `patterns` is: those anchored at the start (^…) joined behind one more ^ (the engine then
+    tries the start only), those whose first characters are known joined behind one
+    lookahead, the others joined as they are; a pattern that sets flags, names a group (two
+    might name one alike) or refers to one stays alone."""
+    anchored, bounded, other, alone = [], [], [], []
+    first: Ranges = []  # the characters the bounded ones begin with
+    for pattern in patterns:
+        parsed = _parser.parse(pattern)
+        if parsed.state.flags & ~re.UNICODE or parsed.state.groupdict or _refers(parsed):
+            alone.append(pattern)
+        elif len(parsed) and parsed[0] == (_parser.AT, _parser.AT_BEGINNING):
+            anchored.append(pattern)
+        elif ranges := _first_ranges(parsed):
+            bounded.append(pattern)
+            first += ranges
+        else:
+            other.append(pattern)
+    joined = [
+        f"^(?:{_joined(anchored)})" if anchored else "",
+        with_lookahead(bounded[0], flags) if len(bounded) == 1 else "",
+        f"(?=[{_charset(first)}])(?:{_joined(bounded)})" if len(bounded) > 1 else "",
+        _joined(other),
+        *alone,
+    ]
+    return tuple(re.compile(p, flags) for p in joined if p)
+
+
+def _joined(patterns: list[str]) -> str:
+    """The patterns as one choice (each in its own group: a choice in one stays inside it)."""
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+def _refers(items: object) -> bool:
+    """Whether a parsed pattern refers to a group (\\1, (?P=name), (?(1)…)), which another
+    pattern's groups before it would renumber."""
+    return any(
+        op in (_parser.GROUPREF, _parser.GROUPREF_EXISTS) or any(map(_refers, _nested(av)))
+        for op, av in items
+    )
+
+
+def _nested(av: object) -> list:
+    """The parsed sub-patterns held by an item's argument (a group's, a repeat's, a choice's)."""
+    if isinstance(av, _parser.SubPattern):
+        return [av]
+    if isinstance(av, (list, tuple)):
+        return [sub for x in av for sub in _nested(x)]
+    return []
+
+
+def _first_ranges(parsed: object) -> Ranges:
+    """The code point ranges a match can begin with; none when any character may begin one,
+    or the match may be empty."""
     try:
         ranges, nullable = _first(parsed)
     except _AnyChar:
-        return pattern
-    if nullable or not ranges:
-        return pattern
-    return f"(?=[{_charset(ranges)}])(?:{pattern})"
+        return []
+    return [] if nullable else ranges
 
 
-def _skippable(parsed: object) -> bool:
+def _skippable(parsed: object, ignorecase: bool) -> bool:
     """Whether the engine finds starts itself, or the pattern has its own lookahead: it begins
-    with a literal, a class, a choice of literals (as re's _compiler looks for a prefix), an
-    anchor (^ is tried at the start only), or a lookahead."""
+    with a literal, a class, a choice of literals (as re's _compiler looks for a prefix; in any
+    case only when they are characters without case), an anchor (^ is tried at the start
+    only), or a lookahead."""
     op, av = parsed[0] if len(parsed) else (None, None)
     while op is _parser.SUBPATTERN and len(av[3]):
         op, av = av[3][0]
-    if op in (_parser.LITERAL, _parser.IN, _parser.AT) or (op is _parser.ASSERT and av[0] == 1):
+    if op is _parser.AT or (op is _parser.ASSERT and av[0] == 1):
         return True
-    return op is _parser.BRANCH and all(len(b) and b[0][0] is _parser.LITERAL for b in av[1])
+    if op is _parser.IN:
+        return not ignorecase
+    if op is _parser.BRANCH:
+        return all(len(b) and _uncased_literal(*b[0], ignorecase) for b in av[1])
+    return _uncased_literal(op, av, ignorecase)
+
+
+def _uncased_literal(op: object, av: object, ignorecase: bool) -> bool:
+    """Whether an item is a literal the engine can skip to: any, or under re.IGNORECASE one
+    without case (a Chinese character, a digit)."""
+    return op is _parser.LITERAL and not (ignorecase and chr(av).lower() != chr(av).upper())
 
 
 def _first(items: object) -> tuple[Ranges, bool]:
