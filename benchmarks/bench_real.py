@@ -14,6 +14,7 @@ import logging
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -176,8 +177,11 @@ def _header() -> str:
     )
 
 
-def run_corpus(folders: list[Path], copies: int, root: Path, jobs: tuple[int, ...]) -> dict:
-    """Floor, jieba.cut and builds with each number of workers of `copies` copies of the corpus."""
+def run_corpus(
+    folders: list[Path], copies: int, root: Path, jobs: tuple[int, ...], repeat: int = 1
+) -> dict:
+    """Floor, jieba.cut and builds with each number of workers of `copies` copies of the corpus;
+    jieba.cut and the builds run `repeat` times, interleaved, and each row is their median."""
     from szpolicy.io.read import decode
 
     inputs = scaled(folders, copies, root)
@@ -186,21 +190,36 @@ def run_corpus(folders: list[Path], copies: int, root: Path, jobs: tuple[int, ..
     n_chars = sum(map(len, texts))
     what = f"{copies} copies" if copies > 1 else "as given"
     print(f"\n{len(files)} reports, {n_chars:,} characters ({what})")
-    print(_header())
     fl = measure(lambda: floor(files, root / f"floor_{copies}.csv"))
-    print(_row("floor (read+decode)", len(files), n_chars, fl, None), flush=True)
     result = {"floor": fl, "chars": n_chars, "reports": len(files)}
-    if copies == 1:  # the yardstick, on the corpus as given
-        result["jieba"] = measure(jieba_task(texts))
-        print(_row("jieba.cut", len(files), n_chars, result["jieba"], fl["seconds"]), flush=True)
-    for j in jobs:
-        out = root / f"out_{copies}_{j}"
-        m = measure(build_task(inputs, out, j))
+    tasks = {"jieba": jieba_task(texts)} if copies == 1 else {}  # the yardstick, as given
+    tasks |= {j: build_task(inputs, root / f"out_{copies}_{j}", j) for j in jobs}
+    runs = {key: [measure(task)] for key, task in tasks.items()}
+    for _ in range(repeat - 1):  # interleaved: a slow spell of the host hits every row alike
+        for key, task in tasks.items():
+            runs[key].append(measure(task))
+    if repeat > 1:
+        print(f"(each row but the floor: the median of {repeat} runs; memory: the largest)")
+    print(_header())
+    print(_row("floor (read+decode)", len(files), n_chars, fl, None))
+    for key, measured in runs.items():
+        m = median_run(measured)
+        if key == "jieba":
+            result[key] = m
+            print(_row("jieba.cut", len(files), n_chars, m, fl["seconds"]))
+            continue
+        out = root / f"out_{copies}_{key}"
         built, chars = built_chars(out) if (out / "reports.csv").exists() else (0, 0)
-        m |= {"built": built, "built_chars": chars}
-        result[j] = m
-        label = f"build, {j} worker{'s' * (j > 1)}"
-        print(_row(label, built, chars, m, fl["seconds"]), flush=True)
+        result[key] = m | {"built": built, "built_chars": chars}
+        label = f"build, {key} worker{'s' * (key > 1)}"
+        print(_row(label, built, chars, m, fl["seconds"]))
+    if repeat > 1:
+        walls = "; ".join(
+            f"{'jieba.cut' if k == 'jieba' else f'{k} worker(s)'} "
+            + " ".join(f"{m['seconds']:.2f}" for m in measured)
+            for k, measured in runs.items()
+        )
+        print(f"  wall seconds of each run, in order: {walls}")
     built = result[jobs[0]]["built"]
     if built < len(files):
         print(
@@ -208,6 +227,14 @@ def run_corpus(folders: list[Path], copies: int, root: Path, jobs: tuple[int, ..
             "kchars/s count the reports built; the time includes the skipped ones' attempts)"
         )
     return result
+
+
+def median_run(runs: list[dict[str, float]]) -> dict[str, float]:
+    """One row of several runs of a task: the median seconds and CPU seconds, the peak memory."""
+    return {
+        key: (max if key.endswith("_mb") else statistics.median)(m[key] for m in runs)
+        for key in runs[0]
+    }
 
 
 def print_stages(folders: list[Path], root: Path) -> None:
@@ -277,6 +304,14 @@ def main(argv: list[str] | None = None) -> None:
         "per-text caches hit more than on N distinct corpora)",
     )
     parser.add_argument("--jobs", type=int, nargs="+", default=list(JOBS))
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        metavar="N",
+        help="run jieba.cut and the builds of the corpus as given N times, interleaved, and "
+        "report the medians (default 3; the scaled corpus runs once)",
+    )
     parser.add_argument("--no-stages", action="store_true", help="skip the time by stage")
     parser.add_argument(
         "--startup-report",
@@ -314,7 +349,7 @@ def main(argv: list[str] | None = None) -> None:
         szpolicy.pipeline.build.build(warm, out=root / "out_warm")
         if not args.no_stages:
             print_stages(folders, root)
-        results = {1: run_corpus(folders, 1, root, tuple(args.jobs))}
+        results = {1: run_corpus(folders, 1, root, tuple(args.jobs), args.repeat)}
         if args.scale > 1:
             results[args.scale] = run_corpus(folders, args.scale, root, tuple(args.jobs))
             print(
