@@ -80,6 +80,9 @@ def setup() -> None:
     # matplotlib says "building the font cache" once per machine: here, not in a notebook's output
     _step("building matplotlib's font cache")
     _run(BIN / "python", "-c", "import matplotlib.font_manager")
+    # the tagger's store of jieba's dictionary (about 2 s, once per machine and jieba version)
+    _step("building the tagger's dictionary store")
+    _run(BIN / "python", "-c", "from szpolicy.text.dictionary import load; load()")
     STAMP.write_text(digest)
     _step("environment ready")
 
