@@ -33,6 +33,7 @@ from .bodies import (
 )
 from .genres import REPORTING_GOVERNMENT, genre_of
 from .jurisdictions import COUNTRY_CODE, Jurisdiction, jurisdictions
+from .records import records
 
 GAZETTEER = "agencies.csv"
 ALIAS_SEP = "|"
@@ -514,8 +515,7 @@ def _resolved(
     places = dict(zip(gazetteer["agency_id"], gazetteer["jurisdiction_code"], strict=True))
     cache: dict[tuple[str, str], tuple[str | None, str]] = {}
     ids, codes = [], []
-    rows = zip(*(mentions[c].tolist() for c in ["report_id", "agency_id", "surface"]), strict=True)
-    for report_id, key, surface in rows:  # Python lists: a loop over Arrow arrays is slow
+    for report_id, key, surface in records(mentions, ["report_id", "agency_id", "surface"]):
         own = contexts.get(report_id, (None, ""))[0]
         if not key.startswith(KEY_SEP):
             code = places.get(key, "")
@@ -583,7 +583,7 @@ def lead_agencies(
     sections = _numbered_sections(sentences)
     found = [  # in a work report, the heading's subject, else the reporting government
         in_heading.get(key, governments[key[0]]) if key[0] in governments else leads.get(key)
-        for key in zip(*(sections[k].tolist() for k in SECTION_KEYS), strict=True)
+        for key in records(sections, SECTION_KEYS)
     ]
     return sections.assign(lead_agency_id=pd.Series(found, dtype=object))
 
@@ -621,14 +621,12 @@ def _section_leads(
     columns = [*located, "section_no", "agency_id", "char_start", "role"]
     subjects = [
         m
-        for m in zip(*(mentions[c].tolist() for c in columns), strict=True)
+        for m in records(mentions, columns)
         if m[5] == "subject" and m[3] not in never and _role_of(m[3]) not in never_roles
     ]
     wanted = {m[:2] for m in subjects}
     places = {  # (report_id, sentence_no) -> (part, role) of its last sentence
-        s[:2]: s[2:]
-        for s in zip(*(sentences[c].tolist() for c in [*located, "part", "role"]), strict=True)
-        if s[:2] in wanted
+        s[:2]: s[2:] for s in records(sentences, [*located, "part", "role"]) if s[:2] in wanted
     }
     leads: dict[tuple, tuple] = {}
     in_heading: dict[tuple, tuple] = {}

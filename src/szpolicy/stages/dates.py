@@ -17,6 +17,7 @@ from ..text.distinct import per_text
 from ..text.lookahead import with_lookahead
 from ..text.numerals import parse_number
 from ..text.script import hans_aligned
+from .records import records
 
 # Figures may be full-width (１９５５年３月) and 〇 may be written ○ (一九八○年).
 YEAR = r"(?:[12１２][0-9０-９]{3}|[〇○零一二三四五六七八九]{4})"
@@ -214,9 +215,7 @@ def extract_dates(
     years = report_year if isinstance(report_year, Mapping) else defaultdict(lambda: report_year)
     rows = [
         (report_id, section_no, sentence_no, *fields, offset + start, offset + end)
-        for report_id, section_no, sentence_no, text, offset in zip(
-            *(sentences[c].tolist() for c in SENTENCE_FIELDS), strict=True
-        )
+        for report_id, section_no, sentence_no, text, offset in records(sentences, SENTENCE_FIELDS)
         if _dates(text)  # most sentences have none: no rows to make or remember
         for fields, start, end in _date_rows(text, years[report_id])
     ]

@@ -46,6 +46,7 @@ from .number_rules import (
     rules,
     units,
 )
+from .records import records
 
 INDICATOR_COLUMNS = columns("indicators")
 EXCLUDED_COLUMNS = columns("numbers_excluded")
@@ -1082,16 +1083,11 @@ _numbers_cached = per_text(_numbers)
 SENTENCE_FIELDS = ["report_id", "part", "section_no", "sentence_no", "text", "char_start"]
 
 
-def _records(df: pd.DataFrame, columns: list[str]) -> zip:
-    """The rows of some columns as plain tuples (no namedtuples, no Series)."""
-    return zip(*(df[c].tolist() for c in columns), strict=True)
-
-
 def _by_sentence(mentions: pd.DataFrame) -> dict[tuple[str, int], list[Mention]]:
     """(report_id, sentence_no) -> its mentions, ordered by char_start (stable)."""
     ordered = mentions.sort_values(["report_id", "char_start"], kind="mergesort")
-    keys = _records(ordered, ["report_id", "sentence_no"])
-    found = _records(ordered, ["char_start", "char_end", "agency_id", "role"])
+    keys = records(ordered, ["report_id", "sentence_no"])
+    found = records(ordered, ["char_start", "char_end", "agency_id", "role"])
     out: dict[tuple[str, int], list[Mention]] = {}
     for key, mention in zip(keys, found, strict=True):
         out.setdefault(key, []).append(mention)
@@ -1117,7 +1113,7 @@ def extract_numbers(
     """(indicators, numbers_excluded): every numeral of every sentence in exactly one of them."""
     leads = dict(
         zip(
-            _records(sections, ["report_id", "part", "section_no"]),
+            records(sections, ["report_id", "part", "section_no"]),
             map(_lead, sections["lead_agency_id"].tolist()),
             strict=True,
         )
@@ -1125,9 +1121,7 @@ def extract_numbers(
     grouped = _by_sentence(mentions)
     ordered = sentences.sort_values("report_id", kind="mergesort")
     ind_rows, exc_rows = [], []
-    for report_id, part, section_no, sentence_no, text, offset in _records(
-        ordered, SENTENCE_FIELDS
-    ):
+    for report_id, part, section_no, sentence_no, text, offset in records(ordered, SENTENCE_FIELDS):
         if not _holds_numbers(text):  # most sentences: nothing to look up or remember
             continue
         here = grouped.get((report_id, sentence_no), ())

@@ -26,6 +26,7 @@ from .instruments import extract_instruments
 from .lexicon import load_lexicon
 from .matcher import lexicon_hits
 from .metadata import Metadata
+from .records import records
 from .structure import SECTION_FIELDS, Structure
 
 DEFAULT_LEXICON = "digitisation_lexicon"
@@ -88,10 +89,9 @@ def _looked_up(rows: pd.DataFrame, found: pd.DataFrame, column: str) -> pd.Serie
     """`found[column]` for each row of `rows` with the same values in their other columns
     (missing where none): a left merge on those keys, at a dict's cost."""
     keys = [k for k in found.columns if k != column]
-    found_keys = zip(*(found[k].tolist() for k in keys), strict=True)
-    by_key = dict(zip(found_keys, found[column].tolist(), strict=True))
-    wanted = zip(*(rows[k].tolist() for k in keys), strict=True)
-    return pd.Series([by_key.get(key) for key in wanted], index=rows.index, dtype=object)
+    by_key = dict(zip(records(found, keys), found[column].tolist(), strict=True))
+    wanted = [by_key.get(key) for key in records(rows, keys)]
+    return pd.Series(wanted, index=rows.index, dtype=object)
 
 
 def years_of(structured: list[Report]) -> dict[str, int | None]:
