@@ -13,9 +13,10 @@ from pathlib import Path
 from szpolicy.io import paths
 
 
-def test_the_build_imports_no_analysis_and_no_notebook_parameters() -> None:
+def test_the_build_and_verify_import_no_analysis_and_no_notebook_parameters() -> None:
+    """Nor does `verify` until it checks notebooks: the Jupyter stack costs 1.5 s of start-up."""
     code = (
-        "import sys, szpolicy.pipeline.build, szpolicy.cli\n"
+        "import sys, szpolicy.pipeline.build, szpolicy.pipeline.verify, szpolicy.cli\n"
         "print(sorted(m for m in sys.modules if m.startswith(('szpolicy.analysis', "
         "'szpolicy.parameters', 'szpolicy.notebooks'))))"
     )
