@@ -29,6 +29,8 @@ from szpolicy.stages.lexicon import LexiconError, load_lexicon
 
 from .conftest import SEED
 
+pytestmark = pytest.mark.heavy  # run early: see conftest.py
+
 BODY = "市政府推進法治建設，完成十五項工作。"
 IS_ROOT = os.geteuid() == 0
 # As root, chmod does not stop writes: drop the capabilities that bypass file permissions.

@@ -26,6 +26,8 @@ from szpolicy.schema import TABLES, columns, conform, dtypes, sort_key, validate
 
 from .conftest import SEED
 
+pytestmark = pytest.mark.heavy  # run early: see conftest.py
+
 OFFSET_TEXT = {"sentences": "text", "agency_mentions": "surface", "indicators": "surface"}
 
 

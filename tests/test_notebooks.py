@@ -20,6 +20,8 @@ from szpolicy.io import paths
 from szpolicy.notebooks import execute, notebook_parameters, notebook_paths, run, strip_volatile
 from szpolicy.pipeline.build import build
 
+pytestmark = pytest.mark.heavy  # run early: see conftest.py
+
 SEED = paths.RAW / "000_90487d465f63e9bb.txt"
 
 DIGITISATION = "02-digitisation-comparison"

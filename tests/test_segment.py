@@ -27,6 +27,8 @@ from szpolicy.text.segment import (
     word_frequencies,
 )
 
+pytestmark = pytest.mark.heavy  # run early: see conftest.py
+
 REPORTS = sorted((paths.RAW / "national_gwr").glob("*.txt"))
 SEED = sorted(paths.RAW.glob("000_*.txt"))
 CLAUSE_END = re.compile(r"[，。；：！？、\n]")

@@ -21,6 +21,8 @@ from szpolicy.pipeline import verify_notebooks
 
 from .projects import small_project
 
+pytestmark = pytest.mark.heavy  # run early: see conftest.py
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
