@@ -32,7 +32,7 @@ from ..text.numerals import (
 )
 from ..text.prefilter import Prefilter, ones
 from ..text.script import hans_aligned as fold
-from ..text.segment import Tags, pos_tags
+from ..text.segment import Tags, parts, pos_tags
 from .agencies import Mention
 from .dates import find_dates
 from .number_rules import (
@@ -721,21 +721,37 @@ def _measure(
         length += len(word)
     if length:
         return pos, pos + length
-    skip = _words_before_number()
-    words = list((yield folded[clause[0] : start]))
-    stop = start
-    while words and (words[-1][0] in skip or words[-1][1][0] in "dupcmrqx" or words[-1][0] == "等"):
-        stop -= len(words.pop()[0])
+    # the words before, a part of the text at a time from its end, while they may change it
+    before, words = parts(folded[clause[0] : start]), []
+    while (found := _noun_before(words, whole=not before)) is None:
+        words[:0] = yield before.pop()
+    skipped, length = found
+    return start - skipped - length, start - skipped
+
+
+def _noun_before(words: list[tuple[str, str]], whole: bool) -> tuple[int, int] | None:
+    """(characters of the trailing words skipped, length of the noun phrase before them) of the
+    words before a number; None when they are not `whole` and earlier words could change that
+    (every one is skipped, or every one left is nounish)."""
+    skip, i, skipped = _words_before_number(), len(words), 0
+    while i and (
+        words[i - 1][0] in skip or words[i - 1][1][0] in "dupcmrqx" or words[i - 1][0] == "等"
+    ):
+        i -= 1
+        skipped += len(words[i][0])
     length = 0
-    for i in range(len(words) - 1, -1, -1):
-        word, flag = words[i]
-        suffix_head = i + 1 < len(words) and words[i + 1][0] in NOMINAL_SUFFIXES
+    for j in range(i - 1, -1, -1):
+        word, flag = words[j]
+        suffix_head = j + 1 < i and words[j + 1][0] in NOMINAL_SUFFIXES
         if not (_nounish(word, flag) or suffix_head):
             break
         length += len(word)
-    if not length and words and len(words[-1][0]) > 1:
-        length = len(words[-1][0])  # the tagger's verb is often the counted thing (閱卷, 提案)
-    return stop - length, stop
+    else:
+        if not whole:  # all skipped or all nounish: the words before may go on
+            return None
+    if not length and i and len(words[i - 1][0]) > 1:
+        length = len(words[i - 1][0])  # the tagger's verb is often the counted thing (閱卷, 提案)
+    return skipped, length
 
 
 def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> Tagging:
