@@ -499,6 +499,8 @@ TRIMMED = frozenset(MULTIPLIERS + "萬億")  # multipliers a unit may begin with
 
 def _trim_unit(folded: str, start: int, end: int) -> int:
     """End of a numeral without a unit that starts with a multiplier (214万千瓦: 214万)."""
+    if end - start < 2:  # most numerals: one character, nothing to cut
+        return end
     for cut in (end - 1, end - 2):
         if cut > start and folded[cut] in TRIMMED:
             unit = _unit_at(folded, cut)
