@@ -14,26 +14,20 @@ from szpolicy.text.segment import parts, pos_tags
 from .test_indicators import real_sentences
 
 
-def _alone(sentence: indicators.Sentence) -> indicators.Rows:
-    indicators._rows.clear()  # each on its own, none cached
-    return indicators._numbers_of([sentence])[0]
-
-
 def test_sentences_together_give_the_rows_each_gives_alone(monkeypatch) -> None:
     """Every second sentence of the seed and the national reports that may hold a number, some
-    twice, all at once and one by one (repr: NaN bounds equal as written)."""
+    twice, all at once (and cached) and one by one (repr: NaN bounds equal as written)."""
     monkeypatch.setattr(indicators, "_rows", {})
     texts = [t for t in real_sentences()[::2] if indicators._holds_numbers(t)]
     sentences = [(t, ()) for t in texts + texts[:50]]
     together = indicators._numbers_of(sentences)
     assert sum(bool(found) for found, _ in together) > 1000  # many sentences keep numbers
-    assert repr(together) == repr([_alone(s) for s in sentences])
+    assert repr(together) == repr([indicators._worked_out([s])[0] for s in sentences])
 
 
 def test_a_tagger_error_leaves_the_numeral_unreadable(monkeypatch) -> None:
     """An error of the tagger on one numeral's clause makes that numeral unreadable, as any error
     while measuring it; the sentence's other numeral is measured."""
-    monkeypatch.setattr(indicators, "_rows", {})
     tagger = indicators.pos_tags
 
     def failing(text: str) -> indicators.Tags:

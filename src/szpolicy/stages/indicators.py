@@ -1016,7 +1016,7 @@ def _restates_list(before: str, count: float, item_chars: int) -> bool:
 
 def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tuple[list, list]:
     """(indicators, excluded) of one sentence, as dicts with local offsets."""
-    return _numbers_of([(text, tuple(mention_spans))])[0] if _holds_numbers(text) else ([], [])
+    return _worked_out([(text, tuple(mention_spans))])[0] if _holds_numbers(text) else ([], [])
 
 
 def _holds_numbers(text: str) -> bool:
@@ -1032,20 +1032,26 @@ _rows: dict[Sentence, Rows] = {}
 
 
 def _numbers_of(sentences: list[Sentence]) -> list[Rows]:
-    """`sentence_numbers` of each sentence that may hold a number, cached. The new ones are
-    worked out together, a step at a time for all (classify, measure, merge), the clauses that
-    the measures need tagged in a row: the tagger's tables stay in the processor's caches."""
+    """`sentence_numbers` of each sentence that may hold a number, cached; the new ones worked
+    out together (`_worked_out`)."""
     rows = {key: _rows.get(key) for key in sentences}
     new = [key for key, found in rows.items() if found is None]
-    drafts = [_draft(*key) for key in new]
-    kept = [(draft, n) for draft in drafts for n in draft[2] if not n.reason]
-    tasks = [_indicator(text, folded, n, marks) for (text, folded, _, marks), n in kept]
-    measured = iter(_tagged_together(tasks))
-    rows.update((key, _finished(*draft, measured)) for key, draft in zip(new, drafts, strict=True))
+    rows.update(zip(new, _worked_out(new), strict=True))
     if len(_rows) + len(new) > SENTENCES_CACHED:
         _rows.clear()
     _rows.update((key, rows[key]) for key in new)
     return [rows[key] for key in sentences]
+
+
+def _worked_out(sentences: list[Sentence]) -> list[Rows]:
+    """`sentence_numbers` of each sentence that may hold a number, a step at a time for all
+    (classify, measure, merge): the clauses that the measures need are tagged in a row, so the
+    tagger's tables stay in the processor's caches."""
+    drafts = [_draft(*key) for key in sentences]
+    kept = [(draft, n) for draft in drafts for n in draft[2] if not n.reason]
+    tasks = [_indicator(text, folded, n, marks) for (text, folded, _, marks), n in kept]
+    measured = iter(_tagged_together(tasks))
+    return [_finished(*draft, measured) for draft in drafts]
 
 
 Draft = tuple[str, str, list[Numeral], list[int]]  # text, folded, numerals, clause marks
