@@ -9,7 +9,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, partial
 from itertools import islice
 from operator import call, itemgetter
 from pathlib import Path
@@ -54,17 +54,20 @@ def _source_file(path: Path) -> str:
         return path.name
 
 
+def _listed() -> dict[Path, Entry]:
+    """The project manifest's entries by resolved path (none without a manifest)."""
+    if not paths.MANIFEST.exists():
+        return {}
+    return {e.path.resolve(): e for e in read_manifest(paths.MANIFEST)}
+
+
 def resolve_inputs(raw: list[str | Path] | None) -> list[Entry]:
     """Manifest entries for the given files and folders (a file the manifest lists keeps its id)."""
-    listed = (
-        {e.path.resolve(): e for e in read_manifest(paths.MANIFEST)}
-        if paths.MANIFEST.exists()
-        else {}
-    )
+    listed = cache(_listed)  # read only for files that no folder's manifest lists
     if not raw:
-        if not listed:
+        if not listed():
             raise SzpolicyError("no raw files given and no manifest found", paths.MANIFEST)
-        return list(listed.values())
+        return list(listed().values())
     entries = []
     for item in map(Path, raw):
         if item.is_dir():
@@ -79,7 +82,7 @@ def resolve_inputs(raw: list[str | Path] | None) -> list[Entry]:
             files = [item]
         else:
             raise SzpolicyError("no such file or folder", item)
-        entries += [listed.get(f.resolve(), Entry(f, f.stem, "")) for f in files]
+        entries += [listed().get(f.resolve(), Entry(f, f.stem, "")) for f in files]
     seen: dict[str, Path] = {}
     for e in entries:
         if e.report_id in seen:
