@@ -23,6 +23,7 @@ from szpolicy.text.segment import (
     _block_tags,
     _viterbi,
     model,
+    parts,
     pos_tags,
     word_frequencies,
 )
@@ -119,6 +120,25 @@ CHARS = (
 @given(st.text(st.sampled_from(CHARS), max_size=40))
 def test_the_tags_are_jiebas_on_any_mix_of_scripts(posseg, text: str) -> None:
     assert pos_tags(text) == jieba_tags(posseg, text)
+
+
+def _tagged_by_parts(text: str) -> tuple[tuple[str, str], ...]:
+    assert "".join(parts(text)) == text
+    return tuple(tag for part in parts(text) for tag in pos_tags(part))
+
+
+def test_a_texts_tags_are_its_parts_tags_on_a_report() -> None:
+    """Each part of a text (a block, the text between blocks) is tagged on its own: a caller may
+    tag only the parts at one end of a text (every clause of a report)."""
+    clauses = [c for c in CLAUSE_END.split(REPORTS[-1].read_text("utf-8")) if c]
+    assert sum(len(parts(c)) > 1 for c in clauses) > 50
+    assert [_tagged_by_parts(c) for c in clauses] == [pos_tags(c) for c in clauses]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(CHARS), max_size=40))
+def test_a_texts_tags_are_its_parts_tags_on_any_mix_of_scripts(text: str) -> None:
+    assert _tagged_by_parts(text) == pos_tags(text)
 
 
 def test_the_frequencies_are_jiebas_for_words_prefixes_and_others(posseg) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from functools import cache, partial
 from itertools import accumulate
@@ -18,7 +18,7 @@ from operator import attrgetter, itemgetter
 import pandas as pd
 
 from ..schema import columns
-from ..text.distinct import per_text
+from ..text.distinct import SENTENCES_CACHED
 from ..text.lookahead import with_lookahead
 from ..text.numerals import (
     CN_CHARS,
@@ -32,7 +32,7 @@ from ..text.numerals import (
 )
 from ..text.prefilter import Prefilter, ones
 from ..text.script import hans_aligned as fold
-from ..text.segment import pos_tags
+from ..text.segment import Tags, parts, pos_tags
 from .agencies import Mention
 from .dates import find_dates
 from .number_rules import (
@@ -499,6 +499,8 @@ TRIMMED = frozenset(MULTIPLIERS + "萬億")  # multipliers a unit may begin with
 
 def _trim_unit(folded: str, start: int, end: int) -> int:
     """End of a numeral without a unit that starts with a multiplier (214万千瓦: 214万)."""
+    if end - start < 2:  # most numerals: one character, nothing to cut
+        return end
     for cut in (end - 1, end - 2):
         if cut > start and folded[cut] in TRIMMED:
             unit = _unit_at(folded, cut)
@@ -702,13 +704,16 @@ def _words_before_number() -> frozenset[str]:
     return frozenset(COMPARISON_WORDS | cues)
 
 
-def _measure(folded: str, start: int, end: int, clause: tuple[int, int]) -> tuple[int, int]:
-    """Span of the noun phrase counted: after the unit (15名理事), else before (閱卷15.2萬件)."""
+def _measure(
+    folded: str, start: int, end: int, clause: tuple[int, int]
+) -> Generator[str, Tags, tuple[int, int]]:
+    """Span of the noun phrase counted: after the unit (15名理事), else before (閱卷15.2萬件).
+    Yields each text it needs tagged, and is sent its tags (`_tagged_together`)."""
     pos = end + (folded.startswith("的", end))
-    words = list(pos_tags(folded[pos : clause[1]]))
+    words = list((yield folded[pos : clause[1]]))
     if words and words[0][1] in VERB_FLAGS and "的" in folded[pos : clause[1]]:
         pos = folded.index("的", pos) + 1  # 十個具有區域特色的樣板點: the head after the clause
-        words = list(pos_tags(folded[pos : clause[1]]))
+        words = list((yield folded[pos : clause[1]]))
     if len(words) == 2 and words[0][1] == "v" and _nounish(*words[1]):
         words[0] = (words[0][0], "vn")  # 4個應用場景 at a clause end: a verb in a compound noun
     length = 0
@@ -718,25 +723,42 @@ def _measure(folded: str, start: int, end: int, clause: tuple[int, int]) -> tupl
         length += len(word)
     if length:
         return pos, pos + length
-    skip = _words_before_number()
-    words = list(pos_tags(folded[clause[0] : start]))
-    stop = start
-    while words and (words[-1][0] in skip or words[-1][1][0] in "dupcmrqx" or words[-1][0] == "等"):
-        stop -= len(words.pop()[0])
+    # the words before, a part of the text at a time from its end, while they may change it
+    before, words = parts(folded[clause[0] : start]), []
+    while (found := _noun_before(words, whole=not before)) is None:
+        words[:0] = yield before.pop()
+    skipped, length = found
+    return start - skipped - length, start - skipped
+
+
+def _noun_before(words: list[tuple[str, str]], whole: bool) -> tuple[int, int] | None:
+    """(characters of the trailing words skipped, length of the noun phrase before them) of the
+    words before a number; None when they are not `whole` and earlier words could change that
+    (every one is skipped, or every one left is nounish)."""
+    skip, i, skipped = _words_before_number(), len(words), 0
+    while i and (
+        words[i - 1][0] in skip or words[i - 1][1][0] in "dupcmrqx" or words[i - 1][0] == "等"
+    ):
+        i -= 1
+        skipped += len(words[i][0])
     length = 0
-    for i in range(len(words) - 1, -1, -1):
-        word, flag = words[i]
-        suffix_head = i + 1 < len(words) and words[i + 1][0] in NOMINAL_SUFFIXES
+    for j in range(i - 1, -1, -1):
+        word, flag = words[j]
+        suffix_head = j + 1 < i and words[j + 1][0] in NOMINAL_SUFFIXES
         if not (_nounish(word, flag) or suffix_head):
             break
         length += len(word)
-    if not length and words and len(words[-1][0]) > 1:
-        length = len(words[-1][0])  # the tagger's verb is often the counted thing (閱卷, 提案)
-    return stop - length, stop
+    else:
+        if not whole:  # all skipped or all nounish: the words before may go on
+            return None
+    if not length and i and len(words[i - 1][0]) > 1:
+        length = len(words[i - 1][0])  # the tagger's verb is often the counted thing (閱卷, 提案)
+    return skipped, length
 
 
-def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
-    """Value, bounds, unit, qualifier, base, direction and measure of a kept numeral."""
+def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> Tagging:
+    """Value, bounds, unit, qualifier, base, direction and measure of a kept numeral (the
+    measure's tagging deferred: `_measure`)."""
     token = folded[n.start : n.end]
     reading = n.reading or read_numeral(token)
     if reading is None:
@@ -765,7 +787,7 @@ def _indicator(text: str, folded: str, n: Numeral, marks: list[int]) -> dict:
     qualifier = n.qualifier or (reading.qualifier if reading.qualifier != "exact" else qualifier)
     if qualifier == "exact":  # the bounds of about are the number's own
         qualifier = _share_cue(folded, clause[0], start) or qualifier
-    m_start, m_end = _measure(folded, start, end, clause)
+    m_start, m_end = yield from _measure(folded, start, end, clause)
     if unit is None and (m_start - end <= folded.startswith("的", end) or m_end <= start):
         unit = _implied_unit(folded[m_start:m_end])  # the noun after (的) the number, or before
     if unit is None:
@@ -994,7 +1016,7 @@ def _restates_list(before: str, count: float, item_chars: int) -> bool:
 
 def sentence_numbers(text: str, mention_spans: list[tuple[int, int]] = ()) -> tuple[list, list]:
     """(indicators, excluded) of one sentence, as dicts with local offsets."""
-    return _numbers(text, mention_spans) if _holds_numbers(text) else ([], [])
+    return _worked_out([(text, tuple(mention_spans))])[0] if _holds_numbers(text) else ([], [])
 
 
 def _holds_numbers(text: str) -> bool:
@@ -1002,20 +1024,62 @@ def _holds_numbers(text: str) -> bool:
     return NUMERAL_RE.search(text) is not None or WORD_FORMS_RE.search(text) is not None
 
 
-def _numbers(text: str, mention_spans: list[tuple[int, int]]) -> tuple[list, list]:
-    """`sentence_numbers` of a text that may hold a number."""
+Sentence = tuple[str, tuple[tuple[int, int], ...]]  # a text and its mentions' spans
+Rows = tuple[list[dict], list[dict]]  # a sentence's (indicators, excluded)
+# Sentences recur across a corpus (set phrases, a report's text reused the next year); their
+# rows are shared between calls and only read. Only those that may hold a number are kept.
+_rows: dict[Sentence, Rows] = {}
+
+
+def _numbers_of(sentences: list[Sentence]) -> list[Rows]:
+    """`sentence_numbers` of each sentence that may hold a number, cached; the new ones worked
+    out together (`_worked_out`)."""
+    rows = {key: _rows.get(key) for key in sentences}
+    new = [key for key, found in rows.items() if found is None]
+    rows.update(zip(new, _worked_out(new), strict=True))
+    if len(_rows) + len(new) > SENTENCES_CACHED:
+        _rows.clear()
+    _rows.update((key, rows[key]) for key in new)
+    return [rows[key] for key in sentences]
+
+
+def _worked_out(sentences: list[Sentence]) -> list[Rows]:
+    """`sentence_numbers` of each sentence that may hold a number, a step at a time for all
+    (classify, measure, merge): the clauses that the measures need are tagged in a row, so the
+    tagger's tables stay in the processor's caches."""
+    drafts = [_draft(*key) for key in sentences]
+    kept = [(draft, n) for draft in drafts for n in draft[2] if not n.reason]
+    tasks = [_indicator(text, folded, n, marks) for (text, folded, _, marks), n in kept]
+    measured = iter(_tagged_together(tasks))
+    return [_finished(*draft, measured) for draft in drafts]
+
+
+Draft = tuple[str, str, list[Numeral], list[int]]  # text, folded, numerals, clause marks
+
+
+def _draft(text: str, mention_spans: tuple[tuple[int, int], ...]) -> Draft:
+    """A sentence's numerals as classified (but those skipped as words), before the kept ones
+    are measured, and its clause marks (asked for only when a numeral is kept)."""
     folded = fold(text)
     numerals = [n for n in classify(text, mention_spans) if not n.skip]
     # most sentences keep no numeral: their clause marks are never asked for
     marks = _clausemarks(folded) if any(not n.reason for n in numerals) else []
+    return text, folded, numerals, marks
+
+
+def _finished(
+    text: str, folded: str, numerals: list[Numeral], marks: list[int], found: Iterator
+) -> Rows:
+    """A draft's rows, its kept numerals' indicators taken in order from `found` (None: the
+    numeral could not be read)."""
     indicators, excluded = [], {}
     for n in numerals:
         if not n.reason:
-            try:
-                indicators.append(_indicator(text, folded, n, marks))
+            row = next(found)
+            if row is not None:
+                indicators.append(row)
                 continue
-            except (ValueError, ArithmeticError):
-                n.reason = "unreadable"
+            n.reason = "unreadable"
         key = n.span or (n.start, n.end)
         row = excluded.setdefault(key, {"reason": n.reason, "start": key[0], "end": key[1]})
         row["start"], row["end"] = min(row["start"], n.start), max(row["end"], n.end)
@@ -1025,6 +1089,40 @@ def _numbers(text: str, mention_spans: list[tuple[int, int]]) -> tuple[list, lis
         {"surface": text[row["start"] : row["end"]], **row}
         for row in _outermost(indicators, excluded).values()
     ]
+
+
+Tagging = Generator[str, Tags, dict]  # yields each text it needs tagged, is sent its tags
+
+
+def _tagged_together(tasks: list[Tagging]) -> list[dict | None]:
+    """What each task returns, None for one that raised ValueError or ArithmeticError (a
+    numeral that cannot be read). The tasks go on in rounds, and the texts they ask for in a
+    round are tagged one after the other (a third faster than between other work)."""
+    done: list[dict | None] = [None] * len(tasks)
+    sending: list[tuple[int, Tags | Exception | None]] = [(i, None) for i in range(len(tasks))]
+    while sending:
+        asked = []
+        for i, tags in sending:
+            task = tasks[i]
+            try:
+                text = task.throw(tags) if isinstance(tags, Exception) else task.send(tags)
+            except StopIteration as stop:
+                done[i] = stop.value
+            except (ValueError, ArithmeticError):
+                continue
+            else:
+                asked.append((i, text))
+        tagged = {text: _tags(text) for text in dict.fromkeys(text for _, text in asked)}
+        sending = [(i, tagged[text]) for i, text in asked]
+    return done
+
+
+def _tags(text: str) -> Tags | Exception:
+    """The text's tags, or the error the tagger raised (given to the task that asked)."""
+    try:
+        return pos_tags(text)
+    except (ValueError, ArithmeticError) as err:
+        return err
 
 
 def _measured(
@@ -1076,10 +1174,6 @@ def _outermost(indicators: list[dict], excluded: dict) -> dict:
     return out
 
 
-# Sentences recur across a corpus (set phrases, a report's text reused the next year); their
-# rows are shared between calls and only read. Only those that may hold a number are kept.
-_numbers_cached = per_text(_numbers)
-
 SENTENCE_FIELDS = ["report_id", "part", "section_no", "sentence_no", "text", "char_start"]
 
 
@@ -1120,13 +1214,18 @@ def extract_numbers(
     )
     grouped = _by_sentence(mentions)
     ordered = sentences.sort_values("report_id", kind="mergesort")
-    ind_rows, exc_rows = [], []
+    held, keys = [], []
     for report_id, part, section_no, sentence_no, text, offset in records(ordered, SENTENCE_FIELDS):
         if not _holds_numbers(text):  # most sentences: nothing to look up or remember
             continue
         here = grouped.get((report_id, sentence_no), ())
         spans = tuple((start - offset, end - offset) for start, end, _, _ in here) if here else ()
-        found, excluded = _numbers_cached(text, spans)
+        held.append((report_id, part, section_no, sentence_no, offset, here))
+        keys.append((text, spans))
+    ind_rows, exc_rows = [], []
+    for (report_id, part, section_no, sentence_no, offset, here), (found, excluded) in zip(
+        held, _numbers_of(keys), strict=True
+    ):
         if not (found or excluded):
             continue
         subjects = [(start, agency) for start, _, agency, role in here if role == "subject"]

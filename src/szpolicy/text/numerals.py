@@ -76,6 +76,8 @@ def _digit_string(s: str) -> Decimal | None:
 
 def _chinese_decimal(s: str) -> str:
     """三點五萬 -> 3.5萬: a Chinese decimal point turns the digits around it Arabic."""
+    if "点" not in s and "點" not in s:  # most numerals: no point, nothing to search
+        return s
 
     def arabic(m: re.Match) -> str:
         whole, frac = m.group(1), m.group(2)

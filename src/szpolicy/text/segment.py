@@ -49,6 +49,13 @@ def pos_tags(text: str) -> Tags:
     return tuple(tags)
 
 
+def parts(text: str) -> list[str]:
+    """The non-empty parts of a text that jieba tags each on its own, in order: its blocks and the
+    text between them. A text's tags are its parts' (`pos_tags` of each) one after the other, so
+    a caller that needs only the words at one end may tag only the parts there."""
+    return [part for part in RE_HAN_INTERNAL.split(text) if part]
+
+
 def _other_tags(block: str) -> list[tuple[str, str]]:
     """jieba's tags of the text between blocks: each white space (or \\r\\n) and each other
     character, x. jieba tests each character for m and the part for eng: neither can match
