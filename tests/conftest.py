@@ -1,4 +1,4 @@
-"""Shared fixtures: the seed report and small reports written on the fly."""
+"""Shared fixtures: the seed report and small reports written on the fly; the modules' order."""
 
 from __future__ import annotations
 
@@ -44,3 +44,15 @@ def sentence_rows(text: str, report_id: str = "r") -> pd.DataFrame:
     """The sentences table of a report given as text, cut by the real structure stage."""
     doc = Document(report_id, Path(f"{report_id}.txt"), text, "utf-8", detect_script(text), "", 0)
     return pd.DataFrame(structure(doc).sentences)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The modules marked `heavy` and the notebooks (nbval) first, each in place otherwise.
+
+    pytest-xdist hands whole modules to the workers in this order (`--dist loadscope
+    --no-loadscope-reorder`), so the short modules fill in at the end while no long one is left
+    to run alone on one worker after the other has finished.
+    """
+    items.sort(
+        key=lambda item: not (item.get_closest_marker("heavy") or item.path.suffix == ".ipynb")
+    )

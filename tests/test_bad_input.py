@@ -8,6 +8,7 @@ Lexicon files are checked through `szpolicy.stages.lexicon.load_lexicon`.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import shutil
@@ -23,9 +24,12 @@ import yaml
 from szpolicy.cli import main
 from szpolicy.io import paths
 from szpolicy.io.read import MAX_BYTES
+from szpolicy.io.yamlfile import safe_load
 from szpolicy.stages.lexicon import LexiconError, load_lexicon
 
 from .conftest import SEED
+
+pytestmark = pytest.mark.heavy  # run early: see conftest.py
 
 BODY = "市政府推進法治建設，完成十五項工作。"
 IS_ROOT = os.geteuid() == 0
@@ -458,13 +462,11 @@ def test_bad_build_through_the_command(name: str, cli_runs) -> None:
 
 
 # Lexicon files: loaded by notebooks through a parameter, so checked through load_lexicon.
-PACKAGED = yaml.safe_load(
-    Path(load_lexicon("digitisation_lexicon").source).read_text(encoding="utf-8")
-)
+PACKAGED = safe_load(Path(load_lexicon("digitisation_lexicon").source).read_text(encoding="utf-8"))
 
 
 def lexicon_with(change: Callable[[dict], None]) -> str:
-    data = yaml.safe_load(yaml.safe_dump(PACKAGED, allow_unicode=True))
+    data = copy.deepcopy(PACKAGED)
     change(data)
     return yaml.safe_dump(data, allow_unicode=True)
 

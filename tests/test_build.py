@@ -1,4 +1,9 @@
-"""The build: committed datasets are current, output is deterministic, atomic and valid."""
+"""The build: output is valid, atomic and traceable to the raw text.
+
+The dataset tests read the committed datasets: test_verify checks once that they are what a
+fresh build of the whole corpus makes (a second full build here would repeat it), and
+test_determinism that a build gives the same bytes in any process and setting.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +25,8 @@ from szpolicy.pipeline.build import build
 from szpolicy.schema import TABLES, columns, conform, dtypes, sort_key, validate
 
 from .conftest import SEED
-from .projects import SMALL
+
+pytestmark = pytest.mark.heavy  # run early: see conftest.py
 
 OFFSET_TEXT = {"sentences": "text", "agency_mentions": "surface", "indicators": "surface"}
 
@@ -33,34 +39,14 @@ def snapshot(folder: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build") / "processed"
-    build(out=out)
-    return out
-
-
-def test_committed_datasets_are_what_build_makes(built):
-    assert snapshot(built) == snapshot(paths.PROCESSED)
-
-
-def test_two_builds_are_byte_identical(built, tmp_path):
-    """A build in this process, its per-text caches warm from `built`, writes the bytes a fresh
-    process writes (on a few reports: test_determinism builds them under three settings)."""
-    build(SMALL, out=tmp_path / "warm")
-    cmd = [sys.executable, "-m", "szpolicy.cli", "build", *map(str, SMALL), "--out", "cold"]
-    subprocess.run(cmd, cwd=tmp_path, check=True, capture_output=True)
-    assert snapshot(tmp_path / "warm") == snapshot(tmp_path / "cold")
-
-
-def test_datapackage_is_valid_with_keys(built):
-    report = frictionless.validate(built / "datapackage.json")
+def test_datapackage_is_valid_with_keys():
+    report = frictionless.validate(paths.PROCESSED / "datapackage.json")
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_load_is_typed_and_valid(built, table):
-    df = szpolicy.load(table, built)
+def test_load_is_typed_and_valid(table):
+    df = szpolicy.load(table, paths.PROCESSED)
     validate(table, df)
     assert len(df) > 0
 
@@ -85,15 +71,15 @@ def test_load_is_typed_and_valid(built, table):
         ),
     ],
 )
-def test_validate_refuses_a_table_unlike_its_schema(built, change, found):
-    reports = szpolicy.load("reports", built)
+def test_validate_refuses_a_table_unlike_its_schema(change, found):
+    reports = szpolicy.load("reports", paths.PROCESSED)
     with pytest.raises(SzpolicyError, match="table reports fails its schema") as err:
         validate("reports", change(reports))
     assert found in err.value.message
 
 
-def test_conform_types_and_sorts_without_changing_its_input(built):
-    reports = szpolicy.load("reports", built)
+def test_conform_types_and_sorts_without_changing_its_input():
+    reports = szpolicy.load("reports", paths.PROCESSED)
     given = reports.iloc[::-1].assign(jurisdiction="", year=reports["year"].astype("int64"))
     before = given.copy()
     out = conform("reports", given)
@@ -138,9 +124,9 @@ def test_conform_types_an_empty_table(table):
 
 
 @pytest.mark.parametrize("table", sorted(OFFSET_TEXT))
-def test_offsets_index_the_raw_text(built, table):
-    reports = szpolicy.load("reports", built).set_index("report_id")
-    df = szpolicy.load(table, built)
+def test_offsets_index_the_raw_text(table):
+    reports = szpolicy.load("reports", paths.PROCESSED).set_index("report_id")
+    df = szpolicy.load(table, paths.PROCESSED)
     column = OFFSET_TEXT[table]
     for report_id, rows in df.groupby("report_id"):
         text = (paths.ROOT / reports.source_file[report_id]).read_bytes().decode("utf-8")
@@ -148,8 +134,8 @@ def test_offsets_index_the_raw_text(built, table):
         assert all(text[a:b] == t for a, b, t in spans), report_id
 
 
-def test_report_row(built):
-    reports = szpolicy.load("reports", built)
+def test_report_row():
+    reports = szpolicy.load("reports", paths.PROCESSED)
     row = reports.iloc[0]
     assert (row.report_id, row.script, row.encoding, row.n_sections) == (
         SEED.stem,
@@ -177,9 +163,9 @@ def test_bad_reports_are_skipped_and_recorded_the_rest_written(tmp_path, capsys)
     assert set(errors.source_file) == {"empty.txt", "image.txt"}
 
 
-def test_strict_build_with_a_bad_report_leaves_output_untouched(built, tmp_path, write_report):
+def test_strict_build_with_a_bad_report_leaves_output_untouched(tmp_path, write_report):
     out = tmp_path / "out"
-    shutil.copytree(built, out)
+    shutil.copytree(paths.PROCESSED, out)
     before = snapshot(out)
     bad = write_report(b"", name="bad.txt")
     with pytest.raises(SzpolicyError, match="bad.txt: empty file"):
@@ -236,10 +222,10 @@ def test_cli_exit_status_and_message(tmp_path, capsys):
     assert f"{empty}: empty file" in proc.stderr
 
 
-def test_sentences_join_back_to_paragraphs(built):
+def test_sentences_join_back_to_paragraphs():
     text = SEED.read_bytes().decode("utf-8")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    sentences = szpolicy.load("sentences", built).query("report_id == @SEED.stem")
+    sentences = szpolicy.load("sentences", paths.PROCESSED).query("report_id == @SEED.stem")
     paragraphs = []
     for _, para in sentences.groupby("paragraph_no"):
         starts, ends = list(para.char_start), list(para.char_end)

@@ -28,7 +28,7 @@ from szpolicy.cli import main, parser
 from szpolicy.errors import SzpolicyError
 from szpolicy.io import paths
 from szpolicy.io.writer import STAGING_PREFIX, folder_lock, remove_stale_staging, write_atomically
-from szpolicy.pipeline import verify
+from szpolicy.pipeline import verify, verify_notebooks
 
 from .conftest import SEED
 from .projects import write_notebook
@@ -562,18 +562,18 @@ def _address(nb):  # sanitised as nbval does: not a difference
 def test_verify_compares_every_output(change, found):
     committed, fresh = executed_notebook(), executed_notebook()
     change(committed)
-    problems = verify.compare_notebooks(Path("nb.ipynb"), committed, fresh)
+    problems = verify_notebooks.compare_notebooks(Path("nb.ipynb"), committed, fresh)
     assert problems == [f"nb.ipynb: {f}" for f in found]
 
 
 def test_verify_names_a_cell_edited_after_its_run():
     nb = executed_notebook()
     nb.cells[0].source = "# Another title"
-    assert verify.check_sources(Path("nb.ipynb"), nb) == [
+    assert verify_notebooks.check_sources(Path("nb.ipynb"), nb) == [
         "nb.ipynb: source of cell(s) 1 changed since `szpolicy refresh` ran it"
     ]
     del nb.metadata["szpolicy"]
-    assert verify.check_sources(Path("nb.ipynb"), nb) == [
+    assert verify_notebooks.check_sources(Path("nb.ipynb"), nb) == [
         "nb.ipynb: no record of the sources it was run with; run `szpolicy refresh`"
     ]
 

@@ -1,6 +1,7 @@
-"""Identical datasets whatever the hash seed, locale, time zone and working directory; and the
-output lands where the user said (relative `--out` against the caller's folder, no `--out` in
-the project's data/processed, never in the caller's folder)."""
+"""Identical datasets whatever the hash seed, locale, time zone, working directory and the
+state of the process's per-text caches; and the output lands where the user said (relative
+`--out` against the caller's folder, no `--out` in the project's data/processed, never in the
+caller's folder)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from szpolicy.pipeline.build import build
 
 from .projects import SMALL, small_project
 
@@ -101,3 +104,11 @@ def test_same_datasets_under_every_setting(runs) -> None:
     assert len(reference) == 12  # eleven tables and datapackage.json
     for name, files in outputs.items():
         assert files == reference, name
+
+
+def test_a_build_in_a_warm_process_writes_what_fresh_processes_write(runs, tmp_path) -> None:
+    """The second of two builds in this process finds every per-text cache warm from the first."""
+    build(SMALL, out=tmp_path / "first")
+    build(SMALL, out=tmp_path / "warm")
+    reference = snapshot(runs["relative-out"][1])
+    assert snapshot(tmp_path / "first") == snapshot(tmp_path / "warm") == reference

@@ -23,6 +23,8 @@ from szpolicy.pipeline.build import (
 from .conftest import SEED
 from .projects import SMALL
 
+pytestmark = pytest.mark.heavy  # run early: see conftest.py
+
 
 def snapshot(folder: Path) -> dict[str, str]:
     return {

@@ -37,6 +37,8 @@ from szpolicy.text.script import hans_aligned
 
 from .conftest import sentence_rows as split_sentences
 
+pytestmark = pytest.mark.heavy  # run early: see conftest.py
+
 MENTIONS = pd.DataFrame(
     columns=["report_id", "section_no", "sentence_no", "agency_id", "surface", "role"]
     + ["char_start", "char_end"]

@@ -18,6 +18,8 @@ import websocket
 
 from szpolicy.io import paths
 
+pytestmark = pytest.mark.heavy  # run early: see conftest.py
+
 KERNEL = "szpolicy"
 DISPLAY_NAME = "szpolicy (Python 3.11)"
 

@@ -15,6 +15,8 @@ from szpolicy.errors import SzpolicyError
 
 from .projects import write_notebook
 
+pytestmark = pytest.mark.heavy  # run early: see conftest.py
+
 
 def small_notebook(path):
     return write_notebook(path, "output_dir = None", "print(6 * 7)")

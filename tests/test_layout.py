@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 import subprocess
 import sys
@@ -10,31 +11,39 @@ import tomllib
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
+import pytest
+
 from szpolicy.io import paths
 
 
-def test_the_build_imports_no_analysis_and_no_notebook_parameters() -> None:
+@pytest.fixture(scope="module")
+def after_a_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """A build of the seed by `szpolicy.cli.main` in a fresh process that has imported verify
+    too: the output folder and the modules the process then holds (one process, two tests)."""
+    seed = next(paths.RAW.glob("000_*.txt"))
+    out = tmp_path_factory.mktemp("layout") / "out"
     code = (
-        "import sys, szpolicy.pipeline.build, szpolicy.cli\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('szpolicy.analysis', "
-        "'szpolicy.parameters', 'szpolicy.notebooks'))))"
+        "import json, sys, szpolicy.pipeline.verify\nfrom szpolicy.cli import main\n"
+        f"sys.argv = ['szpolicy', 'build', {str(seed)!r}, '--out', {str(out)!r}]\n"
+        "main()\nprint(json.dumps(sorted(sys.modules)))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out, json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_a_build_imports_no_test_dependency(tmp_path: Path) -> None:
+def test_the_build_and_verify_import_no_analysis_and_no_notebook_parameters(after_a_build) -> None:
+    """Nor does `verify` until it checks notebooks: the Jupyter stack costs 1.5 s of start-up."""
+    _, modules = after_a_build
+    shunned = ("szpolicy.analysis", "szpolicy.parameters", "szpolicy.notebooks")
+    assert [m for m in modules if m.startswith(shunned)] == []
+
+
+def test_a_build_imports_no_test_dependency(after_a_build) -> None:
     """hypothesis and cn2an (the numeral readers' test oracle) are test dependencies: a build,
     validation included, loads neither."""
-    seed = next(paths.RAW.glob("000_*.txt"))
-    code = (
-        "import sys\nfrom szpolicy.cli import main\n"
-        f"sys.argv = ['szpolicy', 'build', {str(seed)!r}, '--out', {str(tmp_path / 'out')!r}]\n"
-        "main()\nprint(sorted(m for m in ('hypothesis', 'cn2an') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert (tmp_path / "out" / "reports.csv").is_file()
-    assert out.stdout.strip().splitlines()[-1] == "[]"
+    out, modules = after_a_build
+    assert (out / "reports.csv").is_file()
+    assert [m for m in ("hypothesis", "cn2an") if m in modules] == []
 
 
 def _imports(root: Path) -> dict[str, str]:

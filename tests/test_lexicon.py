@@ -9,6 +9,7 @@ import opencc
 import pytest
 import yaml
 
+from szpolicy.io.yamlfile import safe_load
 from szpolicy.stages.lexicon import LexiconError, load_lexicon, packaged_lexicons
 
 HK2S = opencc.OpenCC("hk2s")
@@ -16,7 +17,9 @@ PACKAGED = resources.files("szpolicy.data").joinpath("digitisation_lexicon.yaml"
 
 
 def raw_lexicon() -> dict:
-    return yaml.safe_load(PACKAGED.read_text("utf-8"))
+    """The packaged lexicon's data, parsed afresh (by libyaml: the cases below parse it 14 times
+    at collection, in every worker)."""
+    return safe_load(PACKAGED.read_text("utf-8"))
 
 
 def write(tmp_path: Path, data: dict | str) -> Path:

@@ -1,4 +1,9 @@
-"""Notebooks run by papermill: parameters change the outputs, bad ones are refused, runs repeat."""
+"""Notebooks run by papermill: parameters change the outputs, bad ones are refused, runs repeat.
+
+nbval runs each committed notebook on the committed datasets; here every notebook runs once
+through `run` on a small built folder (two reports and an annex), and the digitisation
+notebook twice more (a rerun, other parameters), all in one module so the runs are shared.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,8 @@ from szpolicy.errors import SzpolicyError
 from szpolicy.io import paths
 from szpolicy.notebooks import execute, notebook_parameters, notebook_paths, run, strip_volatile
 from szpolicy.pipeline.build import build
+
+pytestmark = pytest.mark.heavy  # run early: see conftest.py
 
 SEED = paths.RAW / "000_90487d465f63e9bb.txt"
 
@@ -34,11 +41,42 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+ANNEXED = """某市2023年法治政府建设情况报告
+2023年，市政府坚持依法行政，推进法治政府建设。
+一、推进数字政府建设
+市政务服务数据管理局建成一体化政务服务平台，推行一网通办，上线电子证照。
+二、加强行政执法监督
+市司法局开展执法检查十二次，督促整改问题三十个。
+附件
+一、市中级人民法院工作情况
+市中级人民法院上线智能审判系统，审结案件三千件。
+二、市人民检察院工作情况
+市人民检察院开展公益诉讼检察监督，办理案件二百件。
+"""
+
+
+N_BOOT = 50  # bootstrap draws of the digitisation notebook's runs here (its default: 1000)
+
+
 @pytest.fixture(scope="module")
-def default_run(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("default")
-    run([DIGITISATION], out_dir=out)
-    return out
+def several(tmp_path_factory) -> Path:
+    """The seed and a report with an annex (another place, the other script), built."""
+    raw = tmp_path_factory.mktemp("raw")
+    (raw / "annexed.txt").write_text(ANNEXED, encoding="utf-8")
+    (raw / "seed.txt").write_bytes(SEED.read_bytes())  # after "annexed": 01 follows the annex
+    built = raw.parent / "built"
+    build([raw], out=built)
+    return built
+
+
+@pytest.fixture(scope="module")
+def runs(several, tmp_path_factory) -> dict[str, Path]:
+    """Every notebook run by `run` on `several`, by number: the executed notebooks."""
+    out = tmp_path_factory.mktemp("runs")
+    data = {"data_dir": str(several)}
+    done = run(["01", "03", "04", "05"], data, out_dir=out / "others", jobs=2)
+    done += run([DIGITISATION], {**data, "n_boot": N_BOOT}, out_dir=out / DIGITISATION)
+    return {path.name[:2]: path for path in done}
 
 
 def test_every_notebook_has_a_parameters_cell():
@@ -59,18 +97,19 @@ def test_every_notebook_parameter_has_help():
         assert [p.name for p in parameters.values() if not p.help] == [], path
 
 
-def test_run_writes_notebook_html_and_outputs(default_run):
-    assert (default_run / f"{DIGITISATION}.ipynb").exists()
-    html = (default_run / f"{DIGITISATION}.html").read_text(encoding="utf-8")
+def test_run_writes_notebook_html_and_outputs(runs):
+    out = runs["02"].parent
+    assert runs["02"].exists()
+    html = (out / f"{DIGITISATION}.html").read_text(encoding="utf-8")
     assert "市中級人民法院" in html
-    scores = pd.read_csv(default_run / "digitisation_by_agency.csv")
+    scores = pd.read_csv(out / "digitisation_by_agency.csv")
     assert list(scores.columns[:9]) == [
         "agency_id", "name_zh_hant", "name_en", "score", "ci_low", "ci_high", "rank", "n_chars",
         "n_hits",
     ]  # fmt: skip
-    text = outputs_text(default_run / f"{DIGITISATION}.ipynb")
+    text = outputs_text(runs["02"])
     assert "Glyph" not in text
-    assert "000_90487d465f63e9bb" in text and "深圳市" in text  # the report it analyses is named
+    assert "annexed" in text and "seed" in text and "深圳市" in text  # the reports it analyses
     assert (scores["ci_low"] <= scores["score"]).all() and (
         scores["score"] <= scores["ci_high"]
     ).all()
@@ -89,19 +128,22 @@ def results(path: Path) -> list:
     ]
 
 
-def test_same_parameters_give_identical_outputs(default_run):
+def test_same_parameters_give_identical_outputs(several, runs):
+    """`runs` again into the same folder (which the rerun replaces)."""
+    notebook, out = runs["02"], runs["02"].parent
     names = ("digitisation_by_agency.csv", "digitisation_by_agency.png")
-    notebook = default_run / f"{DIGITISATION}.ipynb"
-    files, cells = {name: digest(default_run / name) for name in names}, results(notebook)
-    run([DIGITISATION], out_dir=default_run)
-    assert {name: digest(default_run / name) for name in names} == files
+    files, cells = {name: digest(out / name) for name in names}, results(notebook)
+    run([DIGITISATION], {"data_dir": str(several), "n_boot": N_BOOT}, out_dir=out)
+    assert {name: digest(out / name) for name in names} == files
     again = results(notebook)
     differ = [(i, a, b) for i, (a, b) in enumerate(zip(cells, again, strict=True)) if a != b]
     assert differ == [], differ[:1]  # the first cell that differs, whole
 
 
-def test_other_parameters_change_the_outputs(default_run, tmp_path):
+def test_other_parameters_change_the_outputs(several, runs, tmp_path):
+    first = runs["02"].parent
     params = {
+        "data_dir": str(several),
         "script": "hans",
         "lexicon": "digitisation_lexicon_narrow",
         "normalise": "per_sentence",
@@ -112,11 +154,11 @@ def test_other_parameters_change_the_outputs(default_run, tmp_path):
     assert "市中级人民法院" in text and "Glyph" not in text
     assert "lexicon digitisation_narrow" in text
     new = pd.read_csv(tmp_path / "digitisation_by_agency.csv").set_index("agency_id")
-    old = pd.read_csv(default_run / "digitisation_by_agency.csv").set_index("agency_id")
+    old = pd.read_csv(first / "digitisation_by_agency.csv").set_index("agency_id")
     assert (new["normalise"] == "per_sentence").all()
     assert new["n_hits"].sum() < old["n_hits"].sum()  # the narrow lexicon finds fewer terms
     assert digest(tmp_path / "digitisation_by_agency.png") != digest(
-        default_run / "digitisation_by_agency.png"
+        first / "digitisation_by_agency.png"
     )
 
 
@@ -167,42 +209,19 @@ def test_bad_parameters_are_refused_in_every_notebook(tmp_path):
     assert f"{notebook.name}: cell " in str(err.value)
 
 
-ANNEXED = """某市2023年法治政府建设情况报告
-2023年，市政府坚持依法行政，推进法治政府建设。
-一、推进数字政府建设
-市政务服务数据管理局建成一体化政务服务平台，推行一网通办，上线电子证照。
-二、加强行政执法监督
-市司法局开展执法检查十二次，督促整改问题三十个。
-附件
-一、市中级人民法院工作情况
-市中级人民法院上线智能审判系统，审结案件三千件。
-二、市人民检察院工作情况
-市人民检察院开展公益诉讼检察监督，办理案件二百件。
-"""
-
-
-def test_every_notebook_runs_on_a_built_folder_of_several_reports_with_an_annex(tmp_path):
+def test_every_notebook_runs_on_a_built_folder_of_several_reports_with_an_annex(several, runs):
     """Reports of two places, two scripts and an annex whose numbering restarts: every notebook
     runs on them (default reports: all, as the folder has no seed collection) and names them."""
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "annexed.txt").write_text(ANNEXED, encoding="utf-8")
-    (raw / "seed.txt").write_bytes(SEED.read_bytes())
-    built = tmp_path / "built"
-    build([raw], out=built)
-    sections = load("sections", built)
+    sections = load("sections", several)
     assert sections.duplicated(["report_id", "section_no"]).any()  # the annex repeats numbers
-    out = tmp_path / "out"
-    done = run(["01", "03", "04", "05"], {"data_dir": str(built)}, out_dir=out, jobs=2)
-    done += run(["02"], {"data_dir": str(built), "n_boot": 50}, out_dir=tmp_path / "out02")
-    assert sorted(p.name[:2] for p in done) == ["01", "02", "03", "04", "05"]
-    for path in done:
+    assert sorted(runs) == ["01", "02", "03", "04", "05"]
+    for path in runs.values():
         text = outputs_text(path)
         assert "annexed" in text and "某市2023年法治政府建设情况报告" in text, path.name
         if not path.name.startswith("01"):
             assert "seed" in text, path.name
-    timeline = pd.read_csv(out / "timeline_by_year.csv")
-    assert sorted(timeline["year"]) == sorted(load("reports", built)["year"].dropna().astype(int))
+    timeline = pd.read_csv(runs["05"].parent / "timeline_by_year.csv")
+    assert sorted(timeline["year"]) == sorted(load("reports", several)["year"].dropna().astype(int))
 
 
 def test_stream_outputs_split_by_the_kernel_are_joined():

@@ -28,6 +28,8 @@ from szpolicy.text.segment import (
     word_frequencies,
 )
 
+pytestmark = pytest.mark.heavy  # run early: see conftest.py
+
 REPORTS = sorted((paths.RAW / "national_gwr").glob("*.txt"))
 SEED = sorted(paths.RAW.glob("000_*.txt"))
 CLAUSE_END = re.compile(r"[，。；：！？、\n]")
@@ -64,13 +66,22 @@ def runs() -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("kept", [segment.EXPECTED_KEPT, 3], ids=["memo", "memo cleared"])
-def test_the_viterbi_gives_jiebas_path_and_probability(hmm, monkeypatch, kept: int) -> None:
+@pytest.fixture(scope="module")
+def viterbi_cases(hmm) -> tuple[list[str], list]:
+    """The strings of `runs()` and jieba's own Viterbi of each (about 1 s, so computed once)."""
     tables, viterbi = hmm
-    monkeypatch.setattr(segment, "EXPECTED_KEPT", kept)
-    numbered = model(*tables)
     strings = runs()
-    assert [_viterbi(s, numbered) for s in strings] == [viterbi(s, *tables) for s in strings]
+    return strings, [viterbi(s, *tables) for s in strings]
+
+
+@pytest.mark.parametrize("kept", [segment.EXPECTED_KEPT, 3], ids=["memo", "memo cleared"])
+def test_the_viterbi_gives_jiebas_path_and_probability(
+    hmm, viterbi_cases, monkeypatch, kept: int
+) -> None:
+    monkeypatch.setattr(segment, "EXPECTED_KEPT", kept)
+    numbered = model(*hmm[0])
+    strings, expected = viterbi_cases
+    assert [_viterbi(s, numbered) for s in strings] == expected
     assert 0 < len(numbered.expected) <= kept
 
 

@@ -19,6 +19,8 @@ from szpolicy.site import build_site, title_and_question
 
 from .browser import Browser, crawl
 
+pytestmark = pytest.mark.heavy  # run early: see conftest.py
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:

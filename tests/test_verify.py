@@ -17,9 +17,11 @@ import nbformat
 import pytest
 
 from szpolicy.io import paths
-from szpolicy.pipeline import verify as verify_module
+from szpolicy.pipeline import verify_notebooks
 
 from .projects import small_project
+
+pytestmark = pytest.mark.heavy  # run early: see conftest.py
 
 
 @pytest.fixture
@@ -93,11 +95,11 @@ def test_changed_notebook_output_is_named(tmp_path, monkeypatch):
     )
     first.outputs[0]["text"] = "report tampered\n"
     nbformat.write(nb, notebook)
-    monkeypatch.setattr(verify_module, "notebook_paths", lambda names: [notebook])
+    monkeypatch.setattr(verify_notebooks, "notebook_paths", lambda names: [notebook])
     monkeypatch.setattr(
-        verify_module, "run_in_place", lambda path, out: nbformat.read(committed, as_version=4)
+        verify_notebooks, "run_in_place", lambda path, out: nbformat.read(committed, as_version=4)
     )
-    problems = verify_module.check_notebooks(["01"])
+    problems = verify_notebooks.check_notebooks(["01"])
     assert f"{notebook}: cell {no} (code): outputs differ" in problems
 
 
