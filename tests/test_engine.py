@@ -53,19 +53,21 @@ def test_dask_local_cluster_writes_the_same_bytes(local, tmp_path, monkeypatch, 
 
 
 @pytest.mark.parametrize(
-    "batch_bytes",
+    "batch",
     [
-        (1, 1),  # one report a round: the rounds' order must be restored
-        (1, 1 << 30),  # one round dealt into two batches: their rows merged by report
+        1,  # two reports a round, one a batch: a worker's and this process's, round after round
+        200,  # one round dealt into two batches: their rows merged by report
     ],
 )
-def test_worker_processes_write_the_same_bytes(local, tmp_path, monkeypatch, batch_bytes):
-    monkeypatch.setattr(build_module, "BATCH_BYTES", batch_bytes)
+def test_worker_processes_write_the_same_bytes(local, tmp_path, monkeypatch, batch):
+    monkeypatch.setattr(build_module, "BATCH", batch)
+    monkeypatch.setattr(build_module, "BATCH_BYTES", (1, 1 << 30))
     rounds = _rounds(sources(resolve_inputs(SMALL)), 2)
-    dealt = [[s.entry.report_id for s in b] for r in rounds for b in r if len(r) > 1]
-    assert len(rounds) == (3 if batch_bytes[1] == 1 else 1)
-    assert dealt == (
-        [] if batch_bytes[1] == 1 else [[SEED.stem, "national_gwr_2013"], ["national_gwr_1975"]]
+    ids = [[[s.entry.report_id for s in b] for b in r] for r in rounds]
+    assert ids == (
+        [[[SEED.stem], ["national_gwr_1975"]], [["national_gwr_2013"]]]
+        if batch == 1
+        else [[[SEED.stem, "national_gwr_2013"], ["national_gwr_1975"]]]
     )
     build(SMALL, out=tmp_path / "two", jobs=2)
     assert snapshot(tmp_path / "two") == snapshot(local)

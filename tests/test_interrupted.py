@@ -89,14 +89,14 @@ def alive(pid: int) -> bool:
 def test_signal_ends_the_workers_and_keeps_previous_output(sig, tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
-    # 1.4 MB: with two workers, batches of about 256 KB, so both workers start
+    # 1.4 MB in three batches: this process builds one while two workers build the others
     for i in range(8):
         shutil.copy(paths.RAW / "national_gwr" / "national_gwr_1955.txt", raw / f"r_{i:02d}.txt")
     out = tmp_path / "processed"
     shutil.copytree(paths.PROCESSED, out)
     before = snapshot(out)
     argv = [sys.executable, "-m", "szpolicy.cli", "build", str(raw), "--out", str(out)]
-    proc = subprocess.Popen([*argv, "--jobs", "2"], stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([*argv, "--jobs", "3"], stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     workers: set[int] = set()
     while proc.poll() is None and time.monotonic() < deadline and len(workers) < 2:

@@ -140,7 +140,12 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the datasets in data/processed/")
     b.add_argument("raw", nargs="*", help="report files or folders (default: the manifest's files)")
     b.add_argument("--out", default=str(paths.PROCESSED), help="output folder")
-    b.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    b.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="processes that build: this one and N-1 workers (default 1)",
+    )
     b.add_argument(
         "--format",
         choices=("csv", "parquet"),

@@ -9,8 +9,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
+from functools import cache, partial
 from itertools import islice
-from operator import itemgetter
+from operator import call, itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote
@@ -53,17 +54,20 @@ def _source_file(path: Path) -> str:
         return path.name
 
 
+def _listed() -> dict[Path, Entry]:
+    """The project manifest's entries by resolved path (none without a manifest)."""
+    if not paths.MANIFEST.exists():
+        return {}
+    return {e.path.resolve(): e for e in read_manifest(paths.MANIFEST)}
+
+
 def resolve_inputs(raw: list[str | Path] | None) -> list[Entry]:
     """Manifest entries for the given files and folders (a file the manifest lists keeps its id)."""
-    listed = (
-        {e.path.resolve(): e for e in read_manifest(paths.MANIFEST)}
-        if paths.MANIFEST.exists()
-        else {}
-    )
+    listed = cache(_listed)  # read only for files that no folder's manifest lists
     if not raw:
-        if not listed:
+        if not listed():
             raise SzpolicyError("no raw files given and no manifest found", paths.MANIFEST)
-        return list(listed.values())
+        return list(listed().values())
     entries = []
     for item in map(Path, raw):
         if item.is_dir():
@@ -78,7 +82,7 @@ def resolve_inputs(raw: list[str | Path] | None) -> list[Entry]:
             files = [item]
         else:
             raise SzpolicyError("no such file or folder", item)
-        entries += [listed.get(f.resolve(), Entry(f, f.stem, "")) for f in files]
+        entries += [listed().get(f.resolve(), Entry(f, f.stem, "")) for f in files]
     seen: dict[str, Path] = {}
     for e in entries:
         if e.report_id in seen:
@@ -306,31 +310,52 @@ def _preload() -> None:
 
 
 def _results(
-    batches: list[list[Source]], jobs: int, fmt: str, engine: str, scheduler: str | None
+    rounds: list[list[list[Source]]],
+    jobs: int,
+    fmt: str,
+    engine: str,
+    scheduler: str | None,
+    folder: Path,
 ) -> Iterator[Batch]:
-    """The tables of each batch, in order, from `jobs` worker processes (or this one), or from
-    a Dask cluster."""
+    """The tables of every round's batches, in order, from a Dask cluster, else from this
+    process and up to `jobs - 1` worker processes (`_shared`)."""
+    batches = [batch for batches in rounds for batch in batches]
     if engine == "dask":
         from .dask_engine import dask_results
 
         yield from dask_results(process, batches, fmt, jobs, scheduler)
-    elif jobs > 1 and len(batches) > 1:
-        # Forked workers inherit this process's objects; frozen, the workers' garbage collector
-        # leaves them alone instead of copying every page it walks (about 10 % of their CPU).
-        # The pool's exit terminates the workers, also when Ctrl-C or SIGTERM stops this process.
-        _preload()
-        gc.freeze()
-        try:
-            with workers.pool(min(jobs, len(batches))) as running:
-                submit = lambda b: running.apply_async(process, (b, fmt))  # noqa: E731
-                # closed once the last batch is submitted: a worker leaves (unmapping its memory
-                # takes a few hundredths of a second) while this process merges and writes
-                todo = _then(batches, running.close)
-                yield from in_order(submit, todo, 2 * jobs, take=lambda r: r.get())
-        finally:
-            gc.unfreeze()
+    elif len(batches) > len(rounds):  # with one job every round is one batch
+        yield from _shared(rounds, jobs, fmt, folder)
     else:
         yield from (process(b, fmt) for b in batches)
+
+
+def _shared(rounds: list[list[list[Source]]], jobs: int, fmt: str, folder: Path) -> Iterator[Batch]:
+    """The tables of every round's batches, in order: the first of each round built here (no
+    fork, no transfer, and this process busy while it waits), the others by up to `jobs - 1`
+    worker processes, which hand them over in files in `folder`."""
+    # Forked workers inherit this process's objects; frozen, the workers' garbage collector
+    # leaves them alone instead of copying every page it walks (about 10 % of their CPU).
+    # The pool's exit terminates the workers, also when Ctrl-C or SIGTERM stops this process.
+    _preload()
+    gc.freeze()
+    try:
+        pooled = sum(len(batches) - 1 for batches in rounds)
+        with workers.pool(min(jobs - 1, pooled)) as running:
+
+            def submit(item: tuple[list[Source], bool]) -> Callable[[], Batch]:
+                """A worker's batch started now; this process's, a call to run when taken."""
+                batch, here = item
+                if here:
+                    return partial(process, batch, fmt)
+                return workers.start(running, folder, process, batch, fmt)
+
+            todo = ((b, k == 0) for batches in rounds for k, b in enumerate(batches))
+            # closed once the last batch is submitted: a worker leaves (unmapping its memory
+            # takes a few hundredths of a second) while this process merges and writes
+            yield from in_order(submit, _then(todo, running.close), 2 * jobs, take=call)
+    finally:
+        gc.unfreeze()
 
 
 @dataclass(frozen=True)
@@ -380,7 +405,7 @@ def collect(
         flat = [batch for batches in rounds for batch in batches]
         last = [k == len(batches) - 1 for batches in rounds for k in range(len(batches))]
         done: list[Batch] = []  # the results of the round so far
-        results = _results(flat, jobs, fmt, engine, scheduler)
+        results = _results(rounds, jobs, fmt, engine, scheduler, folder)
         for batch, ends_round, result in zip(flat, last, results, strict=True):
             done.append(result)
             bar.update(len(batch))

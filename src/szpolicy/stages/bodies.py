@@ -340,20 +340,34 @@ def agency_id(role: Role, place: Jurisdiction, own: Jurisdiction | None) -> str:
 @lru_cache(maxsize=4096)
 def describe(agency: str) -> dict[str, str] | None:
     """The agencies-table row of a generated agency id, or None when it is not one."""
+    for prefix, designator, place in _prefixes():
+        if agency.startswith(prefix + "_"):
+            role = _roles_by_stem(designator).get(agency[len(prefix) + 1 :])
+            if role is not None:
+                return _row(agency, role, designator, place)
+    return None
+
+
+@cache
+def _prefixes() -> list[tuple[str, str, Jurisdiction | None]]:
+    """Every prefix of a generated id, longest first, with its designator and its place (None:
+    the report's own)."""
     rules, table = body_rules(), jurisdictions()
     relative = {v: k for k, v in reversed(rules["own_prefix"].items())}
     slugs = {j.slug: j for j in table.values()} | {NATIONAL: table[COUNTRY_CODE]}
-    for prefix in sorted({*relative, *slugs}, key=len, reverse=True):
-        if not agency.startswith(prefix + "_"):
-            continue
-        stem = agency[len(prefix) + 1 :]
-        place = slugs.get(prefix)
-        designator = relative.get(prefix) or place.designator
-        role = next((r for r in roles().values() if _stem(r, designator) == stem), None)
-        if role is None:
-            continue
-        return _row(agency, role, designator, None if prefix in relative else place)
-    return None
+    return [
+        (p, relative.get(p) or slugs[p].designator, None if p in relative else slugs[p])
+        for p in sorted({*relative, *slugs}, key=len, reverse=True)
+    ]
+
+
+@cache
+def _roles_by_stem(designator: str) -> dict[str, Role]:
+    """The first role of each id stem for a place of this designator."""
+    found: dict[str, Role] = {}
+    for role in roles().values():
+        found.setdefault(_stem(role, designator), role)
+    return found
 
 
 def _row(agency: str, role: Role, designator: str, place: Jurisdiction | None) -> dict[str, str]:
