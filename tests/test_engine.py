@@ -10,6 +10,7 @@ import pytest
 
 from szpolicy.cli import main
 from szpolicy.pipeline import build as build_module
+from szpolicy.pipeline import handover
 from szpolicy.pipeline.build import (
     Source,
     _rounds,
@@ -71,6 +72,27 @@ def test_worker_processes_write_the_same_bytes(local, tmp_path, monkeypatch, bat
     )
     build(SMALL, out=tmp_path / "two", jobs=2)
     assert snapshot(tmp_path / "two") == snapshot(local)
+
+
+def test_a_worker_writes_the_same_parquet(tmp_path, monkeypatch):
+    # two reports a round, one a batch: the worker writes its reports' partitions itself
+    monkeypatch.setattr(build_module, "BATCH", 1)
+    monkeypatch.setattr(build_module, "BATCH_BYTES", (1, 1 << 30))
+    build(SMALL, out=tmp_path / "one", fmt="parquet")
+    build(SMALL, out=tmp_path / "two", jobs=2, fmt="parquet")
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
+    assert len([p for p in snapshot(tmp_path / "one") if p.startswith("sentences/")]) == 3
+
+
+def test_handed_over_rows_come_back_and_leave_no_file(tmp_path):
+    tables = {"sentences": (3, [("a", b"a,1\n"), ("b", b"b,1\nb,2\n")]), "dates": (0, [])}
+    spilled = handover.spill(tables, tmp_path)
+    assert spilled.path.parent == tmp_path
+    back = handover.take_back(spilled)
+    assert {t: (n, [(r, bytes(rows)) for r, rows in parts]) for t, (n, parts) in back.items()} == (
+        tables
+    )
+    assert not list(tmp_path.iterdir())
 
 
 def test_dask_engine_without_dask_exits_2_with_a_message(tmp_path, monkeypatch, capsys):

@@ -11,6 +11,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from functools import cache, partial
 from itertools import islice
+from multiprocessing.pool import AsyncResult
 from operator import call, itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -34,7 +35,8 @@ from ..stages.number_rules import rules as number_rules
 from ..stages.registry import Report, batch_tables
 from ..stages.structure import structure
 from ..text.segment import word_frequencies
-from . import workers
+from . import handover, workers
+from .handover import Parts
 
 FORMATS = ("csv", "parquet")
 ENGINES = ("local", "dask")
@@ -171,7 +173,6 @@ def _empty_tables() -> dict[str, pd.DataFrame]:
     }
 
 
-Parts = list[tuple[str, bytes]]
 Batch = tuple[dict[str, tuple[int, Parts | pd.DataFrame]], list[dict], list[str]]
 """Each table's (rows, CSV rows by report or the frame), the batch's diagnostics rows and the
 ids of the agencies it mentions (the agencies table lists those of the whole build)."""
@@ -300,6 +301,27 @@ def _then(items: Iterable, done: Callable[[], None]) -> Iterator:
     done()
 
 
+def _handed_over(batch: list[Source], fmt: str, folder: Path) -> Batch:
+    """`process` in a worker, its bulk left in `folder` (the staging folder) rather than sent
+    through the pool's pipe (see `handover`): CSV rows in a file, Parquet partitions written in
+    place (their frames then sent back empty)."""
+    tables, diagnostics, agency_ids = process(batch, fmt)
+    if fmt == "csv":
+        return handover.spill(tables, folder), diagnostics, agency_ids
+    for name, (n, df) in tables.items():
+        if n:
+            _write_partitions(folder, name, df)
+    return {name: (n, df.iloc[:0]) for name, (n, df) in tables.items()}, diagnostics, agency_ids
+
+
+def _taken(pending: AsyncResult) -> Batch:
+    """A worker's result, its CSV rows read back from their file."""
+    tables, diagnostics, agency_ids = pending.get()
+    if isinstance(tables, handover.Spilled):
+        tables = handover.take_back(tables)
+    return tables, diagnostics, agency_ids
+
+
 def _preload() -> None:
     """Load here, before the workers fork, what each would otherwise load for itself: jieba's
     dictionary and tagger and the gazetteer's matcher (over a second of CPU each), and the
@@ -348,7 +370,7 @@ def _shared(rounds: list[list[list[Source]]], jobs: int, fmt: str, folder: Path)
                 batch, here = item
                 if here:
                     return partial(process, batch, fmt)
-                return workers.start(running, folder, process, batch, fmt)
+                return partial(_taken, running.apply_async(_handed_over, (batch, fmt, folder)))
 
             todo = ((b, k == 0) for batches in rounds for k, b in enumerate(batches))
             # closed once the last batch is submitted: a worker leaves (unmapping its memory
@@ -417,7 +439,7 @@ def collect(
                 found.update(agency_ids)
                 for name, (n, rows) in tables.items():
                     counts[name] += n
-                    if fmt == "parquet" and n:
+                    if fmt == "parquet" and n:  # a worker's come back empty: it wrote them
                         _write_partitions(folder, name, rows)
                     elif fmt == "parquet":
                         empty[name] = rows

@@ -1,18 +1,13 @@
-"""Worker processes that leave Ctrl-C and SIGTERM to the main process, which ends them, and
-hand their results over in files."""
+"""Worker processes that leave Ctrl-C and SIGTERM to the main process, which ends them."""
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import pickle
 import signal
-import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from multiprocessing.pool import Pool
-from pathlib import Path
-from typing import Any
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -62,30 +57,3 @@ def pool(jobs: int) -> Iterator[Pool]:
         raise
     running.close()
     running.join()
-
-
-def start(running: Pool, folder: Path, func: Callable, *args: Any) -> Callable[[], Any]:
-    """Start `func(*args)` on a worker of `running`; a call that waits for its result.
-
-    The worker pickles the result into a file in `folder` and sends only its name: sent whole
-    through the pool's pipe, a result of megabytes would hold the worker until this process,
-    busy with work of its own, had read it, 64 KB each time its reading thread gets a turn.
-    """
-    handed = running.apply_async(_into_file, (folder, func, *args))
-    return lambda: _out_of_file(handed.get())
-
-
-def _into_file(folder: Path, func: Callable, *args: Any) -> Path:
-    """`func(*args)` pickled into a new file in `folder`; its path."""
-    result = func(*args)
-    fd, name = tempfile.mkstemp(prefix=".result-", dir=folder)
-    with open(fd, "wb") as f:
-        pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
-    return Path(name)
-
-
-def _out_of_file(path: Path) -> Any:
-    """The result a worker pickled into `path`, which is removed."""
-    data = path.read_bytes()
-    path.unlink()
-    return pickle.loads(data)  # noqa: S301 - written by this build's own worker
