@@ -301,7 +301,9 @@ def _then(items: Iterable, done: Callable[[], None]) -> Iterator:
     done()
 
 
-def _handed_over(batch: list[Source], fmt: str, folder: Path) -> Batch:
+def _handed_over(
+    batch: list[Source], fmt: str, folder: Path
+) -> tuple[handover.Spilled | dict[str, tuple[int, pd.DataFrame]], list[dict], list[str]]:
     """`process` in a worker, its bulk left in `folder` (the staging folder) rather than sent
     through the pool's pipe (see `handover`): CSV rows in a file, Parquet partitions written in
     place (their frames then sent back empty)."""
@@ -355,7 +357,7 @@ def _results(
 def _shared(rounds: list[list[list[Source]]], jobs: int, fmt: str, folder: Path) -> Iterator[Batch]:
     """The tables of every round's batches, in order: the first of each round built here (no
     fork, no transfer, and this process busy while it waits), the others by up to `jobs - 1`
-    worker processes, which hand them over in files in `folder`."""
+    worker processes, which leave their bulk in `folder` (`_handed_over`)."""
     # Forked workers inherit this process's objects; frozen, the workers' garbage collector
     # leaves them alone instead of copying every page it walks (about 10 % of their CPU).
     # The pool's exit terminates the workers, also when Ctrl-C or SIGTERM stops this process.
